@@ -1,0 +1,359 @@
+//! The check pipeline: load → parse → validate (front matter, body, whole corpus). Shared by
+//! `casebook check` and, later, by `build` and `serve`, which refuse content with errors.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::error::Result;
+use crate::load::{self, Commit, Loaded, Repo, Source};
+use crate::markdown;
+use crate::model::document::kind_of_id;
+use crate::model::lint::Lint;
+use crate::model::raw::RawDocument;
+use crate::model::{self, Corpus, Date, Kind, ParsedFile, SourceFile, Vocabulary};
+
+/// The outcome of checking a knowledge base.
+#[derive(Debug)]
+pub struct Checked {
+    /// The documents that passed, with the vocabularies.
+    pub corpus: Corpus,
+    /// Every finding, in stable order (path, line, column).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for code frames.
+    pub sources: Vec<SourceFile>,
+    /// How many document files were found.
+    pub documents_checked: usize,
+    /// The commit read (none for the working tree).
+    pub commit: Option<Commit>,
+}
+
+impl Checked {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Checks the knowledge base of `repo` read from `source`, with today's date `today`.
+pub fn check(repo: &Repo, source: &Source, config: &Config, today: Date) -> Result<Checked> {
+    let dir = config.knowledge_dir.trim_end_matches('/');
+    let loaded = repo.load(source, dir)?;
+    Ok(check_loaded(loaded, dir, today))
+}
+
+/// Checks files already read (the part of `check` that needs no repository).
+pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
+    let Loaded {
+        files,
+        vocabulary,
+        mut diagnostics,
+        commit,
+    } = loaded;
+    let documents_checked = files.len()
+        + diagnostics
+            .iter()
+            .filter(|d| d.path.ends_with(".md"))
+            .count();
+    let mut vocab = load::built_in_vocabulary();
+    if let Some(v) = &vocabulary {
+        diagnostics.extend(load::extend_vocabulary(&mut vocab, v));
+    }
+    let stage: Vec<FileResult> = files
+        .par_iter()
+        .map(|f| check_file(f, dir, &vocab, today))
+        .collect();
+    let mut parsed = Vec::new();
+    let mut documents = Vec::new();
+    for r in stage {
+        diagnostics.extend(r.diagnostics);
+        parsed.extend(r.parsed);
+        documents.extend(r.document);
+    }
+    let targets = Targets::new(&parsed);
+    let lint = Lint::new();
+    let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let body: Vec<Vec<Diagnostic>> = parsed
+        .par_iter()
+        .map(|p| {
+            by_path
+                .get(p.path.as_str())
+                .map_or_else(Vec::new, |f| check_body(f, p, &targets, &lint))
+        })
+        .collect();
+    diagnostics.extend(body.into_iter().flatten());
+    diagnostics.extend(model::corpus::cross_check(&parsed));
+    diagnostic::sort(&mut diagnostics);
+    let failed: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.path.as_str())
+        .collect();
+    documents.retain(|d| !failed.contains(&d.path.as_str()));
+    documents.sort_by(|a, b| a.common.id.cmp(&b.common.id));
+    let mut sources = files;
+    sources.extend(vocabulary);
+    Checked {
+        corpus: Corpus {
+            documents,
+            vocabulary: vocab,
+        },
+        diagnostics,
+        sources,
+        documents_checked,
+        commit,
+    }
+}
+
+struct FileResult {
+    parsed: Option<ParsedFile>,
+    document: Option<model::Document>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn check_file(file: &SourceFile, dir: &str, vocab: &Vocabulary, today: Date) -> FileResult {
+    let fail = |diagnostics| FileResult {
+        parsed: None,
+        document: None,
+        diagnostics,
+    };
+    let folder = file
+        .path
+        .strip_prefix(dir)
+        .and_then(|p| p.strip_prefix('/'))
+        .and_then(|p| p.split_once('/'));
+    let Some(kind) = folder.and_then(|(f, _)| Kind::from_folder(f)) else {
+        let message = format!("`{}` is not in a document folder", file.path);
+        let hint =
+            format!("documents live in `{dir}/reviews/`, `{dir}/orders/` or `{dir}/agencies/`");
+        return fail(vec![
+            Diagnostic::at_file(Code::StrayFile, &file.path, message).hint(hint),
+        ]);
+    };
+    match load::parse(file, kind) {
+        Ok(parsed) => {
+            let (document, diagnostics) = model::validate(&parsed, vocab, today);
+            FileResult {
+                parsed: Some(parsed),
+                document,
+                diagnostics,
+            }
+        }
+        Err(diagnostics) => fail(diagnostics),
+    }
+}
+
+/// What body links may point at: document ids and document paths.
+struct Targets {
+    ids: HashMap<String, String>,
+    paths: HashMap<String, String>,
+}
+
+impl Targets {
+    fn new(parsed: &[ParsedFile]) -> Targets {
+        let mut ids = HashMap::new();
+        let mut paths = HashMap::new();
+        for p in parsed {
+            let id = match &p.raw {
+                RawDocument::CaseReview(r) => r.id.clone(),
+                RawDocument::OrderRecord(r) => r.id.clone(),
+                RawDocument::AgencyPowers(r) => r.id.clone(),
+            };
+            if let Some(id) = id {
+                ids.entry(id.clone()).or_insert_with(|| p.path.clone());
+                paths.insert(p.path.clone(), id);
+            }
+        }
+        Targets { ids, paths }
+    }
+}
+
+/// Required sections of each kind's body.
+fn sections(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::CaseReview => &["Summary", "What worked", "What did not work", "Learning"],
+        Kind::OrderRecord => &[],
+        Kind::AgencyPowers => &[
+            "When to involve them",
+            "What they can do on a joint visit",
+            "What they need from police",
+        ],
+    }
+}
+
+fn check_body(
+    file: &SourceFile,
+    parsed: &ParsedFile,
+    targets: &Targets,
+    lint: &Lint,
+) -> Vec<Diagnostic> {
+    let body = &file.text[parsed.body_offset..];
+    let outline = markdown::outline(body);
+    let mut out = Vec::new();
+    let body_pos = |offset: usize| position(&file.text, parsed.body_offset + offset);
+    for section in sections(parsed.folder_kind) {
+        let present = outline
+            .headings
+            .iter()
+            .any(|h| h.level == 2 && h.text.trim().eq_ignore_ascii_case(section));
+        if !present {
+            let (line, column) = body_pos(0);
+            let message = format!("missing section `## {section}`");
+            let hint = format!(
+                "{} bodies have the sections: {}",
+                parsed.folder_kind,
+                sections(parsed.folder_kind).join(", ")
+            );
+            out.push(
+                Diagnostic::at_file(Code::MissingSection, &file.path, message)
+                    .at(line, column, 0)
+                    .hint(hint),
+            );
+        }
+    }
+    for link in &outline.links {
+        if let Some(d) = check_link(&file.path, link, targets) {
+            let (line, column) = body_pos(link.range.0);
+            out.push(d.at(line, column, link.range.1 - link.range.0));
+        }
+    }
+    out.extend(personal_data(file, parsed, lint));
+    out
+}
+
+fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Diagnostic> {
+    let cleaned: String = link
+        .target
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let what = if link.image { "image" } else { "link" };
+    if let Some(scheme) = scheme(&cleaned) {
+        if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+            return None;
+        }
+        let message = format!("{what} with a `{scheme}:` target will be shown as plain text");
+        let hint = "only http, https and mailto links, and links to documents, are kept";
+        return Some(Diagnostic::at_file(Code::UnsafeLink, path, message).hint(hint));
+    }
+    let target = cleaned.split('#').next().unwrap_or_default();
+    if target.is_empty() {
+        return None;
+    }
+    if targets.ids.contains_key(target)
+        || resolve_path(path, target).is_some_and(|p| targets.paths.contains_key(&p))
+    {
+        return None;
+    }
+    let message = format!("{what} target `{target}` is not a document in the knowledge base");
+    let hint = if kind_of_id(target).is_some() {
+        match crate::model::vocab::nearest_within(target, targets.ids.keys().map(String::as_str), 1)
+        {
+            Some(n) => format!("did you mean `{n}`?"),
+            None => "check the id, or add the document it refers to".to_owned(),
+        }
+    } else {
+        "link to documents by id, e.g. `[GLAA powers](AG-GLAA)`, or use a full https:// address"
+            .to_owned()
+    };
+    Some(Diagnostic::at_file(Code::UnresolvedLink, path, message).hint(hint))
+}
+
+/// The lower-case URL scheme, if the target has one.
+fn scheme(target: &str) -> Option<String> {
+    let (scheme, _) = target.split_once(':')?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// A relative `.md` target resolved against the linking file's folder.
+fn resolve_path(from: &str, target: &str) -> Option<String> {
+    if !target.ends_with(".md") || target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn personal_data(file: &SourceFile, parsed: &ParsedFile, lint: &Lint) -> Vec<Diagnostic> {
+    let allowed: Vec<&str> = match &parsed.raw {
+        RawDocument::CaseReview(r) => &r.lint_allow,
+        RawDocument::OrderRecord(r) => &r.lint_allow,
+        RawDocument::AgencyPowers(r) => &r.lint_allow,
+    }
+    .iter()
+    .flatten()
+    .filter(|a| a.reason.as_ref().is_some_and(|r| !r.trim().is_empty()))
+    .filter_map(|a| a.text.as_deref())
+    .collect();
+    lint.scan(&file.text, &allowed)
+        .into_iter()
+        .map(|f| {
+            let (line, column) = position(&file.text, f.start);
+            let (code, what) = if f.kind.is_warning() {
+                (Code::PossiblePersonalData, "possible")
+            } else {
+                (Code::PersonalData, "personal data:")
+            };
+            let message = format!("{what} {} `{}`", f.kind.label(), &file.text[f.start..f.end]);
+            let hint = "remove it (use pseudonyms such as V1, S1 and months rather than dates); if it is not personal data, add it to `lint_allow` with a reason";
+            Diagnostic::at_file(code, &file.path, message).at(line, column, f.end - f.start).hint(hint)
+        })
+        .collect()
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_against_the_linking_file() {
+        let from = "knowledge/reviews/CR-2024-001.md";
+        assert_eq!(
+            resolve_path(from, "../orders/ORD-2020-001.md").as_deref(),
+            Some("knowledge/orders/ORD-2020-001.md")
+        );
+        assert_eq!(
+            resolve_path(from, "CR-2020-003-x.md").as_deref(),
+            Some("knowledge/reviews/CR-2020-003-x.md")
+        );
+        assert_eq!(resolve_path(from, "../../../../x.md"), None);
+        assert_eq!(resolve_path(from, "AG-GLAA"), None);
+    }
+
+    #[test]
+    fn schemes_are_read_case_insensitively() {
+        assert_eq!(scheme("JaVaScRiPt:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(scheme("https://example.org").as_deref(), Some("https"));
+        assert_eq!(scheme("AG-GLAA"), None);
+        assert_eq!(scheme("../x.md"), None);
+    }
+}

@@ -1,0 +1,237 @@
+//! The command line (clap derive): global options and one `Args` struct per subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Casebook: the investigation-learning knowledge base of a Modern Slavery Partnership.
+#[derive(Debug, Parser)]
+#[command(name = "casebook", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Repository to work on (default: discovered from the current directory, like git).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub repo: Option<PathBuf>,
+    /// Configuration file (default: casebook.toml at the repository root).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new content repository with one example document of each kind.
+    Init(InitArgs),
+    /// Write a new document skeleton with the next free id.
+    New(NewArgs),
+    /// Validate every document: schema, vocabularies, ids, references, links, personal data.
+    Check(CheckArgs),
+    /// Check, then update the search index and the static site.
+    Build(BuildArgs),
+    /// Search the built index from the terminal.
+    Search(SearchArgs),
+    /// Build, serve the site and search, and rebuild when new commits arrive.
+    Serve(ServeArgs),
+    /// Serve the working tree, drafts included, reloading on save.
+    Preview(PreviewArgs),
+    /// Manage git hooks.
+    Hooks(HooksArgs),
+    /// Print the headline statistics.
+    Stats(StatsArgs),
+    /// Show the git history of one document.
+    History(HistoryArgs),
+}
+
+/// `casebook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to create the repository in (default: the current directory).
+    pub dir: Option<PathBuf>,
+}
+
+/// Kinds `casebook new` can create.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum NewKind {
+    /// A case review.
+    CaseReview,
+    /// An order record.
+    Order,
+    /// An agency powers note.
+    Agency,
+}
+
+/// `casebook new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to create.
+    pub kind: NewKind,
+    /// The document's title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Use this id instead of the next free one.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Agency code (required for an agency note; its id is AG-<CODE>).
+    #[arg(long)]
+    pub agency: Option<String>,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics with code frames.
+    Human,
+    /// A JSON array of diagnostics.
+    Json,
+}
+
+/// `casebook check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Revision to check (default: HEAD).
+    #[arg(long, value_name = "REV", conflicts_with = "worktree")]
+    pub rev: Option<String>,
+    /// Check the working tree (committed and uncommitted files) instead of a commit.
+    #[arg(long)]
+    pub worktree: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// `casebook build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Revision to build (default: HEAD).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Marking ceiling of this build (default: max_marking from casebook.toml).
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
+    /// Include draft and in-review documents.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Rebuild everything from scratch.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// Sort orders of search results.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortOrder {
+    /// Best match first.
+    Relevance,
+    /// Most recent first.
+    Newest,
+}
+
+/// Output formats of `search` and `stats`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OutputFormat {
+    /// For people.
+    Human,
+    /// JSON.
+    Json,
+}
+
+/// `casebook search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query, in search syntax.
+    pub query: String,
+    /// Only this kind.
+    #[arg(long)]
+    pub kind: Vec<String>,
+    /// Only this area.
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// Only this exploitation type.
+    #[arg(long)]
+    pub exploitation: Vec<String>,
+    /// Only this agency.
+    #[arg(long)]
+    pub agency: Vec<String>,
+    /// Only this learning theme.
+    #[arg(long)]
+    pub theme: Vec<String>,
+    /// From this year.
+    #[arg(long, value_name = "YYYY")]
+    pub from: Option<i32>,
+    /// Up to this year.
+    #[arg(long, value_name = "YYYY")]
+    pub to: Option<i32>,
+    /// Sort order.
+    #[arg(long, value_enum, default_value_t = SortOrder::Relevance)]
+    pub sort: SortOrder,
+    /// Number of results.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// `casebook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CASEBOOK_BIND")]
+    pub bind: Option<String>,
+    /// Marking ceiling of the served build.
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
+    /// Refuse requests without this identity header, and log it with each search.
+    #[arg(long, value_name = "NAME", env = "CASEBOOK_REQUIRE_HEADER")]
+    pub require_header: Option<String>,
+}
+
+/// `casebook preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CASEBOOK_BIND")]
+    pub bind: Option<String>,
+}
+
+/// `casebook hooks`.
+#[derive(Debug, Args)]
+pub struct HooksArgs {
+    /// What to do with hooks.
+    #[command(subcommand)]
+    pub action: HooksAction,
+}
+
+/// Hook actions.
+#[derive(Debug, Subcommand)]
+pub enum HooksAction {
+    /// Install a pre-commit hook that runs `casebook check --worktree`.
+    Install,
+}
+
+/// Output formats of `stats`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatsFormat {
+    /// A table.
+    Table,
+    /// CSV.
+    Csv,
+    /// JSON.
+    Json,
+}
+
+/// `casebook stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
+    pub format: StatsFormat,
+}
+
+/// `casebook history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Document id.
+    pub id: String,
+}

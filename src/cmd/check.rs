@@ -1,0 +1,137 @@
+//! `casebook check`: validate every document and print the diagnostics — human-readable with
+//! a code frame under each (coloured only on a terminal), or as JSON.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anyhow::Result;
+
+use crate::check::{self, Checked};
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{self, Source};
+use crate::model::{Date, SourceFile};
+
+use super::{Context, EXIT_CONTENT};
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
+    let source = match (&args.rev, args.worktree) {
+        (_, true) => Source::Worktree,
+        (Some(rev), false) => Source::Revision(rev.clone()),
+        (None, false) => Source::Revision("HEAD".to_owned()),
+    };
+    let checked = check::check(&ctx.repo, &source, &ctx.config, Date::today())?;
+    let mut stderr = std::io::stderr().lock();
+    if let Some(c) = checked.commit.as_ref().filter(|c| c.detached) {
+        writeln!(
+            stderr,
+            "note: HEAD is detached; checking commit {}",
+            load::short(&c.id)
+        )?;
+    }
+    match args.format {
+        CheckFormat::Json => {
+            let mut stdout = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut stdout, &checked.diagnostics)?;
+            writeln!(stdout)?;
+        }
+        CheckFormat::Human => {
+            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            write!(stderr, "{}", render_all(&checked, styled))?;
+        }
+    }
+    writeln!(stderr, "{}", summary(&checked))?;
+    Ok(if checked.errors() > 0 {
+        ExitCode::from(EXIT_CONTENT)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The closing line: "checked N documents: E errors, W warnings".
+pub fn summary(checked: &Checked) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "checked {}: {}, {}",
+        plural(checked.documents_checked, "document", "documents"),
+        plural(checked.errors(), "error", "errors"),
+        plural(checked.warnings(), "warning", "warnings"),
+    )
+}
+
+/// Every diagnostic rendered with its code frame.
+pub fn render_all(checked: &Checked, styled: bool) -> String {
+    let sources: HashMap<&str, &SourceFile> = checked
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), s))
+        .collect();
+    let renderer = if styled {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        out.push_str(&render(d, sources.get(d.path.as_str()).copied(), &renderer));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// One diagnostic: `path:line:col: error[E029]: message`, then the code frame.
+pub fn render(d: &Diagnostic, source: Option<&SourceFile>, renderer: &Renderer) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let header = format!(
+        "{}:{}:{}: {severity}[{}]: {}",
+        d.path, d.line, d.column, d.code, d.message
+    );
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let hint = d.hint.as_deref().unwrap_or_default();
+    let Some(source) = source.filter(|s| d.line <= s.text.lines().count().max(1)) else {
+        return match &d.hint {
+            Some(h) => format!("{header}\n  = help: {h}"),
+            None => header,
+        };
+    };
+    let start = offset_of(&source.text, d.line, d.column);
+    let end = (start + d.span_len).min(line_end(&source.text, start));
+    let annotation = AnnotationKind::Primary
+        .span(start..end.max(start))
+        .label(hint);
+    let report = [Group::with_level(level)
+        .element(Snippet::source(source.text.as_str()).annotation(annotation))];
+    format!("{header}\n{}", renderer.render(&report))
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum::<usize>();
+    let rest = &text[line_start.min(text.len())..];
+    let within = rest
+        .char_indices()
+        .nth(column - 1)
+        .map_or(rest.len(), |(i, _)| i);
+    line_start + within
+}
+
+/// The byte offset where the line containing `offset` ends.
+fn line_end(text: &str, offset: usize) -> usize {
+    text[offset..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| offset + i)
+}

@@ -1,0 +1,70 @@
+//! The subcommands: each parses nothing itself, takes its `Args` and the context, calls the
+//! library, and prints. The only layer that writes to the terminal.
+
+pub mod check;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
+use crate::load::Repo;
+
+/// Exit code for content errors.
+pub const EXIT_CONTENT: u8 = 1;
+/// Exit code for usage, configuration, I/O and repository errors.
+pub const EXIT_FAILURE: u8 = 2;
+
+/// What every command works on: the repository and its configuration.
+pub struct Context {
+    /// The open repository.
+    pub repo: Repo,
+    /// Its configuration.
+    pub config: Config,
+}
+
+impl Context {
+    /// Opens the repository (from `--repo` or the current directory) and reads its
+    /// configuration (from `--config` or `casebook.toml` at the root).
+    pub fn open(cli: &Cli) -> Result<Context> {
+        let start = match &cli.repo {
+            Some(p) => p.clone(),
+            None => std::env::current_dir().context("cannot read the current directory")?,
+        };
+        let repo = Repo::discover(&start)?;
+        let (path, required) = match &cli.config {
+            Some(p) => (p.clone(), true),
+            None => (repo.root().join(config::FILE_NAME), false),
+        };
+        let config = Config::from_file(&path, required)?;
+        Ok(Context { repo, config })
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Check(args) => check::run(args, &Context::open(&cli)?),
+        other => not_yet(other),
+    }
+}
+
+fn not_yet(command: &Command) -> Result<ExitCode> {
+    let name = format!("{command:?}");
+    let name = name
+        .split(['(', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_lowercase();
+    bail!("`casebook {name}` is not yet available in this version; `casebook check` is")
+}
+
+/// The display form of a path relative to the current directory when possible.
+pub fn display_path(path: &std::path::Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from))
+        .unwrap_or_else(|| path.to_owned())
+}

@@ -1,0 +1,211 @@
+//! `casebook.toml`: site configuration. Every key is optional; unknown keys are errors with
+//! the file's line and column.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::model::Marking;
+use crate::model::enums::Closed;
+
+/// The configuration of one content repository.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site title.
+    pub title: String,
+    /// Absolute base URL for feeds and the sitemap.
+    pub base_url: String,
+    /// Folder of the documents, relative to the repository root.
+    pub knowledge_dir: String,
+    /// Where the static site is written.
+    pub output_dir: String,
+    /// Where the index and build cache live.
+    pub state_dir: String,
+    /// The build's marking ceiling.
+    pub max_marking: String,
+    /// Server settings.
+    pub serve: ServeConfig,
+}
+
+/// `[serve]`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServeConfig {
+    /// Address to listen on.
+    pub bind: String,
+    /// How often to look for new commits.
+    pub poll_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Modern Slavery Partnership — Investigation Learning".to_owned(),
+            base_url: "http://127.0.0.1:8080".to_owned(),
+            knowledge_dir: "knowledge".to_owned(),
+            output_dir: "public".to_owned(),
+            state_dir: ".casebook".to_owned(),
+            max_marking: "OFFICIAL-SENSITIVE".to_owned(),
+            serve: ServeConfig::default(),
+        }
+    }
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            bind: "127.0.0.1:8080".to_owned(),
+            poll_seconds: 5,
+        }
+    }
+}
+
+/// The name of the configuration file at the repository root.
+pub const FILE_NAME: &str = "casebook.toml";
+
+impl Config {
+    /// Parses configuration text; `path` is only used in error messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            Error::Config {
+                path: path.to_owned(),
+                line,
+                column,
+                message: e.message().trim().to_owned(),
+            }
+        })?;
+        config.check(text, path)?;
+        Ok(config)
+    }
+
+    /// Reads `path`; a missing file means every default.
+    pub fn from_file(path: &Path, required: bool) -> Result<Config> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Config::parse(&text, path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(Config::default())
+            }
+            Err(source) => Err(Error::Io {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// The marking ceiling as a value.
+    pub fn ceiling(&self) -> Marking {
+        Marking::from_code(&self.max_marking).unwrap_or(Marking::Official)
+    }
+
+    fn check(&self, text: &str, path: &Path) -> Result<()> {
+        let fail = |key: &str, message: String| {
+            let offset = text.find(key).unwrap_or(0);
+            let (line, column) = line_col(text, offset);
+            Err(Error::Config {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            })
+        };
+        if Marking::from_code(&self.max_marking).is_none() {
+            let message = format!(
+                "`max_marking` is `{}`; allowed: OFFICIAL, OFFICIAL-SENSITIVE",
+                self.max_marking
+            );
+            return fail("max_marking", message);
+        }
+        for (key, value) in [
+            ("knowledge_dir", &self.knowledge_dir),
+            ("output_dir", &self.output_dir),
+            ("state_dir", &self.state_dir),
+        ] {
+            if !is_relative_inside(value) {
+                return fail(
+                    key,
+                    format!("`{key}` must be a relative path inside the repository, not `{value}`"),
+                );
+            }
+        }
+        if self.serve.poll_seconds == 0 {
+            return fail(
+                "poll_seconds",
+                "`serve.poll_seconds` must be at least 1".to_owned(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The knowledge folder relative to the repository root.
+    pub fn knowledge_path(&self) -> PathBuf {
+        PathBuf::from(&self.knowledge_dir)
+    }
+}
+
+/// A non-empty relative path with no `..` component.
+fn is_relative_inside(value: &str) -> bool {
+    let p = Path::new(value);
+    !value.is_empty()
+        && p.is_relative()
+        && p.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+}
+
+/// 1-based line and character column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("casebook.toml"))
+    }
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn every_documented_key_is_accepted() {
+        let text = "title = \"T\"\nbase_url = \"https://kb.example\"\nknowledge_dir = \"knowledge\"\noutput_dir = \"public\"\nstate_dir = \".casebook\"\nmax_marking = \"OFFICIAL\"\n[serve]\nbind = \"127.0.0.1:9000\"\npoll_seconds = 10\n";
+        let c = parse(text).unwrap();
+        assert_eq!(c.ceiling(), Marking::Official);
+        assert_eq!(c.serve.poll_seconds, 10);
+    }
+
+    #[test]
+    fn unknown_keys_name_file_line_and_column() {
+        let err = parse("title = \"T\"\n\n[serve]\nbnid = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("casebook.toml:4:1: unknown field `bnid`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        let err = parse("max_marking = \"SECRET\"\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("casebook.toml:1:1: `max_marking` is `SECRET`"),
+            "{err}"
+        );
+        assert!(parse("output_dir = \"../elsewhere\"\n").is_err());
+        assert!(parse("[serve]\npoll_seconds = 0\n").is_err());
+    }
+}

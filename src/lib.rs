@@ -1,0 +1,22 @@
+//! Casebook turns a git repository of YAML-fronted markdown — case reviews, STPO/STRO order
+//! records and partner agency powers notes — into a checked, searchable knowledge base.
+//!
+//! ```text
+//! knowledge/ (git repo) ──load──▶ Vec<SourceFile> ──parse──▶ Vec<ParsedFile> ──validate──▶ Corpus + Diagnostics
+//! Corpus ──index──▶ tantivy dir        Corpus ──render──▶ public/ (static HTML)
+//! serve = static site + /api/search + /search page
+//! ```
+//!
+//! `load` is the only home of git2 and serde_yaml, `markdown` of pulldown-cmark; `model` is
+//! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
+//! `cmd` is the only layer that prints.
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod load;
+pub mod markdown;
+pub mod model;

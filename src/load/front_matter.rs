@@ -1,0 +1,310 @@
+//! Front matter: finding the YAML block between `---` lines and reading it into its kind's
+//! raw struct. The only home of serde_yaml (with `vocab`, which reads vocabulary files).
+//!
+//! Pure: takes text, returns values or diagnostics; never touches the disk or git.
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::raw::{RawAgencyPowers, RawCaseReview, RawDocument, RawOrderRecord};
+use crate::model::{Kind, ParsedFile, SourceFile, Span};
+
+use super::yaml_events::{self, Origin, Problem};
+
+/// The largest front matter Casebook reads (serde_yaml is quadratic on deep nesting).
+pub const MAX_FRONT_MATTER: usize = 16 * 1024;
+
+/// Where the front matter and body of a file are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Byte range of the YAML text.
+    pub yaml: (usize, usize),
+    /// 1-based line of the YAML's first line.
+    pub yaml_line: usize,
+    /// Byte offset of the body.
+    pub body_offset: usize,
+    /// 1-based line of the body's first line.
+    pub body_line: usize,
+    /// The opening `---`.
+    pub open: Span,
+}
+
+/// Finds the front matter of `text` (a UTF-8 BOM, CRLF line ends and trailing blanks on the
+/// fences are accepted).
+pub fn split(path: &str, text: &str) -> Result<Split, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = Lines {
+        text,
+        pos: start,
+        line: 0,
+    };
+    let first = lines.next();
+    let open = Span {
+        offset: start,
+        len: 3,
+        line: 1,
+        column: 1,
+    };
+    if first.is_none_or(|l| !is_fence(l, "---")) {
+        return Err(no_front_matter(path, text, start));
+    }
+    let yaml_start = lines.pos;
+    let yaml_line = lines.line + 1;
+    while let Some(l) = lines.peek() {
+        if is_fence(l, "---") || is_fence(l, "...") {
+            let yaml_end = lines.pos;
+            lines.next();
+            if yaml_end - yaml_start > MAX_FRONT_MATTER {
+                let message = format!(
+                    "front matter is {} bytes; the limit is {MAX_FRONT_MATTER} bytes (16 KiB)",
+                    yaml_end - yaml_start
+                );
+                let hint = "front matter holds fields only: move long text into the body";
+                return Err(at(path, open, Code::FrontMatterTooLarge, message).hint(hint));
+            }
+            return Ok(Split {
+                yaml: (yaml_start, yaml_end),
+                yaml_line,
+                body_offset: lines.pos,
+                body_line: lines.line + 1,
+                open,
+            });
+        }
+        lines.next();
+    }
+    let message = "front matter is not closed: no `---` line after the opening one";
+    let hint = "end the front matter with a line that is exactly `---`";
+    Err(at(path, open, Code::UnclosedFrontMatter, message).hint(hint))
+}
+
+fn no_front_matter(path: &str, text: &str, start: usize) -> Diagnostic {
+    let rest = &text[start..];
+    let trimmed = rest.trim_start_matches(['\n', '\r', ' ', '\t']);
+    let skipped = &rest[..rest.len() - trimmed.len()];
+    if !skipped.is_empty() && trimmed.lines().next().is_some_and(|l| is_fence(l, "---")) {
+        let line = skipped.matches('\n').count() + 1;
+        let span = Span {
+            offset: start + skipped.len(),
+            len: 3,
+            line,
+            column: 1,
+        };
+        let message = "blank lines before the opening `---`";
+        return at(path, span, Code::NoFrontMatter, message)
+            .hint("the file must start with the `---` line");
+    }
+    let span = Span {
+        offset: start,
+        len: 0,
+        line: 1,
+        column: 1,
+    };
+    let message = "no front matter: the file must start with a `---` line";
+    let hint = "start the file with `---`, the fields, then another `---` line";
+    at(path, span, Code::NoFrontMatter, message).hint(hint)
+}
+
+/// `---` or `...` followed only by spaces, tabs and a line end.
+fn is_fence(line: &str, fence: &str) -> bool {
+    line.strip_prefix(fence).is_some_and(|rest| {
+        rest.trim_end_matches(['\r', '\n'])
+            .chars()
+            .all(|c| c == ' ' || c == '\t')
+    })
+}
+
+/// Lines with their line ends, tracking byte offset and line number.
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn peek(&self) -> Option<&'a str> {
+        let rest = &self.text[self.pos..];
+        if rest.is_empty() {
+            return None;
+        }
+        Some(rest.find('\n').map_or(rest, |i| &rest[..=i]))
+    }
+
+    fn next(&mut self) -> Option<&'a str> {
+        let l = self.peek()?;
+        self.pos += l.len();
+        self.line += 1;
+        Some(l)
+    }
+}
+
+fn at(path: &str, span: Span, code: Code, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::at_file(code, path, message).at(span.line, span.column, span.len)
+}
+
+/// Splits and parses one file found in `folder_kind`'s folder.
+pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Diagnostic>> {
+    let split = split(&file.path, &file.text).map_err(|d| vec![d])?;
+    let yaml = &file.text[split.yaml.0..split.yaml.1];
+    let origin = Origin {
+        offset: split.yaml.0,
+        line: split.yaml_line,
+    };
+    let spans = yaml_events::walk(yaml, origin, split.open)
+        .map_err(|problems| problems_to_diagnostics(&file.path, problems))?;
+    let raw = match folder_kind {
+        Kind::CaseReview => {
+            from_yaml::<RawCaseReview>(yaml).map(|r| RawDocument::CaseReview(Box::new(r)))
+        }
+        Kind::OrderRecord => {
+            from_yaml::<RawOrderRecord>(yaml).map(|r| RawDocument::OrderRecord(Box::new(r)))
+        }
+        Kind::AgencyPowers => {
+            from_yaml::<RawAgencyPowers>(yaml).map(|r| RawDocument::AgencyPowers(Box::new(r)))
+        }
+    };
+    let raw = raw.map_err(|e| vec![serde_error(&file.path, &file.text, origin, &spans, e)])?;
+    Ok(ParsedFile {
+        path: file.path.clone(),
+        folder_kind,
+        raw,
+        spans,
+        body_offset: split.body_offset,
+        body_line: split.body_line,
+    })
+}
+
+/// Converts structural problems into diagnostics.
+pub(super) fn problems_to_diagnostics(path: &str, problems: Vec<Problem>) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let d = at(path, p.span, p.code, p.message);
+            match p.hint {
+                Some(h) => d.hint(h),
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// Deserialises YAML text (already walked, so structurally sound) into `T`.
+pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+) -> Result<T, serde_yaml::Error> {
+    serde_yaml::from_str(yaml)
+}
+
+/// Turns a serde_yaml error into a diagnostic on the file's own line and column.
+fn serde_error(
+    path: &str,
+    text: &str,
+    origin: Origin,
+    spans: &crate::model::Spans,
+    e: serde_yaml::Error,
+) -> Diagnostic {
+    let full = e.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_owned(),
+        None => full.clone(),
+    };
+    let (field, detail) = match message.split_once(": ") {
+        Some((f, d)) if !f.contains(' ') => (Some(f.to_owned()), d.to_owned()),
+        _ => (None, message.clone()),
+    };
+    let code = if detail.starts_with("unknown field") {
+        Code::UnknownField
+    } else if detail.starts_with("invalid type") || detail.starts_with("invalid value") {
+        Code::WrongType
+    } else {
+        Code::YamlSyntax
+    };
+    let mut span = match e.location() {
+        Some(loc) => {
+            let offset = origin.offset + loc.index();
+            Span {
+                offset,
+                len: 0,
+                line: origin.line + loc.line() - 1,
+                column: loc.column(),
+            }
+        }
+        None => spans.start(),
+    };
+    if let Some(f) = &field {
+        span = spans.value(f).or(spans.key(f)).unwrap_or(span);
+    }
+    if span.len == 0 {
+        span.len = text[span.offset.min(text.len())..]
+            .find(['\n', '\r', ',', '}', ']'])
+            .unwrap_or(0);
+    }
+    let d = at(
+        path,
+        span,
+        code,
+        wrong_message(code, field.as_deref(), &detail),
+    );
+    let d = match field {
+        Some(f) => d.field(f),
+        None => d,
+    };
+    match unknown_field_hint(&detail) {
+        Some(h) => d.hint(h),
+        None => d,
+    }
+}
+
+fn wrong_message(code: Code, field: Option<&str>, detail: &str) -> String {
+    match (code, field) {
+        (Code::UnknownField, Some(parent)) => format!("{detail} in `{parent}`"),
+        (Code::WrongType, Some(f)) => format!("`{f}`: {detail}"),
+        _ => detail.to_owned(),
+    }
+    .replace(", expected one of", "; expected one of")
+    .split("; expected one of")
+    .next()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// "did you mean `title`?" for an unknown field, from the list serde gives.
+fn unknown_field_hint(detail: &str) -> Option<String> {
+    let rest = detail.strip_prefix("unknown field `")?;
+    let (name, tail) = rest.split_once('`')?;
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    let hint = match crate::model::vocab::nearest(name, expected.iter().copied()) {
+        Some(n) => {
+            format!("did you mean `{n}`? unknown keys are refused because they are usually typos")
+        }
+        None => format!("allowed fields: {}", expected.join(", ")),
+    };
+    Some(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_accepts_bom_crlf_and_trailing_blanks() {
+        let lf = split("x.md", "---\na: 1\n---  \nbody\n").unwrap();
+        let crlf = split("x.md", "\u{feff}--- \r\na: 1\r\n...\r\nbody\r\n").unwrap();
+        assert_eq!((lf.yaml_line, lf.body_line), (2, 4));
+        assert_eq!((crlf.yaml_line, crlf.body_line), (2, 4));
+    }
+
+    #[test]
+    fn split_refuses_what_is_not_front_matter() {
+        let code = |t: &str| split("x.md", t).unwrap_err().code;
+        assert_eq!(code("# title\n"), "E006");
+        assert_eq!(code("\n\n---\na: 1\n---\n"), "E006");
+        assert_eq!(code("---\na: 1\n----\n--- x\n"), "E007");
+        assert_eq!(code(""), "E006");
+        let big = format!("---\na: \"{}\"\n---\n", "x".repeat(MAX_FRONT_MATTER));
+        assert_eq!(code(&big), "E008");
+    }
+
+    #[test]
+    fn blank_lines_before_fence_point_at_the_fence() {
+        let d = split("x.md", "\n\n---\na: 1\n---\n").unwrap_err();
+        assert_eq!(d.line, 3);
+    }
+}

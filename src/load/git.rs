@@ -1,0 +1,166 @@
+//! Reading the knowledge folder from a commit's tree with git2 — the only home of git2.
+//!
+//! Blobs are read from the object database, never from the working directory, so only
+//! committed content is published; symlinks are reported, never followed. libgit2's
+//! repository ownership checks stay on.
+
+use std::path::{Path, PathBuf};
+
+use git2::{ErrorCode, ObjectType, Repository, TreeWalkMode, TreeWalkResult};
+
+use crate::error::{Error, Result};
+
+use super::{Entry, EntryContent, MAX_FILE};
+
+/// An open, non-bare repository.
+pub struct Repo {
+    repo: Repository,
+    root: PathBuf,
+}
+
+/// The commit a revision resolved to.
+#[derive(Debug, Clone)]
+pub struct Commit {
+    /// Full hex id.
+    pub id: String,
+    /// Set when HEAD is detached (the commit is still read, and this says so).
+    pub detached: bool,
+}
+
+impl Repo {
+    /// Finds the repository containing `start`, like git does.
+    pub fn discover(start: &Path) -> Result<Repo> {
+        let repo = Repository::discover(start).map_err(|e| match e.code() {
+            ErrorCode::NotFound => Error::Repository(format!(
+                "not a git repository (or any parent up to the root): {}",
+                start.display()
+            )),
+            ErrorCode::Owner => Error::Repository(format!(
+                "refusing to open {}: the repository is owned by another user (add it to git's safe.directory if you trust it)",
+                start.display()
+            )),
+            _ => Error::Repository(format!("cannot open the repository at {}: {}", start.display(), e.message())),
+        })?;
+        let Some(root) = repo.workdir().map(Path::to_path_buf) else {
+            return Err(Error::Repository(format!(
+                "{} is a bare repository: casebook needs a clone with a working tree",
+                repo.path().display()
+            )));
+        };
+        Ok(Repo { repo, root })
+    }
+
+    /// The working tree's root folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Resolves a revision (`HEAD`, a branch, a tag, a commit id) to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<Commit> {
+        let head_unborn = self
+            .repo
+            .head()
+            .err()
+            .is_some_and(|e| e.code() == ErrorCode::UnbornBranch);
+        if head_unborn && rev == "HEAD" {
+            return Err(Error::Repository(
+                "the repository has no commits yet: commit your documents, or use `--worktree`"
+                    .to_owned(),
+            ));
+        }
+        let object = self
+            .repo
+            .revparse_single(rev)
+            .map_err(|_| Error::Repository(format!("unknown revision `{rev}`")))?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| Error::Repository(format!("revision `{rev}` is not a commit")))?;
+        let detached = rev == "HEAD" && self.repo.head_detached().unwrap_or(false);
+        Ok(Commit {
+            id: commit.id().to_string(),
+            detached,
+        })
+    }
+
+    /// Every file under `dir` in the commit's tree, with its content unless it is a symlink,
+    /// has a non-UTF-8 name, or is over the size cap.
+    pub fn read_tree(&self, commit: &Commit, dir: &str) -> Result<Vec<Entry>> {
+        let git_err = |e: git2::Error| {
+            Error::Repository(format!(
+                "cannot read commit {}: {}",
+                short(&commit.id),
+                e.message()
+            ))
+        };
+        let oid = git2::Oid::from_str(&commit.id).map_err(git_err)?;
+        let tree = self
+            .repo
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .map_err(git_err)?;
+        let sub = match tree.get_path(Path::new(dir)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                self.repo.find_tree(entry.id()).map_err(git_err)?
+            }
+            Ok(_) | Err(_) => {
+                return Err(Error::Repository(format!(
+                    "no `{dir}/` folder in commit {}: is this a casebook content repository? (`casebook init` creates one)",
+                    short(&commit.id)
+                )));
+            }
+        };
+        let mut found = Vec::new();
+        sub.walk(TreeWalkMode::PreOrder, |parent, entry| {
+            if entry.kind() == Some(ObjectType::Blob) {
+                let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+                found.push((
+                    format!("{dir}/{parent}{name}"),
+                    entry.id(),
+                    entry.filemode(),
+                    entry.name().is_some(),
+                ));
+            }
+            TreeWalkResult::Ok
+        })
+        .map_err(git_err)?;
+        found
+            .into_iter()
+            .filter(|(path, ..)| super::wanted(path, dir))
+            .map(|(path, id, mode, utf8_name)| {
+                Ok(Entry {
+                    content: self.content(id, mode, utf8_name)?,
+                    path,
+                })
+            })
+            .collect()
+    }
+
+    fn content(&self, id: git2::Oid, mode: i32, utf8_name: bool) -> Result<EntryContent> {
+        if mode == 0o120000 {
+            return Ok(EntryContent::Symlink);
+        }
+        if !utf8_name {
+            return Ok(EntryContent::NonUtf8Name);
+        }
+        let odb = self
+            .repo
+            .odb()
+            .map_err(|e| Error::Repository(e.message().to_owned()))?;
+        let (size, _) = odb
+            .read_header(id)
+            .map_err(|e| Error::Repository(format!("cannot read object {id}: {}", e.message())))?;
+        if size > MAX_FILE {
+            return Ok(EntryContent::TooLarge(size));
+        }
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| Error::Repository(format!("cannot read object {id}: {}", e.message())))?;
+        Ok(EntryContent::Bytes(blob.content().to_vec()))
+    }
+}
+
+/// The first seven characters of a commit id.
+pub fn short(id: &str) -> &str {
+    &id[..id.len().min(7)]
+}

@@ -1,0 +1,180 @@
+//! Vocabulary files: the built-in data file compiled into the binary, and a content
+//! repository's optional `knowledge/vocabulary.yaml`, which may add terms but never remove or
+//! relabel built-in ones.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::vocab::Term;
+use crate::model::{SourceFile, Span, Spans, VocabName, Vocabulary};
+
+use super::front_matter::{from_yaml, problems_to_diagnostics};
+use super::yaml_events::{self, Origin};
+
+const BUILT_IN: &str = include_str!("vocabulary.yaml");
+
+/// The built-in vocabularies.
+pub fn built_in() -> Vocabulary {
+    let lists: BTreeMap<VocabName, Vec<Term>> =
+        from_yaml(BUILT_IN).expect("the built-in vocabulary file is valid (tested)");
+    let mut vocab = Vocabulary::default();
+    for (name, terms) in lists {
+        for term in terms {
+            vocab.add(name, term);
+        }
+    }
+    vocab
+}
+
+/// Adds the terms of a repository's vocabulary file; every problem is a diagnostic on it.
+pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
+    let start = Span {
+        offset: 0,
+        len: 0,
+        line: 1,
+        column: 1,
+    };
+    let origin = Origin { offset: 0, line: 1 };
+    let spans = match yaml_events::walk(&file.text, origin, start) {
+        Ok(spans) => spans,
+        Err(problems) => return problems_to_diagnostics(&file.path, problems),
+    };
+    let lists: BTreeMap<VocabName, Vec<Term>> = match from_yaml(&file.text) {
+        Ok(lists) => lists,
+        Err(e) => {
+            let message = format!("{}", e)
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+            let hint = "the file maps vocabulary names (areas, agencies, themes, …) to lists of {code, label} terms";
+            let d =
+                Diagnostic::at_file(Code::VocabularyFile, &file.path, message).at(line, column, 0);
+            return vec![d.hint(hint)];
+        }
+    };
+    let built_in = built_in();
+    let mut diags = Vec::new();
+    for (name, terms) in lists {
+        let key = serde_name(name);
+        for (i, term) in terms.into_iter().enumerate() {
+            let field = format!("{key}[{i}].code");
+            if let Some(d) = check_term(vocab, &built_in, name, &term, &spans, &file.path, &field) {
+                diags.push(d);
+            } else {
+                vocab.add(name, term);
+            }
+        }
+    }
+    diags
+}
+
+fn check_term(
+    vocab: &Vocabulary,
+    built_in: &Vocabulary,
+    name: VocabName,
+    term: &Term,
+    spans: &Spans,
+    path: &str,
+    field: &str,
+) -> Option<Diagnostic> {
+    let span = spans.locate(field);
+    let at = |code: Code, message: String| {
+        Diagnostic::at_file(code, path, message)
+            .at(span.line, span.column, span.len)
+            .field(field)
+    };
+    let what = name.singular();
+    if built_in.contains(name, &term.code) {
+        let message = format!(
+            "{what} `{}` is built in; vocabulary.yaml may add terms, not redefine them",
+            term.code
+        );
+        return Some(at(Code::VocabularyRedefined, message).hint("remove this entry"));
+    }
+    if vocab.contains(name, &term.code) {
+        let message = format!("{what} `{}` is defined twice", term.code);
+        return Some(at(Code::VocabularyDuplicate, message));
+    }
+    let code_ok = match name {
+        VocabName::Agencies => term
+            .code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'),
+        VocabName::Offences => !term.code.is_empty() && !term.code.contains(char::is_whitespace),
+        _ => crate::model::document::is_kebab(&term.code),
+    };
+    if !code_ok || term.code.is_empty() {
+        let style = if name == VocabName::Agencies {
+            "upper case, e.g. `LA-NEW`"
+        } else {
+            "kebab-case, e.g. `new-area`"
+        };
+        return Some(at(
+            Code::VocabularyFile,
+            format!("{what} code `{}` must be {style}", term.code),
+        ));
+    }
+    None
+}
+
+fn serde_name(name: VocabName) -> String {
+    serde_json::to_value(name)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile {
+            path: "knowledge/vocabulary.yaml".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn built_in_vocabulary_parses_and_is_complete() {
+        let v = built_in();
+        assert_eq!(v.terms(VocabName::Areas).len(), 17);
+        assert_eq!(v.terms(VocabName::Agencies).len(), 28);
+        assert_eq!(v.terms(VocabName::Themes).len(), 28);
+        assert_eq!(
+            v.get(VocabName::Areas, "havant")
+                .unwrap()
+                .reporting_area
+                .as_deref(),
+            Some("hampshire")
+        );
+        assert_eq!(
+            v.get(VocabName::Exploitation, "county-lines")
+                .unwrap()
+                .parent
+                .as_deref(),
+            Some("criminal")
+        );
+    }
+
+    #[test]
+    fn repository_terms_are_added_and_checked() {
+        let mut v = built_in();
+        let text = "themes:\n  - {code: language-barriers, label: Language barriers}\n  - {code: language-barriers, label: Again}\nareas:\n  - {code: portsmouth, label: Pompey}\n";
+        let diags = extend(&mut v, &file(text));
+        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(codes, vec![("E081", 3), ("E082", 5)]);
+        assert!(v.contains(VocabName::Themes, "language-barriers"));
+        assert_eq!(v.label(VocabName::Areas, "portsmouth"), "Portsmouth");
+    }
+
+    #[test]
+    fn malformed_file_is_one_error() {
+        let mut v = built_in();
+        let diags = extend(&mut v, &file("colours:\n  - {code: red, label: Red}\n"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "E080");
+    }
+}

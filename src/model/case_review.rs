@@ -1,0 +1,510 @@
+//! `case_review`: a deep-dive audit or debrief of a modern slavery investigation.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostic::Code;
+
+use super::countries;
+use super::date::{Date, Month};
+use super::enums::{AgencyRole, Closed, PerpetratorRole, RecommendationStatus, ReviewType};
+use super::raw::{RawCaseReview, RawNrm, RawPerpetrators, RawRecommendation, RawVictims};
+use super::validate::Ctx;
+use super::vocab::VocabName;
+
+/// A validated case review.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseReview {
+    /// Partnership pseudonym for the operation.
+    pub operation: String,
+    /// What kind of review.
+    pub review_type: ReviewType,
+    /// Agency that led the investigation.
+    pub lead_agency: String,
+    /// When the investigation ran.
+    pub investigation: Investigation,
+    /// When the review was done.
+    pub review_date: Date,
+    /// Area codes.
+    pub areas: Vec<String>,
+    /// Exploitation codes.
+    pub exploitation: Vec<String>,
+    /// Offences investigated and their outcomes.
+    pub offences: Vec<Offence>,
+    /// Victim counts.
+    pub victims: Counts,
+    /// Perpetrator counts.
+    pub perpetrators: Perpetrators,
+    /// Where the case came from.
+    pub referral_source: String,
+    /// National Referral Mechanism figures.
+    pub nrm: Option<Nrm>,
+    /// Overall result.
+    pub outcome: String,
+    /// Custodial sentences.
+    pub sentences: Vec<Sentence>,
+    /// Linked order records.
+    pub orders: Vec<String>,
+    /// Agencies involved.
+    pub agencies: Vec<Involvement>,
+    /// Learning themes.
+    pub themes: Vec<String>,
+    /// Good practice to repeat.
+    pub good_practice: Vec<String>,
+    /// Recommendations with owners.
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// `investigation`: start and (unless ongoing) end month.
+#[derive(Debug, Clone, Serialize)]
+pub struct Investigation {
+    /// First month.
+    pub start: Month,
+    /// Last month; none while ongoing.
+    pub end: Option<Month>,
+}
+
+/// One offence and its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Offence {
+    /// Offence code.
+    pub code: String,
+    /// Outcome code.
+    pub outcome: String,
+}
+
+/// Victim counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counts {
+    /// How many.
+    pub total: u32,
+    /// Adults, if known.
+    pub adults: Option<u32>,
+    /// Children, if known.
+    pub children: Option<u32>,
+    /// Female, if known.
+    pub female: Option<u32>,
+    /// Male, if known.
+    pub male: Option<u32>,
+    /// By ISO 3166 alpha-2 nationality.
+    pub nationalities: BTreeMap<String, u32>,
+}
+
+/// Perpetrator counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Perpetrators {
+    /// How many.
+    pub total: u32,
+    /// By nationality.
+    pub nationalities: BTreeMap<String, u32>,
+    /// Roles played.
+    pub roles: Vec<PerpetratorRole>,
+    /// Organised crime group involved.
+    pub ocg: Option<bool>,
+}
+
+/// NRM figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Nrm {
+    /// Referrals made.
+    pub referrals: Option<u32>,
+    /// Positive reasonable-grounds decisions.
+    pub positive_rg: Option<u32>,
+    /// Positive conclusive-grounds decisions.
+    pub positive_cg: Option<u32>,
+    /// Duty-to-notify (MS1) reports.
+    pub dtn_ms1: Option<u32>,
+    /// Adults who declined a referral.
+    pub declined: Option<u32>,
+}
+
+/// One custodial sentence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sentence {
+    /// Offence code (one of the review's offences).
+    pub offence: String,
+    /// Months in custody.
+    pub custody_months: u32,
+}
+
+/// One agency's part in the investigation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Involvement {
+    /// Agency code.
+    pub code: String,
+    /// Its role.
+    pub role: AgencyRole,
+}
+
+/// One recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    /// `R1`, `R2`…
+    pub id: String,
+    /// What should be done.
+    pub text: String,
+    /// Agency that owns it.
+    pub owner: String,
+    /// Month it is due.
+    pub due: Month,
+    /// Progress.
+    pub status: RecommendationStatus,
+    /// Open or in progress, and due before the current month.
+    pub overdue: bool,
+}
+
+/// Validates a case review's own fields.
+pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
+    let operation = ctx.text("operation", &raw.operation);
+    let review_type = ctx.required_closed("review_type", &raw.review_type);
+    let lead_agency = ctx.req_term(VocabName::Agencies, "lead_agency", &raw.lead_agency);
+    let investigation = investigation(ctx, raw);
+    let review_date = review_date(ctx, raw, investigation.as_ref());
+    let areas = ctx.terms(VocabName::Areas, "areas", &raw.areas, true);
+    let exploitation = ctx.terms(
+        VocabName::Exploitation,
+        "exploitation",
+        &raw.exploitation,
+        true,
+    );
+    let offences = offences(ctx, raw);
+    let victims = ctx
+        .required("victims", raw.victims.as_ref())
+        .and_then(|v| victims(ctx, v));
+    let perpetrators = ctx
+        .required("perpetrators", raw.perpetrators.as_ref())
+        .and_then(|p| perpetrators(ctx, p));
+    let referral_source = ctx.req_term(
+        VocabName::ReferralSources,
+        "referral_source",
+        &raw.referral_source,
+    );
+    let nrm = raw.nrm.as_ref().map(|n| nrm(ctx, n));
+    let outcome = ctx.req_term(VocabName::Outcomes, "outcome", &raw.outcome);
+    let sentences = sentences(ctx, raw, &offences);
+    let orders = raw.orders.clone().unwrap_or_default();
+    let agencies = agencies(ctx, raw, lead_agency.as_deref());
+    let themes = ctx.terms(VocabName::Themes, "themes", &raw.themes, true);
+    let recommendations = recommendations(ctx, raw.recommendations.as_deref().unwrap_or(&[]));
+    Some(CaseReview {
+        operation: operation?,
+        review_type: review_type?,
+        lead_agency: lead_agency?,
+        investigation: investigation?,
+        review_date: review_date?,
+        areas,
+        exploitation,
+        offences,
+        victims: victims?,
+        perpetrators: perpetrators?,
+        referral_source: referral_source?,
+        nrm,
+        outcome: outcome?,
+        sentences,
+        orders,
+        agencies,
+        themes,
+        good_practice: raw.good_practice.clone().unwrap_or_default(),
+        recommendations,
+    })
+}
+
+fn investigation(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<Investigation> {
+    let inv = ctx.required("investigation", raw.investigation.as_ref())?;
+    let start = ctx.required("investigation.start", inv.start.as_ref());
+    let start = start.and(ctx.month("investigation.start", &inv.start));
+    let end = ctx.month("investigation.end", &inv.end);
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        let message = format!("`investigation.end` ({e}) is before `investigation.start` ({s})");
+        ctx.report(Code::DateOrder, "investigation.end", message);
+    }
+    Some(Investigation { start: start?, end })
+}
+
+fn review_date(
+    ctx: &mut Ctx<'_>,
+    raw: &RawCaseReview,
+    inv: Option<&Investigation>,
+) -> Option<Date> {
+    ctx.required("review_date", raw.review_date.as_ref())?;
+    let date = ctx.date("review_date", &raw.review_date)?;
+    if let Some(inv) = inv
+        && date.month() < inv.start
+    {
+        let field = ctx.later("investigation.start", "review_date");
+        let message = format!(
+            "`review_date` ({date}) is before `investigation.start` ({})",
+            inv.start
+        );
+        ctx.report(Code::DateOrder, field, message);
+    }
+    let id_year = raw
+        .id
+        .as_deref()
+        .and_then(|id| id.get(3..7))
+        .and_then(|y| y.parse::<i32>().ok());
+    if let Some(year) = id_year.filter(|y| *y != date.year()) {
+        let field = ctx.later("id", "review_date");
+        let message =
+            format!("the year in `id` ({year}) is not the year of `review_date` ({date})");
+        let hint = format!(
+            "a case review's id carries the year of its review: CR-{}-NNN",
+            date.year()
+        );
+        ctx.report_hint(Code::IdYearMismatch, field, message, hint);
+    }
+    Some(date)
+}
+
+fn offences(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Vec<Offence> {
+    let Some(list) = ctx.required("offences", raw.offences.as_ref()) else {
+        return Vec::new();
+    };
+    if list.is_empty() {
+        ctx.report(
+            Code::EmptyList,
+            "offences",
+            "`offences` needs at least one offence",
+        );
+    }
+    let mut out = Vec::new();
+    for (i, o) in list.iter().enumerate() {
+        let code = ctx.req_term(VocabName::Offences, &format!("offences[{i}].code"), &o.code);
+        let outcome = ctx.req_term(
+            VocabName::Outcomes,
+            &format!("offences[{i}].outcome"),
+            &o.outcome,
+        );
+        if let (Some(code), Some(outcome)) = (code, outcome) {
+            out.push(Offence { code, outcome });
+        }
+    }
+    out
+}
+
+fn victims(ctx: &mut Ctx<'_>, v: &RawVictims) -> Option<Counts> {
+    let total = ctx.required("victims.total", v.total)?;
+    let sum = |a: Option<u32>, b: Option<u32>| Some(a? + b?);
+    if let Some(s) = sum(v.adults, v.children).filter(|s| *s != total) {
+        let field = ctx.later("victims.adults", "victims.children");
+        let message =
+            format!("`victims.adults` + `victims.children` ({s}) is not `victims.total` ({total})");
+        ctx.report(Code::CountMismatch, field, message);
+    }
+    let known = v.female.unwrap_or(0) + v.male.unwrap_or(0);
+    if known > total {
+        let field = ctx.later("victims.female", "victims.male");
+        let message = format!(
+            "`victims.female` + `victims.male` ({known}) is more than `victims.total` ({total})"
+        );
+        ctx.report(Code::CountMismatch, field, message);
+    }
+    let nationalities = nationalities(ctx, "victims", &v.nationalities, total);
+    Some(Counts {
+        total,
+        adults: v.adults,
+        children: v.children,
+        female: v.female,
+        male: v.male,
+        nationalities,
+    })
+}
+
+fn nationalities(
+    ctx: &mut Ctx<'_>,
+    parent: &str,
+    map: &Option<BTreeMap<String, u32>>,
+    total: u32,
+) -> BTreeMap<String, u32> {
+    let map = map.clone().unwrap_or_default();
+    for code in map.keys().filter(|c| !countries::is_country(c)) {
+        let field = format!("{parent}.nationalities.{code}");
+        let message = format!("`{code}` is not an ISO 3166-1 alpha-2 country code");
+        let hint = match super::vocab::nearest(code, countries::codes()) {
+            Some(n) if code.eq_ignore_ascii_case(n) => format!("did you mean `{n}`? codes are upper case"),
+            _ => "use the two-letter ISO code, e.g. `AL` for Albania, `VN` for Viet Nam, `GB` for the UK".to_owned(),
+        };
+        ctx.report_hint(Code::InvalidValue, &field, message, hint);
+    }
+    let sum: u32 = map.values().sum();
+    if sum > total {
+        let field = format!("{parent}.nationalities");
+        let message =
+            format!("the `{field}` counts add up to {sum}, more than `{parent}.total` ({total})");
+        ctx.report(Code::CountMismatch, &field, message);
+    }
+    map
+}
+
+fn perpetrators(ctx: &mut Ctx<'_>, p: &RawPerpetrators) -> Option<Perpetrators> {
+    let total = ctx.required("perpetrators.total", p.total)?;
+    let nationalities = nationalities(ctx, "perpetrators", &p.nationalities, total);
+    let mut roles = Vec::new();
+    for (i, r) in p.roles.iter().flatten().enumerate() {
+        let role: Option<PerpetratorRole> =
+            ctx.closed(&format!("perpetrators.roles[{i}]"), &Some(r.clone()));
+        roles.extend(role);
+    }
+    Some(Perpetrators {
+        total,
+        nationalities,
+        roles,
+        ocg: p.ocg,
+    })
+}
+
+fn nrm(ctx: &mut Ctx<'_>, n: &RawNrm) -> Nrm {
+    let pairs = [
+        (
+            "nrm.positive_rg",
+            n.positive_rg,
+            "nrm.referrals",
+            n.referrals,
+        ),
+        (
+            "nrm.positive_cg",
+            n.positive_cg,
+            "nrm.positive_rg",
+            n.positive_rg,
+        ),
+    ];
+    for (field, value, bound_field, bound) in pairs {
+        if let (Some(v), Some(b)) = (value, bound)
+            && v > b
+        {
+            let message = format!("`{field}` ({v}) is greater than `{bound_field}` ({b})");
+            let at = ctx.later(field, bound_field);
+            ctx.report(Code::CountMismatch, at, message);
+        }
+    }
+    Nrm {
+        referrals: n.referrals,
+        positive_rg: n.positive_rg,
+        positive_cg: n.positive_cg,
+        dtn_ms1: n.dtn_ms1,
+        declined: n.declined,
+    }
+}
+
+fn sentences(ctx: &mut Ctx<'_>, raw: &RawCaseReview, offences: &[Offence]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for (i, s) in raw.sentences.iter().flatten().enumerate() {
+        let field = format!("sentences[{i}]");
+        let offence = ctx.required(&format!("{field}.offence"), s.offence.clone());
+        let months = ctx.required(&format!("{field}.custody_months"), s.custody_months);
+        let Some(offence) = offence else { continue };
+        let listed = raw
+            .offences
+            .iter()
+            .flatten()
+            .any(|o| o.code.as_deref() == Some(&offence));
+        if !listed {
+            let message = format!(
+                "`{field}.offence` is `{offence}`, which is not one of the review's `offences`"
+            );
+            let hint =
+                "add the offence to `offences` or correct the sentence's offence code".to_owned();
+            ctx.report_hint(
+                Code::SentenceOffence,
+                &format!("{field}.offence"),
+                message,
+                hint,
+            );
+        } else if let Some(custody_months) = months
+            && offences.iter().any(|o| o.code == offence)
+        {
+            out.push(Sentence {
+                offence,
+                custody_months,
+            });
+        }
+    }
+    out
+}
+
+fn agencies(ctx: &mut Ctx<'_>, raw: &RawCaseReview, lead: Option<&str>) -> Vec<Involvement> {
+    let Some(list) = ctx.required("agencies", raw.agencies.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, a) in list.iter().enumerate() {
+        let code = ctx.req_term(VocabName::Agencies, &format!("agencies[{i}].code"), &a.code);
+        let role = ctx.required_closed(&format!("agencies[{i}].role"), &a.role);
+        if let (Some(code), Some(role)) = (code, role) {
+            out.push(Involvement { code, role });
+        }
+    }
+    let lead_listed = |lead: &str| {
+        list.iter()
+            .any(|a| a.code.as_deref() == Some(lead) && a.role.as_deref() == Some("lead"))
+    };
+    if let Some(lead) = lead.filter(|l| !lead_listed(l)) {
+        let message =
+            format!("`lead_agency` is `{lead}` but `agencies` does not list it with role `lead`");
+        let hint = format!("add `- {{code: {lead}, role: lead}}` to `agencies`");
+        let field = ctx.later("lead_agency", "agencies");
+        ctx.report_hint(Code::LeadAgencyNotListed, field, message, hint);
+    }
+    out
+}
+
+fn recommendations(ctx: &mut Ctx<'_>, list: &[RawRecommendation]) -> Vec<Recommendation> {
+    let mut out: Vec<Recommendation> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let field = format!("recommendations[{i}]");
+        let id = ctx.required(&format!("{field}.id"), r.id.as_deref());
+        if let Some(id) = id {
+            let well_formed = id
+                .strip_prefix('R')
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if !well_formed {
+                let message = format!("`{field}.id` is `{id}`; recommendation ids are R1, R2, …");
+                ctx.report(Code::InvalidValue, &format!("{field}.id"), message);
+            } else if seen.contains(&id) {
+                let message = format!("recommendation id `{id}` is used twice in this review");
+                ctx.report(Code::DuplicateEntry, &format!("{field}.id"), message);
+            }
+            seen.push(id);
+        }
+        let text = ctx.text(&format!("{field}.text"), &r.text);
+        let owner = ctx.req_term(VocabName::Agencies, &format!("{field}.owner"), &r.owner);
+        let due = ctx.required(&format!("{field}.due"), r.due.as_ref());
+        let due = due.and(ctx.month(&format!("{field}.due"), &r.due));
+        let status: Option<RecommendationStatus> =
+            ctx.required_closed(&format!("{field}.status"), &r.status);
+        let (Some(id), Some(text), Some(owner), Some(due), Some(status)) =
+            (id, text, owner, due, status)
+        else {
+            continue;
+        };
+        let open = matches!(
+            status,
+            RecommendationStatus::Open | RecommendationStatus::InProgress
+        );
+        let overdue = open && due < ctx.today.month();
+        if overdue {
+            let message = format!(
+                "recommendation {id} (owner {owner}) is overdue: due {due}, status {}",
+                status.code()
+            );
+            ctx.report(
+                Code::RecommendationOverdue,
+                &format!("{field}.due"),
+                message,
+            );
+        }
+        out.push(Recommendation {
+            id: id.to_owned(),
+            text,
+            owner,
+            due,
+            status,
+            overdue,
+        });
+    }
+    out
+}

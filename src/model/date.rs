@@ -1,0 +1,166 @@
+//! Calendar values of the schema: a full `Date` (`YYYY-MM-DD`) and a `Month` (`YYYY-MM`).
+//!
+//! Events are recorded to the month because exact dates can identify people; only
+//! administrative dates (`last_reviewed`, `review_date`, …) are full dates.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(NaiveDate);
+
+impl Date {
+    /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day).
+    pub fn parse(text: &str) -> Option<Date> {
+        let b = text.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
+            return None;
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Date)
+    }
+
+    /// Builds a date from its parts, if it exists.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Date)
+    }
+
+    /// Today's date on this machine, or `CASEBOOK_TODAY` (`YYYY-MM-DD`) when set, so that
+    /// checks that depend on the date are reproducible.
+    pub fn today() -> Date {
+        std::env::var("CASEBOOK_TODAY")
+            .ok()
+            .and_then(|v| Date::parse(v.trim()))
+            .unwrap_or_else(|| Date(chrono::Local::now().date_naive()))
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    /// The month this date falls in.
+    pub fn month(self) -> Month {
+        Month {
+            year: self.0.year(),
+            month: self.0.month(),
+        }
+    }
+
+    /// Whole months from `self` to `later` (negative when `later` is earlier).
+    pub fn months_until(self, later: Date) -> i64 {
+        let mut months = later.month().index() - self.month().index();
+        if later.0.day() < self.0.day() {
+            months -= 1;
+        }
+        months
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A calendar month written `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    /// Four-digit year.
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+}
+
+impl Month {
+    /// Parses exactly `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Month> {
+        let b = text.as_bytes();
+        let shape = b.len() == 7
+            && b[4] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || c.is_ascii_digit());
+        if !shape {
+            return None;
+        }
+        let year = text[..4].parse().ok()?;
+        let month = text[5..].parse().ok()?;
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+
+    /// The same month `years` later.
+    pub fn plus_years(self, years: u32) -> Month {
+        Month {
+            year: self.year + years as i32,
+            month: self.month,
+        }
+    }
+
+    /// A number that grows by one each month, for comparisons and differences.
+    fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_only_in_schema_form() {
+        assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+        for bad in [
+            "2023-02-29",
+            "2023-13-45",
+            "2023-1-05",
+            "05/01/2023",
+            "2023-01-05x",
+            "",
+        ] {
+            assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn months_parse_and_add_years() {
+        let m = Month::parse("2020-10").unwrap();
+        assert_eq!(m.plus_years(10).to_string(), "2030-10");
+        for bad in ["2020-13", "2020-00", "2020-1", "2020/10", "2020-10-01"] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn whole_months_between_dates() {
+        let a = Date::parse("2025-03-10").unwrap();
+        assert_eq!(a.months_until(Date::parse("2026-03-10").unwrap()), 12);
+        assert_eq!(a.months_until(Date::parse("2026-03-09").unwrap()), 11);
+    }
+}

@@ -1,0 +1,132 @@
+//! What the loader hands to validation: the file as read, its front matter as written, and
+//! where every field sits in the file (so diagnostics can point at it).
+
+use std::collections::HashMap;
+
+use super::enums::Kind;
+use super::raw::RawDocument;
+
+/// A file read from the committed tree or the working tree.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the repository root, `/`-separated.
+    pub path: String,
+    /// The file's text (already checked to be UTF-8 and within the size cap).
+    pub text: String,
+}
+
+/// A position in a file: byte offset and length, and the 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// Byte offset from the start of the file.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// Where each front-matter value sits, keyed by field path (`victims.adults`, `areas[1]`,
+/// `recommendations[0].id`); for mappings and sequences the span is their first token.
+#[derive(Debug, Clone, Default)]
+pub struct Spans {
+    values: HashMap<String, Span>,
+    keys: HashMap<String, Span>,
+    start: Span,
+}
+
+impl Spans {
+    /// An empty map whose fallback position is `start` (the opening `---`).
+    pub fn new(start: Span) -> Spans {
+        Spans {
+            start,
+            ..Spans::default()
+        }
+    }
+
+    /// Records where the value at `path` is.
+    pub fn insert_value(&mut self, path: String, span: Span) {
+        self.values.entry(path).or_insert(span);
+    }
+
+    /// Records where the key of `path` is.
+    pub fn insert_key(&mut self, path: String, span: Span) {
+        self.keys.entry(path).or_insert(span);
+    }
+
+    /// The value at exactly `path`, if it was written.
+    pub fn value(&self, path: &str) -> Option<Span> {
+        self.values.get(path).copied()
+    }
+
+    /// The key of exactly `path`, if it was written.
+    pub fn key(&self, path: &str) -> Option<Span> {
+        self.keys.get(path).copied()
+    }
+
+    /// The best position for a finding about `path`: the value itself, else the nearest
+    /// enclosing value that was written, else the start of the front matter.
+    pub fn locate(&self, path: &str) -> Span {
+        let mut current = path;
+        loop {
+            if let Some(span) = self.value(current) {
+                return span;
+            }
+            match parent(current) {
+                Some(p) => current = p,
+                None => return self.start,
+            }
+        }
+    }
+
+    /// The opening `---` of the front matter.
+    pub fn start(&self) -> Span {
+        self.start
+    }
+}
+
+/// `a.b[2].c` → `a.b[2]` → `a.b` → `a` → none.
+fn parent(path: &str) -> Option<&str> {
+    let cut = path.rfind(['.', '['])?;
+    Some(&path[..cut])
+}
+
+/// A file whose front matter was read into its kind's raw struct.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// The kind its folder says it is.
+    pub folder_kind: Kind,
+    /// The front matter as written.
+    pub raw: RawDocument,
+    /// Where each field is.
+    pub spans: Spans,
+    /// Byte offset of the markdown body in the file.
+    pub body_offset: usize,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_falls_back_to_enclosing_values() {
+        let at = |line| Span {
+            offset: 0,
+            len: 1,
+            line,
+            column: 1,
+        };
+        let mut spans = Spans::new(at(1));
+        spans.insert_value("victims".into(), at(5));
+        spans.insert_value("recommendations[0]".into(), at(9));
+        assert_eq!(spans.locate("victims.adults").line, 5);
+        assert_eq!(spans.locate("recommendations[0].id").line, 9);
+        assert_eq!(spans.locate("operation").line, 1);
+    }
+}

@@ -1,0 +1,185 @@
+//! Open vocabularies (areas, agencies, themes…): codes the partnership extends through
+//! `knowledge/vocabulary.yaml`, so they are data, not Rust enums.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The name of one vocabulary, as spelled in `vocabulary.yaml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VocabName {
+    /// Exploitation types (with parents).
+    Exploitation,
+    /// Council areas (with GSS code and reporting area).
+    Areas,
+    /// Partner agencies.
+    Agencies,
+    /// Offences.
+    Offences,
+    /// Investigation outcomes.
+    Outcomes,
+    /// Where a case came from.
+    ReferralSources,
+    /// Learning themes.
+    Themes,
+    /// Order prohibition categories.
+    Prohibitions,
+    /// Agency power types.
+    PowerTypes,
+}
+
+impl VocabName {
+    /// Every vocabulary.
+    pub const ALL: [VocabName; 9] = [
+        VocabName::Exploitation,
+        VocabName::Areas,
+        VocabName::Agencies,
+        VocabName::Offences,
+        VocabName::Outcomes,
+        VocabName::ReferralSources,
+        VocabName::Themes,
+        VocabName::Prohibitions,
+        VocabName::PowerTypes,
+    ];
+
+    /// The word used in messages: "unknown area `x`".
+    pub fn singular(self) -> &'static str {
+        match self {
+            VocabName::Exploitation => "exploitation type",
+            VocabName::Areas => "area",
+            VocabName::Agencies => "agency",
+            VocabName::Offences => "offence",
+            VocabName::Outcomes => "outcome",
+            VocabName::ReferralSources => "referral source",
+            VocabName::Themes => "learning theme",
+            VocabName::Prohibitions => "prohibition",
+            VocabName::PowerTypes => "power type",
+        }
+    }
+}
+
+/// One term of a vocabulary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// The code documents use (`portsmouth`, `GLAA`).
+    pub code: String,
+    /// What pages show.
+    pub label: String,
+    /// Exploitation only: the parent type (`county-lines` → `criminal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Areas only: the ONS GSS code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gss: Option<String>,
+    /// Areas only: the reporting area statistics roll the area up to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporting_area: Option<String>,
+}
+
+/// All vocabularies, built in plus the repository's additions.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    terms: HashMap<VocabName, Vec<Term>>,
+    index: HashMap<(VocabName, String), usize>,
+}
+
+impl Vocabulary {
+    /// Adds a term; returns false (and adds nothing) when the code is already there.
+    pub fn add(&mut self, name: VocabName, term: Term) -> bool {
+        let key = (name, term.code.clone());
+        if self.index.contains_key(&key) {
+            return false;
+        }
+        let list = self.terms.entry(name).or_default();
+        self.index.insert(key, list.len());
+        list.push(term);
+        true
+    }
+
+    /// The term with this code, if any.
+    pub fn get(&self, name: VocabName, code: &str) -> Option<&Term> {
+        let i = *self.index.get(&(name, code.to_owned()))?;
+        self.terms.get(&name).map(|list| &list[i])
+    }
+
+    /// True when `code` is a term of `name`.
+    pub fn contains(&self, name: VocabName, code: &str) -> bool {
+        self.index.contains_key(&(name, code.to_owned()))
+    }
+
+    /// The terms of one vocabulary in definition order.
+    pub fn terms(&self, name: VocabName) -> &[Term] {
+        self.terms.get(&name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The label of a code, or the code itself when unknown.
+    pub fn label<'a>(&'a self, name: VocabName, code: &'a str) -> &'a str {
+        self.get(name, code).map_or(code, |t| t.label.as_str())
+    }
+
+    /// The closest code to a mistyped one, when one is close enough to be a likely typo.
+    pub fn nearest(&self, name: VocabName, code: &str) -> Option<&str> {
+        nearest(code, self.terms(name).iter().map(|t| t.code.as_str()))
+    }
+}
+
+/// The candidate closest to `input` (case-insensitive Damerau–Levenshtein over characters),
+/// when it is within a third of the input's length, or differs only in case.
+pub fn nearest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    nearest_within(input, candidates, (input.chars().count() / 3).max(2))
+}
+
+/// The candidate closest to `input` within `limit` edits (case-insensitive).
+pub fn nearest_within<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    limit: usize,
+) -> Option<&'a str> {
+    let lower = input.to_lowercase();
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for code in ["portsmouth", "southampton", "havant"] {
+            let term = Term {
+                code: code.into(),
+                label: code.into(),
+                parent: None,
+                gss: None,
+                reporting_area: None,
+            };
+            assert!(v.add(VocabName::Areas, term));
+        }
+        v
+    }
+
+    #[test]
+    fn nearest_finds_typos_but_not_strangers() {
+        let v = vocab();
+        assert_eq!(
+            v.nearest(VocabName::Areas, "portsmuoth"),
+            Some("portsmouth")
+        );
+        assert_eq!(v.nearest(VocabName::Areas, "Havant"), Some("havant"));
+        assert_eq!(v.nearest(VocabName::Areas, "london"), None);
+    }
+
+    #[test]
+    fn duplicate_codes_are_refused() {
+        let mut v = vocab();
+        let again = v.terms(VocabName::Areas)[0].clone();
+        assert!(!v.add(VocabName::Areas, again));
+        assert_eq!(v.terms(VocabName::Areas).len(), 3);
+    }
+}
