@@ -72,12 +72,16 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
         .collect();
     let mut parsed = Vec::new();
     let mut documents = Vec::new();
-    for r in stage {
+    let mut unreadable = Vec::new();
+    for (r, file) in stage.into_iter().zip(&files) {
         diagnostics.extend(r.diagnostics);
+        if r.parsed.is_none() {
+            unreadable.extend(id_from_file_name(&file.path));
+        }
         parsed.extend(r.parsed);
         documents.extend(r.document);
     }
-    let targets = Targets::new(&parsed);
+    let targets = Targets::new(&parsed, &unreadable);
     let lint = Lint::new();
     let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     let body: Vec<Vec<Diagnostic>> = parsed
@@ -89,7 +93,7 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
         })
         .collect();
     diagnostics.extend(body.into_iter().flatten());
-    diagnostics.extend(model::corpus::cross_check(&parsed));
+    diagnostics.extend(model::corpus::cross_check(&parsed, &unreadable));
     diagnostic::sort(&mut diagnostics);
     let failed: Vec<&str> = diagnostics
         .iter()
@@ -156,9 +160,23 @@ struct Targets {
     paths: HashMap<String, String>,
 }
 
+/// The id a document's file name gives (`CR-2024-007-car-wash.md` → `CR-2024-007`), for
+/// documents whose front matter could not be read.
+fn id_from_file_name(path: &str) -> Option<(String, Kind)> {
+    let name = path.rsplit('/').next()?.strip_suffix(".md")?;
+    let parts: Vec<&str> = name.split('-').collect();
+    (1..=parts.len()).rev().find_map(|n| {
+        let candidate = parts[..n].join("-");
+        kind_of_id(&candidate).map(|k| (candidate, k))
+    })
+}
+
 impl Targets {
-    fn new(parsed: &[ParsedFile]) -> Targets {
-        let mut ids = HashMap::new();
+    fn new(parsed: &[ParsedFile], unreadable: &[(String, Kind)]) -> Targets {
+        let mut ids: HashMap<String, String> = unreadable
+            .iter()
+            .map(|(id, _)| (id.clone(), String::new()))
+            .collect();
         let mut paths = HashMap::new();
         for p in parsed {
             let id = match &p.raw {
@@ -333,6 +351,24 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_come_from_file_names() {
+        let id = |p: &str| id_from_file_name(p).map(|(id, _)| id);
+        assert_eq!(
+            id("knowledge/reviews/CR-2024-007-car-wash.md").as_deref(),
+            Some("CR-2024-007")
+        );
+        assert_eq!(
+            id("knowledge/agencies/AG-HMRC-NMW.md").as_deref(),
+            Some("AG-HMRC-NMW")
+        );
+        assert_eq!(
+            id("knowledge/orders/ORD-2020-001.md").as_deref(),
+            Some("ORD-2020-001")
+        );
+        assert_eq!(id("knowledge/reviews/notes.md"), None);
+    }
 
     #[test]
     fn relative_paths_resolve_against_the_linking_file() {

@@ -164,7 +164,8 @@ mod tests {
         let mut v = built_in();
         let text = "themes:\n  - {code: language-barriers, label: Language barriers}\n  - {code: language-barriers, label: Again}\nareas:\n  - {code: portsmouth, label: Pompey}\n";
         let diags = extend(&mut v, &file(text));
-        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        let mut codes: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        codes.sort_by_key(|c| c.1);
         assert_eq!(codes, vec![("E081", 3), ("E082", 5)]);
         assert!(v.contains(VocabName::Themes, "language-barriers"));
         assert_eq!(v.label(VocabName::Areas, "portsmouth"), "Portsmouth");

@@ -140,7 +140,10 @@ impl Walker {
                     self.problem(Code::MultiDocument, span, message, Some(hint));
                 }
             }
-            Event::Alias(_) => self.anchor(span, "alias"),
+            Event::Alias(_) => {
+                self.anchor(span);
+                self.node(span, Some("*"), false);
+            }
             Event::Scalar(value, _, anchor, tag) => {
                 self.properties(span, anchor, tag.is_some());
                 self.node(span, Some(value.as_ref()), false);
@@ -170,15 +173,21 @@ impl Walker {
         }
     }
 
-    fn anchor(&mut self, span: Span, what: &str) {
-        let message = format!("YAML {what}s are not allowed in front matter");
+    /// Reports the first anchor or alias only: one is enough to refuse the file, and an
+    /// alias bomb would otherwise produce hundreds of lines.
+    fn anchor(&mut self, span: Span) {
+        if self.problems.iter().any(|p| p.code == Code::YamlAlias) {
+            return;
+        }
+        let message = "YAML anchors and aliases (`&name`, `*name`) are not allowed in front matter"
+            .to_owned();
         let hint = "write each value out in full".to_owned();
         self.problem(Code::YamlAlias, span, message, Some(hint));
     }
 
     fn properties(&mut self, span: Span, anchor: usize, tagged: bool) {
         if anchor != 0 {
-            self.anchor(span, "anchor");
+            self.anchor(span);
         }
         if tagged {
             let message = "YAML tags (`!…`) are not allowed in front matter".to_owned();
@@ -232,10 +241,12 @@ impl Walker {
             return None;
         };
         let Some(name) = scalar else {
+            *key = Some("?".to_owned());
             let message =
                 "a front-matter key must be a plain word, not a list or mapping".to_owned();
             self.problem(Code::YamlSyntax, span, message, None);
-            return None;
+            // Walk the complex key's contents without recording paths.
+            return Some("?".to_owned());
         };
         let full = join(path, name);
         if let Some(first) = keys.get(name) {
@@ -302,10 +313,9 @@ mod tests {
             |t: &str| -> Vec<Code> { run(t).unwrap_err().into_iter().map(|p| p.code).collect() };
         assert_eq!(codes("a: 1\na: 2\n"), vec![Code::DuplicateKey]);
         assert_eq!(codes("a: !!binary aGVsbG8=\n"), vec![Code::YamlTag]);
-        assert_eq!(
-            codes("a: &x 1\nb: *x\n"),
-            vec![Code::YamlAlias, Code::YamlAlias]
-        );
+        assert_eq!(codes("a: &x 1\nb: *x\nc: *x\n"), vec![Code::YamlAlias]);
+        assert_eq!(codes("a: &x 1\n<<: *x\n"), vec![Code::YamlAlias]);
+        assert_eq!(codes("? [a]\n: 1\nb: 2\n"), vec![Code::YamlSyntax]);
         assert_eq!(codes("- a\n- b\n"), vec![Code::NotAMapping]);
         assert_eq!(codes(""), vec![Code::NotAMapping]);
         assert_eq!(codes("a: [1\n"), vec![Code::YamlSyntax]);

@@ -60,8 +60,10 @@ fn links(file: &ParsedFile) -> Links<'_> {
     }
 }
 
-/// Checks the rules between documents. `files` is every file that parsed, in path order.
-pub fn cross_check(files: &[ParsedFile]) -> Vec<Diagnostic> {
+/// Checks the rules between documents. `files` is every file that parsed, in path order;
+/// `unreadable` holds the ids (taken from file names) of documents whose front matter could
+/// not be read, so that references to them are not reported as well.
+pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<Diagnostic> {
     let all: Vec<Links<'_>> = files.iter().map(links).collect();
     let mut diags = Vec::new();
     let mut by_id: BTreeMap<&str, &Links<'_>> = BTreeMap::new();
@@ -100,8 +102,8 @@ pub fn cross_check(files: &[ParsedFile]) -> Vec<Diagnostic> {
                 target,
                 Some(Kind::OrderRecord),
             ) {
-                let back = by_id.get(target.as_str()).and_then(|o| o.case_review);
-                if back != l.id {
+                let back = by_id.get(target.as_str()).map(|o| o.case_review);
+                if back.is_some_and(|b| b != l.id) {
                     let message = format!(
                         "order `{target}` does not name this review back in its `case_review`"
                     );
@@ -125,7 +127,7 @@ pub fn cross_check(files: &[ParsedFile]) -> Vec<Diagnostic> {
         {
             let listed = by_id
                 .get(review)
-                .is_some_and(|r| l.id.is_some_and(|id| r.orders.iter().any(|o| o == id)));
+                .is_none_or(|r| l.id.is_some_and(|id| r.orders.iter().any(|o| o == id)));
             if !listed {
                 let message = format!("review `{review}` does not list this order in its `orders`");
                 let hint = format!(

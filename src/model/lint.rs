@@ -9,6 +9,8 @@
 //! pseudonym (`V1`, `S12`, `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode.
 //! A rejected candidate does not hide a later one: the search resumes one character after
 //! its start. Postcodes, plates, NI numbers and police references are case-sensitive.
+//! Separators inside a value are one whitespace character (a line break included, so a
+//! hard-wrapped postcode or phone number is still caught), except in older-style plates.
 
 use regex::Regex;
 
@@ -148,9 +150,17 @@ struct Rule {
     keyword: Option<Regex>,
 }
 
+/// Compiles a constant pattern with ASCII word boundaries: Unicode `\b` makes the regex crate
+/// fall back to its slow engines on text holding `£` or `—` (about ten times slower). A
+/// non-ASCII letter then counts as a separator, which can only add findings, never hide one.
+fn compile(pattern: &str) -> Regex {
+    Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("constant lint pattern compiles")
+}
+
 impl Rule {
+    /// A rule for `kind`: every match of `pattern` that `accept` keeps.
     fn new(kind: FindingKind, pattern: &str, accept: fn(&str) -> bool) -> Rule {
-        let pattern = Regex::new(pattern).expect("constant lint pattern compiles");
+        let pattern = compile(pattern);
         Rule {
             kind,
             pattern,
@@ -159,8 +169,9 @@ impl Rule {
         }
     }
 
+    /// Restricts the rule to matches within [`KEYWORD_DISTANCE`] characters of `keyword`.
     fn near(mut self, keyword: &str) -> Rule {
-        self.keyword = Some(Regex::new(keyword).expect("constant lint keyword compiles"));
+        self.keyword = Some(compile(keyword));
         self
     }
 }
@@ -190,7 +201,7 @@ impl Lint {
             Rule::new(K::PassportNumber, PASSPORT_NUMBER, always).near(PASSPORT_KEYWORD),
             Rule::new(K::PoliceReference, POLICE_REFERENCE, always),
         ];
-        let id_token = Regex::new(ID_TOKEN).expect("constant lint pattern compiles");
+        let id_token = compile(ID_TOKEN);
         Lint { rules, id_token }
     }
 
@@ -282,7 +293,9 @@ fn phone_digits(text: &str) -> String {
 }
 
 /// Date post-filter: a plausible calendar date (day 1-31, month 1-12, year 1900-2099 when
-/// written with four digits), with the same separator twice in numeric forms.
+/// written with four digits), with the same separator twice in numeric forms. A match holding
+/// letters is a written date (month name): its numbers are the day and the year. Numeric
+/// day-first dates also accept month-first (`03/25/1990`).
 fn date_ok(found: &str) -> bool {
     let numbers: Vec<&str> = found
         .split(|c: char| !c.is_ascii_digit())
@@ -306,17 +319,23 @@ fn date_ok(found: &str) -> bool {
     }
 }
 
-/// True when a keyword span lies within [`KEYWORD_DISTANCE`] characters of `start..end`.
+/// True when the finding `start..end` lies wholly within [`KEYWORD_DISTANCE`] characters of
+/// a keyword span (before or after it), or touches one.
 fn near_keyword(text: &str, keywords: &[(usize, usize)], start: usize, end: usize) -> bool {
     keywords.iter().any(|&(k_start, k_end)| {
-        let gap = if k_end <= start {
-            &text[k_end..start]
+        let reach = if k_end <= start {
+            k_end..end
         } else if end <= k_start {
-            &text[end..k_start]
+            start..k_start
         } else {
-            ""
+            return true;
         };
-        gap.chars().count() <= KEYWORD_DISTANCE
+        // A character is 1-4 bytes: count characters only when the byte length is ambiguous.
+        match reach.len() {
+            n if n <= KEYWORD_DISTANCE => true,
+            n if n > 4 * KEYWORD_DISTANCE => false,
+            _ => text[reach].chars().count() <= KEYWORD_DISTANCE,
+        }
     })
 }
 
@@ -353,4 +372,350 @@ fn is_allowed(kind: FindingKind, found: &str, allowed: &[&str]) -> bool {
             || (kind == FindingKind::Email && a.eq_ignore_ascii_case(found))
             || (kind == FindingKind::PhoneNumber && phone_digits(a) == phone_digits(found))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static LINT: LazyLock<Lint> = LazyLock::new(Lint::new);
+
+    /// The findings of `text` as (kind, matched text) pairs.
+    fn found(text: &str) -> Vec<(FindingKind, &str)> {
+        found_allowing(text, &[])
+    }
+
+    fn found_allowing<'t>(text: &'t str, allowed: &[&str]) -> Vec<(FindingKind, &'t str)> {
+        LINT.scan(text, allowed)
+            .into_iter()
+            .map(|f| (f.kind, &text[f.start..f.end]))
+            .collect()
+    }
+
+    fn assert_clean(text: &str) {
+        assert_eq!(found(text), vec![], "false positive in {text:?}");
+    }
+
+    #[test]
+    fn ni_number_is_found_with_or_without_spaces() {
+        use FindingKind::NiNumber;
+        assert_eq!(
+            found("NINO AB123456C on file"),
+            vec![(NiNumber, "AB123456C")]
+        );
+        assert_eq!(
+            found("NINO AB 12 34 56 C."),
+            vec![(NiNumber, "AB 12 34 56 C")]
+        );
+        assert_eq!(found("(OA123456D)"), vec![(NiNumber, "OA123456D")]);
+    }
+
+    #[test]
+    fn ni_number_near_misses_are_not_flagged() {
+        for text in [
+            "DA123456C",
+            "AD123456C",
+            "FA123456C",
+            "AQ123456C",
+            "AO123456C",
+            "BG123456A",
+            "GB123456A",
+            "NK123456A",
+            "KN123456A",
+            "TN123456A",
+            "NT123456A",
+            "ZZ123456A",
+            "ab123456c",
+            "AB123456E",
+            "AB12345C",
+            "XAB123456C",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    #[test]
+    fn postcode_is_found_but_not_a_district_alone() {
+        use FindingKind::Postcode;
+        assert_eq!(found("lived at SO23 9AJ."), vec![(Postcode, "SO23 9AJ")]);
+        assert_eq!(found("SO239AJ"), vec![(Postcode, "SO239AJ")]);
+        assert_eq!(found("GIR 0AA"), vec![(Postcode, "GIR 0AA")]);
+        assert_eq!(found("EC1A 1BB"), vec![(Postcode, "EC1A 1BB")]);
+        assert_clean("the SO23 district of Winchester");
+        assert_clean("so23 9aj");
+    }
+
+    #[test]
+    fn current_plate_is_found_unless_the_age_identifier_is_impossible() {
+        use FindingKind::VehicleRegistration;
+        assert_eq!(
+            found("a van, AB12 CDE,"),
+            vec![(VehicleRegistration, "AB12 CDE")]
+        );
+        assert_eq!(found("AB51CDE"), vec![(VehicleRegistration, "AB51CDE")]);
+        assert!(!VehicleRegistration.is_warning());
+        for text in [
+            "AB00 CDE", "AB01 CDE", "AB50 CDE", "ab12 cde", "AI12 CDE", "AB12 CDI",
+        ] {
+            assert!(
+                found(text)
+                    .iter()
+                    .all(|(kind, _)| *kind != VehicleRegistration),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn older_plates_are_warnings() {
+        use FindingKind::OldVehicleRegistration;
+        assert_eq!(
+            found("car A123 BCD seen"),
+            vec![(OldVehicleRegistration, "A123 BCD")]
+        );
+        assert_eq!(
+            found("car ABC 123D seen"),
+            vec![(OldVehicleRegistration, "ABC 123D")]
+        );
+        assert!(OldVehicleRegistration.is_warning());
+        assert_clean("I123 BCD and ABC 123I and a123 bcd");
+    }
+
+    #[test]
+    fn phone_numbers_are_found_in_every_written_form() {
+        use FindingKind::PhoneNumber;
+        for phone in [
+            "023 8012 3456",
+            "07700 900123",
+            "07700900123",
+            "+44 7700 900123",
+            "+447700900123",
+            "(023) 8012-3456",
+            "+44 (0)23 8012 3456",
+            "0044 7700 900123",
+            "01962 841 534",
+        ] {
+            let text = format!("call {phone}, then");
+            assert_eq!(found(&text), vec![(PhoneNumber, phone)], "{text}");
+        }
+    }
+
+    #[test]
+    fn helplines_short_numbers_and_wrong_lengths_are_not_phones() {
+        for text in [
+            "Modern Slavery Helpline 08000 121 700",
+            "helpline 08000121700 or +44 800 0121 700",
+            "Crimestoppers 0800 555 111 or (0800) 555-111",
+            "ring 101 or 999",
+            "023 8012",
+            "0238012345678",
+            "2020-09-05 and 2018-03 and CR-2024-007",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    #[test]
+    fn email_addresses_are_found_case_insensitively() {
+        use FindingKind::Email;
+        assert_eq!(
+            found("mail j.smith@example.co.uk."),
+            vec![(Email, "j.smith@example.co.uk")]
+        );
+        assert_eq!(
+            found("<J.Smith@Example.COM>"),
+            vec![(Email, "J.Smith@Example.COM")]
+        );
+        assert_eq!(found("S1@example.org"), vec![(Email, "S1@example.org")]);
+        assert_clean("j.smith at example dot com, @handle, user@localhost");
+    }
+
+    #[test]
+    fn full_dates_near_a_birth_keyword_are_dates_of_birth() {
+        use FindingKind::DateOfBirth;
+        for (text, date) in [
+            ("V1 was born on 12/03/1990 in Tirana", "12/03/1990"),
+            ("DOB: 1990-03-12", "1990-03-12"),
+            ("d.o.b. 12.3.1990", "12.3.1990"),
+            ("Date of birth 12 March 1990", "12 March 1990"),
+            ("born 12th of Sept 1990", "12th of Sept 1990"),
+            ("born March 12, 1990", "March 12, 1990"),
+            ("12-03-90 (DOB)", "12-03-90"),
+        ] {
+            assert_eq!(found(text), vec![(DateOfBirth, date)], "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_without_a_nearby_keyword_or_day_are_not_flagged() {
+        for text in [
+            "Referred to the NRM on 12/03/1990.",
+            "V1 was born abroad. The warrant, executed after months of work, was 12/03/1990.",
+            "V1 was born in March 2021",
+            "born on 45/13/1990",
+            "born 12/03-1990",
+            "the stubborn 12/03/1990 entry",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    /// `n` characters of filler word `unit`, between spaces.
+    fn filler(unit: &str, n: usize) -> String {
+        format!(" {} ", unit.repeat(n - 2))
+    }
+
+    #[test]
+    fn keyword_window_holds_the_whole_finding_within_forty_characters() {
+        use FindingKind::{DateOfBirth, PassportNumber};
+        let date = "12/03/1990";
+        let room = KEYWORD_DISTANCE - date.len();
+        let inside = format!("born{}{date}", filler("x", room));
+        assert_eq!(found(&inside), vec![(DateOfBirth, date)]);
+        assert_clean(&format!("born{}{date}", filler("x", room + 1)));
+        let multibyte = format!("DOB{}{date}", filler("—", room));
+        assert_eq!(found(&multibyte), vec![(DateOfBirth, date)]);
+        assert_clean(&format!("DOB{}{date}", filler("—", room + 1)));
+        let before = format!("123456789{}passport", filler("x", KEYWORD_DISTANCE - 9));
+        assert_eq!(found(&before), vec![(PassportNumber, "123456789")]);
+        assert_clean(&format!(
+            "123456789{}passport",
+            filler("x", KEYWORD_DISTANCE - 8)
+        ));
+    }
+
+    #[test]
+    fn nine_digits_are_a_passport_number_only_near_the_word() {
+        use FindingKind::PassportNumber;
+        assert_eq!(
+            found("Passport no. 123456789"),
+            vec![(PassportNumber, "123456789")]
+        );
+        assert_eq!(
+            found("123456789 (her passport)"),
+            vec![(PassportNumber, "123456789")]
+        );
+        let text = "S1 held V1's passport, number 123456789. Not flagged: 987654321 exhibits.";
+        assert_eq!(found(text), vec![(PassportNumber, "123456789")]);
+        assert_clean("exhibit reference 123456789");
+        assert_clean("passport 12345678 or 1234567890");
+        assert_clean(
+            "passports were seized; in the following months the exhibit count reached 123456789",
+        );
+    }
+
+    #[test]
+    fn police_references_are_found() {
+        use FindingKind::PoliceReference;
+        assert_eq!(
+            found("PNC 12/345678A"),
+            vec![(PoliceReference, "12/345678A")]
+        );
+        assert_eq!(
+            found("crime ref 44/123456/21"),
+            vec![(PoliceReference, "44/123456/21")]
+        );
+        assert_clean("12/345678a, 2019/20, 2019/2020/2021, ss12-16, 12/03/2021");
+    }
+
+    #[test]
+    fn pseudonym_tokens_are_never_part_of_a_finding() {
+        for text in [
+            "V1 2AB",
+            "S1 2AB",
+            "W3 4CD",
+            "V1 was moved",
+            "S12 ABC",
+            "V123 BCD",
+            "R1 CPS to review",
+            "S1 and S2 and W3",
+        ] {
+            assert_clean(text);
+        }
+        assert_eq!(found("SW1A 1AA"), vec![(FindingKind::Postcode, "SW1A 1AA")]);
+    }
+
+    #[test]
+    fn allowed_strings_are_matched_exactly_and_phones_by_digits() {
+        use FindingKind::{Email, Postcode};
+        let text = "Office SO23 9AJ, tel (023) 8012-3456, ops@example.org, home SO22 5DB";
+        let allowed = ["SO23 9AJ", "+44 23 8012 3456", "OPS@EXAMPLE.ORG"];
+        assert_eq!(found_allowing(text, &allowed), vec![(Postcode, "SO22 5DB")]);
+        assert_eq!(found_allowing(text, &["023 8012 3456 "]).len(), 3);
+        assert_eq!(found_allowing(text, &["SO239AJ", "so23 9aj"]).len(), 4);
+        assert_eq!(
+            found_allowing("mail ops@example.org", &["ops@example.org"]),
+            vec![]
+        );
+        assert_eq!(
+            found_allowing("a@b.org", &["c@b.org"]),
+            vec![(Email, "a@b.org")]
+        );
+    }
+
+    #[test]
+    fn byte_offsets_survive_multibyte_characters() {
+        let text = "£2,000,000 — café ‘SO23 9AJ’ — call 07700 900123 — é";
+        let findings = LINT.scan(text, &[]);
+        let spans: Vec<&str> = findings.iter().map(|f| &text[f.start..f.end]).collect();
+        assert_eq!(spans, ["SO23 9AJ", "07700 900123"]);
+        assert_eq!(findings[0].start, text.find("SO23").expect("present"));
+        assert_eq!(findings[1].end, text.find(" — é").expect("present"));
+    }
+
+    #[test]
+    fn overlapping_hits_keep_the_most_specific_and_come_sorted() {
+        use FindingKind::{Email, NiNumber, PhoneNumber};
+        let text = "07700 900123 and 07700900123@sms.example.com and AB123456C";
+        assert_eq!(
+            found(text),
+            vec![
+                (PhoneNumber, "07700 900123"),
+                (Email, "07700900123@sms.example.com"),
+                (NiNumber, "AB123456C"),
+            ]
+        );
+        let findings = LINT.scan(text, &[]);
+        assert!(findings.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn realistic_review_text_has_no_false_positives() {
+        assert_clean(
+            "---\nid: CR-2024-007\nrelated: [ORD-2020-001, AG-GLAA]\nlast_reviewed: 2020-09-05\n\
+             investigation: {start: 2018-03, end: 2018-09}\nlocal_authority: E07000084\n\
+             county: E10000014\n---\n\
+             ## Summary\nOperation Zannik (HIOWC, with HOIE-CFI and the GLAA) found 22 victims. \
+             V12 was born in Albania in 1998 and arrived in March 2016. There were \
+             0 adults and 22 children, nationalities AF 13 and AL 9. V1 was moved to a safe house; \
+             S1 and S2 were charged under MSA2015-s2 and MSA2015-s14, GLA2004-s12 and \
+             SOA2003-s53A; V3 raised the s45 defence (ss12-16 did not apply). W3 gave evidence. \
+             In March 2021 a confiscation order of £2,000,000 was made; in 2019 the court used \
+             Article 31 and Schedule 6 powers. R1 CPS to audit. R2 (owner: HIOWC, due 2021-12) \
+             is done. NRM: 22 referrals, 19 positive CG, DtN MS1 0. Call the Modern Slavery \
+             Helpline on 08000 121 700 or Crimestoppers on 0800 555 111; dial 101 or 999. \
+             See [GLAA powers](AG-GLAA) and ORD-2020-001; reviewed 2020-09-05, due 2027-11-20.",
+        );
+    }
+
+    #[test]
+    fn labels_and_severity() {
+        assert_eq!(FindingKind::NiNumber.label(), "National Insurance number");
+        assert_eq!(
+            FindingKind::OldVehicleRegistration.label(),
+            "vehicle registration (older style)"
+        );
+        assert_eq!(FindingKind::Email.label(), "email address");
+        assert!(!FindingKind::PhoneNumber.is_warning());
+    }
+
+    #[test]
+    fn lint_is_sync_and_reusable() {
+        fn assert_sync<T: Sync + Send>() {}
+        assert_sync::<Lint>();
+        let lint = Lint::default();
+        assert_eq!(lint.scan("AB123456C", &[]), lint.scan("AB123456C", &[]));
+        assert_eq!(lint.scan("", &[]), vec![]);
+    }
 }

@@ -432,7 +432,7 @@ fn breaches(
         ctx.report(Code::BreachRule, "breaches", message);
         return Vec::new();
     }
-    let prohibitions = raw.prohibitions.as_deref().unwrap_or(&[]);
+    let prohibitions = raw.prohibitions.as_deref();
     let mut out = Vec::new();
     for (i, b) in list.iter().enumerate() {
         let field = format!("breaches[{i}]");
@@ -440,11 +440,13 @@ fn breaches(
         let month = month.and(ctx.month(&format!("{field}.month"), &b.month));
         let prohibition = ctx.required(&format!("{field}.prohibition"), b.prohibition.clone());
         let action = ctx.required_closed(&format!("{field}.action"), &b.action);
-        if let Some(p) = prohibition.as_ref().filter(|p| !prohibitions.contains(p)) {
+        if let (Some(p), Some(listed)) = (prohibition.as_ref(), prohibitions)
+            && !listed.contains(p)
+        {
             let message = format!(
                 "`{field}.prohibition` is `{p}`, which is not one of the order's `prohibitions`"
             );
-            let hint = format!("the order prohibits: {}", prohibitions.join(", "));
+            let hint = format!("the order prohibits: {}", listed.join(", "));
             ctx.report_hint(
                 Code::BreachRule,
                 &format!("{field}.prohibition"),

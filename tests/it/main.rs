@@ -1,1 +1,6 @@
+//! Integration tests: the `casebook` binary run against throwaway git repositories.
 
+mod check_invalid;
+mod check_valid;
+mod repo_states;
+mod support;
