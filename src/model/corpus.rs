@@ -77,10 +77,13 @@ pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<D
             by_id.insert(id, l);
         }
     }
-    let ids: HashMap<&str, Kind> = by_id
+    let mut ids: HashMap<&str, Kind> = by_id
         .iter()
         .map(|(id, l)| (*id, l.file.folder_kind))
         .collect();
+    for (id, kind) in unreadable {
+        ids.entry(id.as_str()).or_insert(*kind);
+    }
     for l in &all {
         for (i, target) in l.related.iter().enumerate() {
             check_ref(

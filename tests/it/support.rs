@@ -8,30 +8,30 @@ use git2::{IndexAddOption, Repository, Signature, Time};
 use tempfile::TempDir;
 
 /// The date every test runs at, so date rules give the same answer on any day.
-pub const TODAY: &str = "2026-11-29";
+pub(crate) const TODAY: &str = "2026-11-29";
 
 /// A folder holding a content repository under test.
-pub struct TestRepo {
+pub(crate) struct TestRepo {
     dir: TempDir,
 }
 
 impl TestRepo {
     /// An empty folder (not yet a repository).
-    pub fn empty() -> TestRepo {
+    pub(crate) fn empty() -> TestRepo {
         TestRepo {
             dir: tempfile::tempdir().expect("temp dir"),
         }
     }
 
     /// A folder with the files of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> TestRepo {
+    pub(crate) fn fixture(name: &str) -> TestRepo {
         let repo = TestRepo::empty();
         copy_dir(&fixtures().join(name), repo.path());
         repo
     }
 
     /// The base fixture with an invalid case's files laid over it.
-    pub fn invalid_case(case: &str) -> TestRepo {
+    pub(crate) fn invalid_case(case: &str) -> TestRepo {
         let repo = TestRepo::fixture("base");
         let dir = fixtures().join("invalid").join(case);
         copy_dir(&dir, repo.path());
@@ -42,19 +42,16 @@ impl TestRepo {
             }
             std::fs::remove_file(repo.path().join("remove.txt")).expect("remove remove.txt");
         }
-        for extra in ["expected.txt"] {
-            let _ = std::fs::remove_file(repo.path().join(extra));
-        }
         repo
     }
 
     /// The repository's folder.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Writes a file (creating folders).
-    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
+    pub(crate) fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Self {
         let path = self.path().join(rel);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
         std::fs::write(path, contents).expect("write file");
@@ -62,12 +59,12 @@ impl TestRepo {
     }
 
     /// `git init` here.
-    pub fn init(&self) -> Repository {
+    pub(crate) fn init(&self) -> Repository {
         Repository::init(self.path()).expect("git init")
     }
 
     /// Stages everything and commits it, as `author`; returns the commit id.
-    pub fn commit_as(&self, message: &str, author: &str) -> String {
+    pub(crate) fn commit_as(&self, message: &str, author: &str) -> String {
         let repo = Repository::open(self.path()).unwrap_or_else(|_| self.init());
         let mut index = repo.index().expect("index");
         index
@@ -93,18 +90,18 @@ impl TestRepo {
     }
 
     /// Stages everything and commits it.
-    pub fn commit(&self, message: &str) -> String {
+    pub(crate) fn commit(&self, message: &str) -> String {
         self.commit_as(message, "Tester")
     }
 
     /// Runs `casebook ARGS` in the repository's folder.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }
 }
 
 /// Runs `casebook ARGS` in `dir`, at the fixed test date, without colour.
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
         .args(args)
         .current_dir(dir)
@@ -118,11 +115,11 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 /// The result of one run.
-pub struct Run(pub Output);
+pub(crate) struct Run(pub(crate) Output);
 
 impl Run {
     /// Exit code.
-    pub fn code(&self) -> i32 {
+    pub(crate) fn code(&self) -> i32 {
         self.0
             .status
             .code()
@@ -130,23 +127,23 @@ impl Run {
     }
 
     /// Standard output.
-    pub fn stdout(&self) -> String {
+    pub(crate) fn stdout(&self) -> String {
         String::from_utf8(self.0.stdout.clone()).expect("utf-8 stdout")
     }
 
     /// Standard error.
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         String::from_utf8(self.0.stderr.clone()).expect("utf-8 stderr")
     }
 
     /// The diagnostics of `--format json`.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout()).expect("JSON on stdout")
     }
 }
 
 /// `tests/fixtures`.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
