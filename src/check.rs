@@ -72,7 +72,10 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
         .collect();
     let mut parsed = Vec::new();
     let mut documents = Vec::new();
-    let mut unreadable = Vec::new();
+    let mut unreadable: Vec<(String, Kind)> = diagnostics
+        .iter()
+        .filter_map(|d| id_from_file_name(&d.path))
+        .collect();
     for (r, file) in stage.into_iter().zip(&files) {
         diagnostics.extend(r.diagnostics);
         if r.parsed.is_none() {

@@ -90,6 +90,9 @@ pub(super) fn walk(text: &str, origin: Origin, start: Span) -> Result<Spans, Vec
         root_seen: false,
     };
     for item in Parser::new_from_str(text) {
+        if w.problems.iter().any(|p| p.code == Code::MultiDocument) {
+            break;
+        }
         match item {
             Ok((event, span)) => w.event(event, locator.span(span)),
             Err(e) => {

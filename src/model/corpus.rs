@@ -155,7 +155,9 @@ fn check_ref(
 ) -> bool {
     match (ids.get(target), expected) {
         (Some(kind), Some(want)) if *kind != want => {
-            let message = format!("`{field}` is `{target}`, which is a {kind}, not a {want}");
+            let message = format!(
+                "`{field}` is `{target}`, which is a {kind} document, not a {want} document"
+            );
             diags.push(at(file, field, Code::UnknownReference, message));
             false
         }
