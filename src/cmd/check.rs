@@ -105,7 +105,10 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, renderer: &Renderer) 
         };
     };
     let start = offset_of(&source.text, d.line, d.column);
-    let end = (start + d.span_len).min(line_end(&source.text, start));
+    let mut end = (start + d.span_len).min(line_end(&source.text, start));
+    while !source.text.is_char_boundary(end) {
+        end -= 1;
+    }
     let annotation = AnnotationKind::Primary
         .span(start..end.max(start))
         .label(hint);

@@ -218,12 +218,13 @@ fn serde_error(
     };
     let mut span = match e.location() {
         Some(loc) => {
-            let offset = origin.offset + loc.index();
+            let line = origin.line + loc.line().max(1) - 1;
+            let column = loc.column().max(1);
             Span {
-                offset,
+                offset: offset_of(text, line, column),
                 len: 0,
-                line: origin.line + loc.line() - 1,
-                column: loc.column(),
+                line,
+                column,
             }
         }
         None => spans.start(),
@@ -250,6 +251,21 @@ fn serde_error(
         Some(h) => d.hint(h),
         None => d,
     }
+}
+
+/// Byte offset of a 1-based line and character column (always a character boundary).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    let within = rest
+        .char_indices()
+        .nth(column - 1)
+        .map_or(rest.len(), |(i, _)| i);
+    (start + within).min(text.len())
 }
 
 fn wrong_message(code: Code, field: Option<&str>, detail: &str) -> String {
