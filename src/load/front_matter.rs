@@ -229,7 +229,13 @@ fn serde_error(
         }
         None => spans.start(),
     };
-    if let Some(f) = &field {
+    let unknown = detail
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    if let Some(name) = unknown {
+        let path = field.as_ref().map_or(name.to_owned(), |f| format!("{f}.{name}"));
+        span = spans.key(&path).unwrap_or(span);
+    } else if let Some(f) = &field {
         span = spans.value(f).or(spans.key(f)).unwrap_or(span);
     }
     if span.len == 0 {
