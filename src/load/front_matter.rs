@@ -233,7 +233,9 @@ fn serde_error(
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split('`').next());
     if let Some(name) = unknown {
-        let path = field.as_ref().map_or(name.to_owned(), |f| format!("{f}.{name}"));
+        let path = field
+            .as_ref()
+            .map_or(name.to_owned(), |f| format!("{f}.{name}"));
         span = spans.key(&path).unwrap_or(span);
     } else if let Some(f) = &field {
         span = spans.value(f).or(spans.key(f)).unwrap_or(span);

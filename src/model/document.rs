@@ -265,8 +265,11 @@ fn validate_marking(ctx: &mut Ctx<'_>, marking: &Option<String>) -> Option<Marki
     if let Some(m) = Marking::from_code(value) {
         return Some(m);
     }
-    let message =
-        format!("`marking` is `{value}`, which is not a protective marking Casebook accepts");
+    let message = if value.trim().is_empty() {
+        "`marking` is empty: every document carries a protective marking".to_owned()
+    } else {
+        format!("`marking` is `{value}`, which is not a protective marking Casebook accepts")
+    };
     let hint = match super::vocab::nearest(value, Marking::CODES.iter().copied()) {
         Some(n) => format!("did you mean `{n}`? allowed: OFFICIAL, OFFICIAL-SENSITIVE"),
         None => "allowed: OFFICIAL, OFFICIAL-SENSITIVE".to_owned(),

@@ -124,6 +124,8 @@ cases! {
     breach_before_order_made,
     not_pursued_without_reason,
     current_order_without_management,
+    unknown_prohibition,
+    empty_marking,
     agency_id_mismatch,
     stale_powers_note,
     unknown_power_type,
