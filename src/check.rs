@@ -399,6 +399,7 @@ mod tests {
                     SourceFile {
                         path: (*path).to_owned(),
                         text: chars.into_iter().collect(),
+                        blob: String::new(),
                     }
                 })
                 .collect();

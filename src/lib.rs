@@ -11,12 +11,14 @@
 //! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
 //! `cmd` is the only layer that prints.
 
+pub mod build;
 pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -78,6 +78,36 @@ pub fn outline(body: &str) -> Outline {
     out
 }
 
+/// The plain text of a markdown body: text and code, one space between blocks; raw HTML is
+/// dropped.
+pub fn plain_text(body: &str) -> String {
+    let mut out = String::new();
+    for event in parser(body) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Heading(_)) => out.push_str(". "),
+            Event::End(_) if !out.ends_with(' ') => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The plain text of the level-2 section titled `heading` (case-insensitive), if present.
+pub fn section_text(body: &str, heading: &str) -> Option<String> {
+    let outline = outline(body);
+    let h2: Vec<&Heading> = outline.headings.iter().filter(|h| h.level <= 2).collect();
+    let i = h2
+        .iter()
+        .position(|h| h.level == 2 && h.text.trim().eq_ignore_ascii_case(heading))?;
+    let start = body[h2[i].offset..]
+        .find('\n')
+        .map_or(body.len(), |n| h2[i].offset + n);
+    let end = h2.get(i + 1).map_or(body.len(), |h| h.offset);
+    Some(plain_text(&body[start..end.max(start)]))
+}
+
 fn level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -109,5 +139,20 @@ mod tests {
             "[the note](AG-GLAA)"
         );
         assert!(o.links[1].image);
+    }
+
+    #[test]
+    fn plain_text_and_sections() {
+        let body = "*Note.*\n\n## Summary\n\nV1 was **moved** to <b>x</b> `code`.\n\n## Learning\n\n- Plan early.\n";
+        assert_eq!(
+            section_text(body, "summary").as_deref(),
+            Some("V1 was moved to x code .")
+        );
+        assert_eq!(
+            section_text(body, "Learning").as_deref(),
+            Some("Plan early.")
+        );
+        assert_eq!(section_text(body, "Missing"), None);
+        assert!(plain_text(body).starts_with("Note. Summary V1 was moved"));
     }
 }

@@ -1,7 +1,9 @@
 //! The subcommands: each parses nothing itself, takes its `Args` and the context, calls the
 //! library, and prints. The only layer that writes to the terminal.
 
+pub mod build;
 pub mod check;
+pub mod search;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +49,8 @@ impl Context {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Check(args) => check::run(args, &Context::open(&cli)?),
+        Command::Build(args) => build::run(args, &Context::open(&cli)?),
+        Command::Search(args) => search::run(args, &Context::open(&cli)?),
         other => not_yet(other),
     }
 }

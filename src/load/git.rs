@@ -130,6 +130,7 @@ impl Repo {
                 Ok(Entry {
                     content: self.content(id, mode, utf8_name)?,
                     path,
+                    blob: id.to_string(),
                 })
             })
             .collect()

@@ -33,6 +33,8 @@ pub enum Source {
 pub struct Entry {
     /// Path relative to the repository root.
     pub path: String,
+    /// Git blob id of the content (empty when not read).
+    pub blob: String,
     /// What was found there.
     pub content: EntryContent,
 }
@@ -63,6 +65,12 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The commit read, unless reading the working tree.
     pub commit: Option<Commit>,
+}
+
+/// The git blob id of `bytes`: the content hash used for incremental builds.
+pub fn content_hash(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map_or_else(|_| String::new(), |o| o.to_string())
 }
 
 /// True for the files loading looks at: markdown anywhere under the knowledge folder, and
@@ -101,6 +109,7 @@ impl Repo {
 /// The file-level checks every file passes before a parser sees it.
 fn check_entry(entry: Entry) -> Result<SourceFile, Diagnostic> {
     let path = entry.path;
+    let blob = entry.blob;
     let fail = |code: Code, message: String, hint: &str| {
         Err(Diagnostic::at_file(code, &path, message).hint(hint))
     };
@@ -145,7 +154,7 @@ fn check_entry(entry: Entry) -> Result<SourceFile, Diagnostic> {
         );
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile { path, text }),
+        Ok(text) => Ok(SourceFile { path, text, blob }),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();

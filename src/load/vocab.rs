@@ -134,6 +134,7 @@ mod tests {
         SourceFile {
             path: "knowledge/vocabulary.yaml".into(),
             text: text.into(),
+            blob: String::new(),
         }
     }
 

@@ -41,6 +41,7 @@ fn walk(folder: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
             out.push(Entry {
                 path,
                 content: EntryContent::NonUtf8Name,
+                blob: String::new(),
             });
             continue;
         };
@@ -64,7 +65,15 @@ fn walk(folder: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
         } else {
             continue;
         };
-        out.push(Entry { path, content });
+        let blob = match &content {
+            EntryContent::Bytes(b) => super::content_hash(b),
+            _ => String::new(),
+        };
+        out.push(Entry {
+            path,
+            content,
+            blob,
+        });
     }
     Ok(())
 }

@@ -13,6 +13,8 @@ pub struct SourceFile {
     pub path: String,
     /// The file's text (already checked to be UTF-8 and within the size cap).
     pub text: String,
+    /// The git blob id of the content (a content hash, also for working-tree files).
+    pub blob: String,
 }
 
 /// A position in a file: byte offset and length, and the 1-based line and character column.

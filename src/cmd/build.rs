@@ -1,0 +1,51 @@
+//! `casebook build`: check, then update the search index of the build's marking ceiling.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+use crate::build::{self, BuildOptions};
+use crate::cli::BuildArgs;
+use crate::model::enums::Closed;
+use crate::model::{Date, Marking};
+
+use super::{Context, EXIT_CONTENT, check};
+
+/// Runs `build`.
+pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
+    let ceiling = ceiling(args.max_marking.as_deref(), ctx)?;
+    let opts = BuildOptions {
+        rev: args.rev.clone().unwrap_or_else(|| "HEAD".to_owned()),
+        ceiling,
+        drafts: args.drafts,
+        full: args.full,
+    };
+    let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
+    let mut stderr = std::io::stderr().lock();
+    if !built.checked.diagnostics.is_empty() {
+        let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        write!(stderr, "{}", check::render_all(&built.checked, styled))?;
+    }
+    writeln!(stderr, "{}", check::summary(&built.checked))?;
+    let Some(report) = built.index else {
+        writeln!(
+            stderr,
+            "build stopped: fix the errors above; nothing was written"
+        )?;
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    };
+    writeln!(stderr, "{report}")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The ceiling from `--max-marking`, or the configuration's.
+pub fn ceiling(arg: Option<&str>, ctx: &Context) -> Result<Marking> {
+    match arg {
+        None => Ok(ctx.config.ceiling()),
+        Some(m) => match Marking::from_code(m) {
+            Some(m) => Ok(m),
+            None => bail!("`--max-marking` is `{m}`; allowed: OFFICIAL, OFFICIAL-SENSITIVE"),
+        },
+    }
+}

@@ -1,0 +1,317 @@
+//! What one knowledge document becomes in the index: plain values computed from the typed
+//! document, then a tantivy document.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::Facet;
+
+use crate::markdown;
+use crate::model::{Date, Document, KindData, VocabName, Vocabulary};
+
+use super::schema::Fields;
+
+/// The indexed form of one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDoc {
+    /// Document id.
+    pub id: String,
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Site URL.
+    pub url: String,
+    /// The document's date (review date, order date, verification date).
+    pub date: Date,
+    /// Marking code.
+    pub marking: String,
+    /// Status code.
+    pub status: String,
+    /// Git blob id of the source file.
+    pub blob: String,
+    /// Summary text.
+    pub summary: String,
+    /// Body and descriptive text.
+    pub body: String,
+    /// Learning text.
+    pub learning: String,
+    /// Searchable metadata (labels, operation, basis).
+    pub meta: String,
+    /// Facet paths, e.g. `/area/hampshire/havant`.
+    pub facets: Vec<(FacetName, String)>,
+}
+
+/// The facets of the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FacetName {
+    /// Document kind.
+    Kind,
+    /// Area, under its reporting area.
+    Area,
+    /// Exploitation type, under its parent.
+    Exploitation,
+    /// Agency.
+    Agency,
+    /// Learning theme.
+    Theme,
+    /// Investigation outcome.
+    Outcome,
+    /// Order type.
+    OrderType,
+    /// Protective marking.
+    Marking,
+    /// Year.
+    Year,
+}
+
+impl FacetName {
+    /// Every facet, in display order.
+    pub const ALL: [FacetName; 9] = [
+        FacetName::Kind,
+        FacetName::Area,
+        FacetName::Exploitation,
+        FacetName::Agency,
+        FacetName::Theme,
+        FacetName::Outcome,
+        FacetName::OrderType,
+        FacetName::Marking,
+        FacetName::Year,
+    ];
+
+    /// The facet's name in the API and its root path segment.
+    pub fn key(self) -> &'static str {
+        match self {
+            FacetName::Kind => "kind",
+            FacetName::Area => "area",
+            FacetName::Exploitation => "exploitation",
+            FacetName::Agency => "agency",
+            FacetName::Theme => "theme",
+            FacetName::Outcome => "outcome",
+            FacetName::OrderType => "order_type",
+            FacetName::Marking => "marking",
+            FacetName::Year => "year",
+        }
+    }
+
+    /// The facet's field.
+    pub fn field(self, f: &Fields) -> tantivy::schema::Field {
+        match self {
+            FacetName::Kind => f.f_kind,
+            FacetName::Area => f.f_area,
+            FacetName::Exploitation => f.f_exploitation,
+            FacetName::Agency => f.f_agency,
+            FacetName::Theme => f.f_theme,
+            FacetName::Outcome => f.f_outcome,
+            FacetName::OrderType => f.f_order_type,
+            FacetName::Marking => f.f_marking,
+            FacetName::Year => f.f_year,
+        }
+    }
+}
+
+/// The site URL of a document.
+pub fn url(doc: &Document) -> String {
+    format!("/{}/{}/", doc.common.kind.folder(), doc.common.id)
+}
+
+/// Builds the indexed form of `doc`, whose markdown body is `body` and whose source blob is
+/// `blob`.
+pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> IndexDoc {
+    let c = &doc.common;
+    let mut text = Texts::default();
+    let mut facets = vec![(FacetName::Kind, format!("/kind/{}", c.kind))];
+    let date = match &doc.data {
+        KindData::CaseReview(r) => {
+            text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
+            text.add_meta(&r.operation);
+            text.labels(vocab, VocabName::Areas, &r.areas);
+            text.labels(vocab, VocabName::Exploitation, &r.exploitation);
+            let offences: Vec<String> = r.offences.iter().map(|o| o.code.clone()).collect();
+            text.labels(vocab, VocabName::Offences, &offences);
+            text.learning_labels(vocab, VocabName::Themes, &r.themes);
+            r.good_practice.iter().for_each(|g| text.add_learning(g));
+            r.recommendations
+                .iter()
+                .for_each(|rec| text.add_learning(&rec.text));
+            if let Some(l) = markdown::section_text(body, "Learning") {
+                text.add_learning(&l);
+            }
+            areas(&mut facets, vocab, &r.areas);
+            exploitation(&mut facets, vocab, &r.exploitation);
+            let mut agencies = vec![r.lead_agency.clone()];
+            agencies.extend(r.agencies.iter().map(|a| a.code.clone()));
+            push_all(&mut facets, FacetName::Agency, &agencies);
+            push_all(&mut facets, FacetName::Theme, &r.themes);
+            push_all(
+                &mut facets,
+                FacetName::Outcome,
+                std::slice::from_ref(&r.outcome),
+            );
+            r.review_date
+        }
+        KindData::OrderRecord(o) => {
+            text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
+            text.add_meta(&format!("{} {}", o.order_type, o.basis));
+            text.labels(vocab, VocabName::Areas, &o.areas);
+            text.labels(vocab, VocabName::Exploitation, &o.exploitation);
+            text.labels(vocab, VocabName::Prohibitions, &o.prohibitions);
+            if let Some(reason) = &o.not_pursued_reason {
+                text.add_learning(reason);
+            }
+            areas(&mut facets, vocab, &o.areas);
+            exploitation(&mut facets, vocab, &o.exploitation);
+            let mut agencies = vec![c.owner.clone()];
+            agencies.extend(o.management.iter().flat_map(|m| m.partners.iter().cloned()));
+            push_all(&mut facets, FacetName::Agency, &agencies);
+            facets.push((
+                FacetName::OrderType,
+                format!("/order_type/{}", o.order_type),
+            ));
+            let month = o.made.or(o.applied);
+            month
+                .and_then(|m| Date::from_ymd(m.year, m.month, 1))
+                .unwrap_or(c.last_reviewed)
+        }
+        KindData::AgencyPowers(a) => {
+            text.summary = a.remit.clone();
+            text.add_meta(&format!("{} {}", a.agency, a.name));
+            text.add_meta(&a.engagement.route);
+            text.add_meta(&a.engagement.spoc_role);
+            a.limits.iter().for_each(|l| text.add_meta(l));
+            for b in &a.legal_bases {
+                text.add_learning(&format!("{} {} {}", b.act, b.section, b.summary));
+            }
+            for p in &a.powers {
+                let label = vocab.label(VocabName::PowerTypes, &p.power_type);
+                let notes = p.notes.as_deref().unwrap_or_default();
+                text.add_learning(&format!("{} {label} power: {} {notes}", a.agency, p.basis));
+            }
+            push_all(
+                &mut facets,
+                FacetName::Agency,
+                std::slice::from_ref(&a.agency),
+            );
+            a.last_verified
+        }
+    };
+    text.add_body(&markdown::plain_text(body));
+    facets.push((FacetName::Marking, format!("/marking/{}", c.marking)));
+    facets.push((FacetName::Year, format!("/year/{}", date.year())));
+    IndexDoc {
+        id: c.id.clone(),
+        kind: c.kind.to_string(),
+        title: c.title.clone(),
+        url: url(doc),
+        date,
+        marking: c.marking.to_string(),
+        status: c.status.to_string(),
+        blob: blob.to_owned(),
+        summary: text.summary,
+        body: text.body,
+        learning: text.learning,
+        meta: text.meta,
+        facets,
+    }
+}
+
+#[derive(Default)]
+struct Texts {
+    summary: String,
+    body: String,
+    learning: String,
+    meta: String,
+}
+
+impl Texts {
+    fn add_meta(&mut self, s: &str) {
+        self.meta.push_str(s);
+        self.meta.push_str(" \n");
+    }
+
+    fn add_body(&mut self, s: &str) {
+        self.body.push_str(s);
+        self.body.push(' ');
+    }
+
+    fn add_learning(&mut self, s: &str) {
+        let s = s.trim();
+        self.learning.push_str(s);
+        if !s.ends_with(['.', '!', '?']) {
+            self.learning.push('.');
+        }
+        self.learning.push(' ');
+    }
+
+    fn labels(&mut self, vocab: &Vocabulary, name: VocabName, codes: &[String]) {
+        for code in codes {
+            self.add_meta(vocab.label(name, code));
+        }
+    }
+
+    fn learning_labels(&mut self, vocab: &Vocabulary, name: VocabName, codes: &[String]) {
+        for code in codes {
+            self.add_learning(vocab.label(name, code));
+        }
+    }
+}
+
+fn push_all(facets: &mut Vec<(FacetName, String)>, name: FacetName, codes: &[String]) {
+    for code in codes {
+        let path = format!("/{}/{}", name.key(), code);
+        if !facets.contains(&(name, path.clone())) {
+            facets.push((name, path));
+        }
+    }
+}
+
+fn areas(facets: &mut Vec<(FacetName, String)>, vocab: &Vocabulary, codes: &[String]) {
+    for code in codes {
+        let reporting = vocab
+            .get(VocabName::Areas, code)
+            .and_then(|t| t.reporting_area.clone())
+            .filter(|r| r != code);
+        let path = match reporting {
+            Some(r) => format!("/area/{r}/{code}"),
+            None => format!("/area/{code}"),
+        };
+        facets.push((FacetName::Area, path));
+    }
+}
+
+fn exploitation(facets: &mut Vec<(FacetName, String)>, vocab: &Vocabulary, codes: &[String]) {
+    for code in codes {
+        let parent = vocab
+            .get(VocabName::Exploitation, code)
+            .and_then(|t| t.parent.clone());
+        let path = match parent {
+            Some(p) => format!("/exploitation/{p}/{code}"),
+            None => format!("/exploitation/{code}"),
+        };
+        facets.push((FacetName::Exploitation, path));
+    }
+}
+
+/// Converts an `IndexDoc` into a tantivy document.
+pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &d.id);
+    doc.add_text(f.kind, &d.kind);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.url, &d.url);
+    doc.add_text(f.date, d.date.to_string());
+    let ymd: i64 = d.date.to_string().replace('-', "").parse().unwrap_or(0);
+    doc.add_i64(f.date_sort, ymd);
+    doc.add_i64(f.year, i64::from(d.date.year()));
+    doc.add_text(f.marking, &d.marking);
+    doc.add_text(f.status, &d.status);
+    doc.add_text(f.blob, &d.blob);
+    doc.add_text(f.summary, &d.summary);
+    doc.add_text(f.body, &d.body);
+    doc.add_text(f.learning, &d.learning);
+    doc.add_text(f.meta, &d.meta);
+    for (name, path) in &d.facets {
+        if let Ok(facet) = Facet::from_text(path) {
+            doc.add_facet(name.field(f), facet);
+        }
+    }
+    doc
+}

@@ -1,0 +1,66 @@
+//! The search index: the only home of tantivy. Builds one index per marking ceiling from the
+//! publishable documents (incrementally, by source blob), and answers searches.
+//!
+//! Must not import `render`; the pipeline hands results to it as data.
+
+mod document;
+mod lexicon;
+mod query;
+mod schema;
+mod search;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use document::{FacetName, IndexDoc, index_doc, url};
+pub use query::{MAX_DEPTH, MAX_QUERY_BYTES};
+pub use schema::SCHEMA_VERSION;
+pub use search::{Hit, KbIndex, SearchRequest, SearchResponse, Sort};
+pub use write::{BuildMeta, Report};
+
+/// A failure of the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// Another build holds the index.
+    #[error("index busy: another casebook build is writing {}", .0.display())]
+    Busy(PathBuf),
+    /// The index cannot be used and must be rebuilt.
+    #[error("the index cannot be used: {0}")]
+    Corrupt(String),
+    /// tantivy failed.
+    #[error("index error: {0}")]
+    Tantivy(String),
+    /// A file operation failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+impl IndexError {
+    fn io(path: &Path, source: std::io::Error) -> IndexError {
+        IndexError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    fn tantivy(e: tantivy::TantivyError) -> IndexError {
+        IndexError::Tantivy(e.to_string())
+    }
+}
+
+/// Brings the index at `dir` up to date with `docs`, and writes its lexicon.
+pub fn update(
+    dir: &Path,
+    docs: &[IndexDoc],
+    meta: &BuildMeta,
+    full: bool,
+) -> Result<Report, IndexError> {
+    let report = write::update(dir, docs, meta, full)?;
+    lexicon::write(dir, &lexicon::build(docs))?;
+    Ok(report)
+}

@@ -1,0 +1,177 @@
+//! Query text before tantivy sees it: control characters removed, length and bracket depth
+//! capped (a deep enough bracket nest overflows the parser's stack, which no panic handler
+//! can catch), and friendly `area:`/`agency:`/`theme:`/`type:` aliases turned into facet
+//! filters. Pure: no tantivy.
+
+use super::document::FacetName;
+
+/// Longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 256;
+/// Deepest bracket nesting accepted.
+pub const MAX_DEPTH: usize = 16;
+
+/// A facet clause written in the query text (`area:portsmouth`, `-agency:GLAA`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct AliasClause {
+    /// Which facet.
+    pub facet: FacetName,
+    /// The code written.
+    pub value: String,
+    /// `-` in front: exclude.
+    pub negated: bool,
+}
+
+/// The query split into text for tantivy's parser and facet clauses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Prepared {
+    /// What tantivy parses.
+    pub text: String,
+    /// Facet clauses taken out of the text.
+    pub aliases: Vec<AliasClause>,
+    /// What was changed or ignored, for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Prepares raw query text.
+pub(super) fn prepare(raw: &str) -> Prepared {
+    let mut warnings = Vec::new();
+    let mut text: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.len() > MAX_QUERY_BYTES {
+        let mut cut = MAX_QUERY_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        warnings.push(format!(
+            "the query was cut to its first {MAX_QUERY_BYTES} bytes"
+        ));
+    }
+    if depth(&text) > MAX_DEPTH {
+        text = text.replace(['(', ')', '[', ']', '{', '}'], " ");
+        warnings.push(format!(
+            "brackets nested more than {MAX_DEPTH} deep were ignored"
+        ));
+    }
+    let mut kept = Vec::new();
+    let mut aliases = Vec::new();
+    for token in tokens(&text) {
+        match alias(&token) {
+            Some(clause) => aliases.push(clause),
+            None => kept.push(token),
+        }
+    }
+    Prepared {
+        text: kept.join(" "),
+        aliases,
+        warnings,
+    }
+}
+
+/// Deepest nesting of brackets of any kind.
+fn depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whitespace-separated tokens, keeping double-quoted phrases whole.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// A facet clause, if `token` is one (`area:x`, `+agency:x`, `-theme:x`).
+fn alias(token: &str) -> Option<AliasClause> {
+    let (negated, rest) = match token.as_bytes().first() {
+        Some(b'-') => (true, &token[1..]),
+        Some(b'+') => (false, &token[1..]),
+        _ => (false, token),
+    };
+    let (name, value) = rest.split_once(':')?;
+    let facet = match name.to_ascii_lowercase().as_str() {
+        "area" => FacetName::Area,
+        "agency" => FacetName::Agency,
+        "theme" => FacetName::Theme,
+        "type" | "exploitation" => FacetName::Exploitation,
+        "kind" => FacetName::Kind,
+        "outcome" => FacetName::Outcome,
+        "order" | "order_type" => FacetName::OrderType,
+        _ => return None,
+    };
+    let value = value.trim_matches('"');
+    (!value.is_empty()).then(|| AliasClause {
+        facet,
+        value: value.to_owned(),
+        negated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_become_facet_clauses() {
+        let p = prepare(
+            "interpreters area:portsmouth -agency:GLAA \"joint visit\" year:[2020 TO 2023]",
+        );
+        assert_eq!(p.text, "interpreters \"joint visit\" year:[2020 TO 2023]");
+        assert_eq!(p.aliases.len(), 2);
+        assert_eq!(
+            p.aliases[1],
+            AliasClause {
+                facet: FacetName::Agency,
+                value: "GLAA".into(),
+                negated: true
+            }
+        );
+        assert!(p.warnings.is_empty());
+    }
+
+    #[test]
+    fn caps_length_depth_and_control_characters() {
+        let long = prepare(&"x".repeat(100_000));
+        assert_eq!(long.text.len(), MAX_QUERY_BYTES);
+        assert_eq!(long.warnings.len(), 1);
+        let deep = prepare(&"(".repeat(800));
+        assert_eq!(deep.text, "");
+        assert_eq!(
+            deep.warnings,
+            vec!["brackets nested more than 16 deep were ignored".to_owned()]
+        );
+        assert_eq!(prepare("a\u{0}b\u{b}c").text, "a b c");
+        let multibyte = prepare(&"é".repeat(200));
+        assert!(multibyte.text.len() <= MAX_QUERY_BYTES);
+    }
+}

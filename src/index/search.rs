@@ -1,0 +1,575 @@
+//! Searching the index: lenient query parsing with friendly aliases, facet filters (OR within
+//! a facet, AND across facets) with disjunctive counts, sorting, pagination, highlighted
+//! snippets, "did you mean" suggestions and similar documents.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, EmptyQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use super::IndexError;
+use super::document::FacetName;
+use super::query::{self, AliasClause};
+use super::schema::Fields;
+use super::write::{BuildMeta, open_checked, read_meta};
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Most recent first.
+    Newest,
+}
+
+/// A search as asked for by the command line or the server.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    /// Query text.
+    pub q: String,
+    /// Facet filters: OR within a facet, AND across facets.
+    pub filters: BTreeMap<FacetName, Vec<String>>,
+    /// First year.
+    pub from: Option<i32>,
+    /// Last year.
+    pub to: Option<i32>,
+    /// Order.
+    pub sort: Sort,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Hit {
+    /// Document id.
+    pub id: String,
+    /// Kind code.
+    pub kind: String,
+    /// Title.
+    pub title: String,
+    /// Site URL.
+    pub url: String,
+    /// Document date.
+    pub date: String,
+    /// Marking.
+    pub marking: String,
+    /// HTML-escaped excerpt with matches in `<mark>`.
+    pub snippet_html: String,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+}
+
+/// The answer to a search (the shape of `/api/search`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// The query text as received.
+    pub query: String,
+    /// Number of matching documents.
+    pub total: usize,
+    /// Time taken in milliseconds.
+    pub took_ms: u64,
+    /// 1-based page.
+    pub page: usize,
+    /// Hits per page.
+    pub per_page: usize,
+    /// What was ignored or changed in the query.
+    pub warnings: Vec<String>,
+    /// This page's hits.
+    pub hits: Vec<Hit>,
+    /// Counts per facet term; each facet's counts apply every other active filter.
+    pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// A corrected query when nothing matched and a likely misspelling was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+}
+
+/// An open, checksum-verified index.
+pub struct KbIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    facet_paths: BTreeMap<FacetName, Vec<Facet>>,
+    lexicon: Vec<(String, u64)>,
+}
+
+impl KbIndex {
+    /// Opens the index at `dir` (verifying every file's checksum).
+    pub fn open(dir: &Path) -> Result<KbIndex, IndexError> {
+        let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(IndexError::tantivy)?;
+        let searcher = reader.searcher();
+        let mut facet_paths = BTreeMap::new();
+        for name in FacetName::ALL {
+            facet_paths.insert(name, facet_terms(&searcher, name.field(&fields)));
+        }
+        let lexicon = super::lexicon::read(dir);
+        Ok(KbIndex {
+            index,
+            reader,
+            fields,
+            facet_paths,
+            lexicon,
+        })
+    }
+
+    /// What the index was built from.
+    pub fn meta(&self) -> Option<BuildMeta> {
+        read_meta(&self.index)
+    }
+
+    /// Number of documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> SearchResponse {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let prepared = query::prepare(&req.q);
+        let mut warnings = prepared.warnings.clone();
+        let aliases = self.alias_queries(&prepared.aliases, &mut warnings);
+        let filters = self.filter_queries(req, &mut warnings);
+        let per_page = req.per_page.clamp(1, 100);
+        let page = req.page.max(1);
+        let mut text = self.text_query(&prepared.text, true, &mut warnings);
+        let mut main = combine(
+            &text,
+            &aliases,
+            filters.values().flatten(),
+            self.year_range(req),
+        );
+        let (mut total, mut top) = self.top(&searcher, &*main, req.sort, page, per_page);
+        if total == 0 && prepared.text.split_whitespace().count() > 1 {
+            // No document has every word: fall back to any word, and say so.
+            let any = self.text_query(&prepared.text, false, &mut Vec::new());
+            let fallback = combine(
+                &any,
+                &aliases,
+                filters.values().flatten(),
+                self.year_range(req),
+            );
+            let (n, docs) = self.top(&searcher, &*fallback, req.sort, page, per_page);
+            if n > 0 {
+                warnings.push(
+                    "no document matches every word; showing documents that match any of them"
+                        .to_owned(),
+                );
+                (text, main, total, top) = (any, fallback, n, docs);
+            }
+        }
+        drop(main);
+        let hits = self.hits(&searcher, &*text, top);
+        let facets = self.facet_counts(&searcher, &text, &aliases, &filters, self.year_range(req));
+        let suggestion = (total == 0).then(|| self.suggest(&prepared.text)).flatten();
+        SearchResponse {
+            query: req.q.clone(),
+            total,
+            took_ms: started.elapsed().as_millis() as u64,
+            page,
+            per_page,
+            warnings,
+            hits,
+            facets,
+            suggestion,
+        }
+    }
+
+    /// The text part of the query: lenient parse over title, summary, body and learning, with
+    /// boosts title > learning > summary > body.
+    fn text_query(
+        &self,
+        text: &str,
+        all_words: bool,
+        warnings: &mut Vec<String>,
+    ) -> Box<dyn Query> {
+        if text.trim().is_empty() {
+            return Box::new(AllQuery);
+        }
+        let f = &self.fields;
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.learning, f.summary, f.body, f.meta],
+        );
+        parser.set_field_boost(f.title, 4.0);
+        parser.set_field_boost(f.learning, 2.0);
+        parser.set_field_boost(f.summary, 1.5);
+        if all_words {
+            parser.set_conjunction_by_default();
+        }
+        let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse_query_lenient(text)));
+        let Ok((query, errors)) = parsed else {
+            warnings.push("the query could not be read and was ignored".to_owned());
+            return Box::new(EmptyQuery);
+        };
+        for e in errors.iter().take(5) {
+            let mut message = format!("ignored part of the query: {e}");
+            if message.len() > 160 {
+                let mut cut = 157;
+                while !message.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                message.truncate(cut);
+                message.push('…');
+            }
+            warnings.push(message);
+        }
+        query
+    }
+
+    /// The facet path for a code written by a user, if the index has it.
+    fn resolve(&self, facet: FacetName, code: &str) -> Option<&Facet> {
+        self.facet_paths.get(&facet)?.iter().find(|f| {
+            f.to_path()
+                .last()
+                .is_some_and(|leaf| leaf.eq_ignore_ascii_case(code))
+        })
+    }
+
+    fn unknown(&self, facet: FacetName, code: &str) -> String {
+        let leaves: Vec<&str> = self.facet_paths[&facet]
+            .iter()
+            .filter_map(|f| f.to_path().last().copied())
+            .collect();
+        let hint = crate::model::vocab::nearest(code, leaves.iter().copied())
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        format!("no document has {} `{code}`{hint}", facet.key())
+    }
+
+    fn facet_query(&self, facet: FacetName, code: &str) -> Option<Box<dyn Query>> {
+        let path = self.resolve(facet, code)?;
+        let term = Term::from_facet(facet.field(&self.fields), path);
+        Some(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+    }
+
+    fn alias_queries(
+        &self,
+        aliases: &[AliasClause],
+        warnings: &mut Vec<String>,
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for a in aliases {
+            let occur = if a.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            };
+            match self.facet_query(a.facet, &a.value) {
+                Some(q) => out.push((occur, q)),
+                None => {
+                    warnings.push(self.unknown(a.facet, &a.value));
+                    if !a.negated {
+                        out.push((Occur::Must, Box::new(EmptyQuery)));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// One OR-clause per facet with active filters.
+    fn filter_queries(
+        &self,
+        req: &SearchRequest,
+        warnings: &mut Vec<String>,
+    ) -> BTreeMap<FacetName, Option<Box<dyn Query>>> {
+        let mut out = BTreeMap::new();
+        for (facet, values) in req.filters.iter().filter(|(_, v)| !v.is_empty()) {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for value in values {
+                match self.facet_query(*facet, value) {
+                    Some(q) => should.push((Occur::Should, q)),
+                    None => warnings.push(self.unknown(*facet, value)),
+                }
+            }
+            let q: Box<dyn Query> = if should.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(BooleanQuery::new(should))
+            };
+            out.insert(*facet, Some(q));
+        }
+        out
+    }
+
+    fn year_range(&self, req: &SearchRequest) -> Option<Box<dyn Query>> {
+        if req.from.is_none() && req.to.is_none() {
+            return None;
+        }
+        let bound = |y: Option<i32>| match y {
+            Some(y) => Bound::Included(Term::from_field_i64(self.fields.year, i64::from(y))),
+            None => Bound::Unbounded,
+        };
+        Some(Box::new(RangeQuery::new(bound(req.from), bound(req.to))))
+    }
+
+    fn top(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+        sort: Sort,
+        page: usize,
+        per_page: usize,
+    ) -> (usize, Vec<(f32, DocAddress)>) {
+        let offset = (page - 1).saturating_mul(per_page).min(100_000);
+        let limit = TopDocs::with_limit(per_page).and_offset(offset);
+        let result = match sort {
+            Sort::Relevance => searcher.search(q, &(Count, limit.order_by_score())),
+            Sort::Newest => searcher
+                .search(
+                    q,
+                    &(
+                        Count,
+                        limit.order_by_fast_field::<i64>("date_sort", Order::Desc),
+                    ),
+                )
+                .map(|(n, docs)| (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())),
+        };
+        result.unwrap_or_default()
+    }
+
+    fn hits(&self, searcher: &Searcher, text: &dyn Query, top: Vec<(f32, DocAddress)>) -> Vec<Hit> {
+        let f = &self.fields;
+        let generators: Vec<SnippetGenerator> = [f.summary, f.learning, f.body]
+            .into_iter()
+            .filter_map(|field| {
+                let mut g = SnippetGenerator::create(searcher, text, field).ok()?;
+                g.set_max_num_chars(220);
+                Some(g)
+            })
+            .collect();
+        top.into_iter()
+            .filter_map(|(score, address)| {
+                let doc: TantivyDocument = searcher.doc(address).ok()?;
+                let get = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                Some(Hit {
+                    id: get(f.id),
+                    kind: get(f.kind),
+                    title: get(f.title),
+                    url: get(f.url),
+                    date: get(f.date),
+                    marking: get(f.marking),
+                    snippet_html: snippet(&generators, &doc, &get(f.summary)),
+                    score,
+                })
+            })
+            .collect()
+    }
+
+    fn facet_counts(
+        &self,
+        searcher: &Searcher,
+        text: &dyn Query,
+        aliases: &[(Occur, Box<dyn Query>)],
+        filters: &BTreeMap<FacetName, Option<Box<dyn Query>>>,
+        years: Option<Box<dyn Query>>,
+    ) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let mut out = BTreeMap::new();
+        for facet in FacetName::ALL {
+            let others = filters
+                .iter()
+                .filter(|(f, _)| **f != facet)
+                .flat_map(|(_, q)| q.iter());
+            let q = combine(text, aliases, others, years.as_ref().map(|y| y.box_clone()));
+            let field = facet.field(&self.fields);
+            let name = searcher.schema().get_field_name(field).to_owned();
+            let root =
+                Facet::from_text(&format!("/{}", facet.key())).unwrap_or_else(|_| Facet::root());
+            let parents: BTreeSet<Facet> = self.facet_paths[&facet]
+                .iter()
+                .filter_map(|p| {
+                    let path = p.to_path();
+                    (path.len() > 2).then(|| Facet::from_path(&path[..path.len() - 1]))
+                })
+                .collect();
+            // A collector may not hold a facet and its descendant: the root and the parents
+            // (siblings of each other) are collected separately, in one pass.
+            let mut top = FacetCollector::for_field(&name);
+            top.add_facet(root.clone());
+            let mut nested = FacetCollector::for_field(&name);
+            parents.iter().for_each(|p| nested.add_facet(p.clone()));
+            let Ok((top_counts, nested_counts)) = searcher.search(&*q, &(top, nested)) else {
+                continue;
+            };
+            let mut terms = BTreeMap::new();
+            let children = top_counts
+                .get(root.clone())
+                .chain(parents.iter().flat_map(|p| nested_counts.get(p.clone())));
+            for (f, n) in children {
+                if let Some(leaf) = f.to_path().last() {
+                    terms.insert((*leaf).to_owned(), n);
+                }
+            }
+            out.insert(facet.key().to_owned(), terms);
+        }
+        out
+    }
+
+    /// A corrected query, replacing words the index does not know by their nearest known word.
+    fn suggest(&self, text: &str) -> Option<String> {
+        let mut changed = false;
+        let words: Vec<String> = text
+            .split_whitespace()
+            .map(|w| {
+                let plain = w
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                if plain.len() < 3
+                    || w.contains(':')
+                    || self.lexicon.iter().any(|(k, _)| *k == plain)
+                {
+                    return w.to_owned();
+                }
+                match super::lexicon::nearest(&self.lexicon, &plain) {
+                    Some(n) => {
+                        changed = true;
+                        w.to_lowercase().replace(&plain, n)
+                    }
+                    None => w.to_owned(),
+                }
+            })
+            .collect();
+        changed.then(|| words.join(" "))
+    }
+
+    /// The `n` documents most like `id` (over title, summary and learning), best first.
+    pub fn similar(&self, id: &str, n: usize) -> Vec<Hit> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let by_id = TermQuery::new(Term::from_field_text(f.id, id), IndexRecordOption::Basic);
+        let Ok(found) = searcher.search(&by_id, &TopDocs::with_limit(1).order_by_score()) else {
+            return Vec::new();
+        };
+        let Some((_, address)) = found.first() else {
+            return Vec::new();
+        };
+        let Ok(doc) = searcher.doc::<TantivyDocument>(*address) else {
+            return Vec::new();
+        };
+        let values = |field| -> Vec<tantivy::schema::OwnedValue> {
+            doc.get_all(field)
+                .map(|v| {
+                    tantivy::schema::OwnedValue::from(v.as_str().unwrap_or_default().to_owned())
+                })
+                .collect()
+        };
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(40)
+            .with_min_word_length(3)
+            .with_document_fields(vec![
+                (f.title, values(f.title)),
+                (f.summary, values(f.summary)),
+                (f.learning, values(f.learning)),
+            ]);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(mlt)),
+            (Occur::MustNot, Box::new(by_id)),
+        ]);
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(n).order_by_score())
+            .unwrap_or_default();
+        self.hits(&searcher, &EmptyQuery, top)
+    }
+}
+
+/// `text` AND every alias clause AND every filter AND the year range.
+fn combine<'a>(
+    text: &dyn Query,
+    aliases: &[(Occur, Box<dyn Query>)],
+    filters: impl Iterator<Item = &'a Box<dyn Query>>,
+    years: Option<Box<dyn Query>>,
+) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+    clauses.extend(aliases.iter().map(|(o, q)| (*o, q.box_clone())));
+    clauses.extend(filters.map(|q| (Occur::Must, q.box_clone())));
+    clauses.extend(years.map(|y| (Occur::Must, y)));
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) || clauses.len() == 1 {
+        if clauses.len() == 1 {
+            return clauses.remove(0).1;
+        }
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The best snippet: the field with the most highlighted matches, else the summary's start.
+fn snippet(generators: &[SnippetGenerator], doc: &TantivyDocument, summary: &str) -> String {
+    let best = generators
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let mut s = g.snippet_from_doc(doc);
+            s.set_snippet_prefix_postfix("<mark>", "</mark>");
+            (i, s)
+        })
+        .filter(|(_, s)| !s.is_empty())
+        .max_by_key(|(i, s)| (s.highlighted().len(), std::cmp::Reverse(*i)))
+        .map(|(_, s)| s);
+    match best {
+        Some(s) => s.to_html(),
+        None => {
+            let mut start: String = summary.chars().take(200).collect();
+            if start.len() < summary.len() {
+                start.push('…');
+            }
+            escape(&start)
+        }
+    }
+}
+
+/// Minimal HTML escaping for text content.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Every facet path present in a facet field.
+fn facet_terms(searcher: &Searcher, field: tantivy::schema::Field) -> Vec<Facet> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            if let Ok(f) = Facet::from_encoded(stream.key().to_vec()) {
+                out.insert(f);
+            }
+        }
+    }
+    out.into_iter().collect()
+}

@@ -1,0 +1,275 @@
+//! Writing the index: a full build into a fresh directory swapped in atomically, or an
+//! incremental update that deletes and adds only the documents whose source blob changed.
+//!
+//! One writer at a time: an OS lock on `<index>.lock` (released if the process dies) guards
+//! both paths, and tantivy's own writer lock guards the index. A build killed at any point
+//! leaves the last committed index readable.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::AllQuery;
+use tantivy::schema::Value;
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::IndexError;
+use super::document::{IndexDoc, to_tantivy};
+use super::schema::{Fields, TOKENIZER, analyzer};
+
+/// What an index was built from, kept in tantivy's commit payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildMeta {
+    /// Schema version.
+    pub schema: u32,
+    /// Commit id the index reflects.
+    pub commit: String,
+    /// Marking ceiling.
+    pub ceiling: String,
+    /// Whether drafts are included.
+    pub drafts: bool,
+    /// Fingerprint of the vocabulary labels the text was built with.
+    pub vocabulary: String,
+    /// When the index was written (RFC 3339, UTC).
+    pub built_at: String,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// Documents new to the index.
+    pub added: usize,
+    /// Documents whose content changed.
+    pub updated: usize,
+    /// Documents no longer published.
+    pub removed: usize,
+    /// Documents left as they were.
+    pub unchanged: usize,
+    /// Why the index was rebuilt from scratch, if it was.
+    pub rebuilt: Option<String>,
+    /// Seconds taken.
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "index: {} added, {} updated, {} removed, {} unchanged in {:.2} s",
+            self.added, self.updated, self.removed, self.unchanged, self.seconds
+        )?;
+        if let Some(why) = &self.rebuilt {
+            write!(f, " (full rebuild: {why})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Holds the build lock for an index directory until dropped.
+struct BuildLock {
+    _file: File,
+}
+
+fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
+    let path = dir.with_extension("lock");
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| IndexError::io(parent, e))?;
+    }
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| IndexError::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(BuildLock { _file: file }),
+        Err(fs::TryLockError::WouldBlock) => Err(IndexError::Busy(dir.to_owned())),
+        Err(fs::TryLockError::Error(e)) => Err(IndexError::io(&path, e)),
+    }
+}
+
+/// Brings the index at `dir` up to date with `docs` (every document the build publishes).
+pub(super) fn update(
+    dir: &Path,
+    docs: &[IndexDoc],
+    meta: &BuildMeta,
+    full: bool,
+) -> Result<Report, IndexError> {
+    let started = Instant::now();
+    let _lock = lock(dir)?;
+    let reason = if full {
+        Some("requested with --full".to_owned())
+    } else {
+        needs_rebuild(dir, meta)
+    };
+    let mut report = match reason {
+        Some(why) => {
+            let mut r = rebuild(dir, docs, meta)?;
+            r.rebuilt = Some(why);
+            r
+        }
+        None => incremental(dir, docs, meta)?,
+    };
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Opens an index with Casebook's analyser registered; `None` when it is absent, unreadable,
+/// of another schema, or fails its checksums.
+pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), String> {
+    if !dir.join("meta.json").exists() {
+        return Err("no index yet".to_owned());
+    }
+    let index = Index::open_in_dir(dir).map_err(|e| format!("cannot open the index: {e}"))?;
+    index.tokenizers().register(TOKENIZER, analyzer());
+    let fields = Fields::from_schema(&index.schema()).ok_or("the index has another schema")?;
+    let corrupt = index
+        .validate_checksum()
+        .map_err(|e| format!("cannot verify the index: {e}"))?;
+    if !corrupt.is_empty() {
+        return Err(format!(
+            "{} index files failed their checksums",
+            corrupt.len()
+        ));
+    }
+    Ok((index, fields))
+}
+
+/// Reads the commit payload of an index.
+pub(super) fn read_meta(index: &Index) -> Option<BuildMeta> {
+    let payload = index.load_metas().ok()?.payload?;
+    serde_json::from_str(&payload).ok()
+}
+
+fn needs_rebuild(dir: &Path, meta: &BuildMeta) -> Option<String> {
+    let (index, _) = match open_checked(dir) {
+        Ok(opened) => opened,
+        Err(why) => return Some(why),
+    };
+    let Some(old) = read_meta(&index) else {
+        return Some("the index records no build".to_owned());
+    };
+    if old.schema != meta.schema {
+        return Some(format!("schema version {} → {}", old.schema, meta.schema));
+    }
+    if old.ceiling != meta.ceiling || old.drafts != meta.drafts {
+        return Some("built for another ceiling".to_owned());
+    }
+    if old.vocabulary != meta.vocabulary {
+        return Some("the vocabularies changed".to_owned());
+    }
+    None
+}
+
+fn rebuild(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, IndexError> {
+    let fresh = sibling(dir, "new");
+    let old = sibling(dir, "old");
+    for leftover in [&fresh, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|e| IndexError::io(leftover, e))?;
+        }
+    }
+    fs::create_dir_all(&fresh).map_err(|e| IndexError::io(&fresh, e))?;
+    let (schema, fields) = Fields::build();
+    let index = Index::create_in_dir(&fresh, schema).map_err(IndexError::tantivy)?;
+    index.tokenizers().register(TOKENIZER, analyzer());
+    let writer = writer(&index)?;
+    for d in docs {
+        writer
+            .add_document(to_tantivy(d, &fields))
+            .map_err(IndexError::tantivy)?;
+    }
+    commit(writer, meta)?;
+    if dir.exists() {
+        fs::rename(dir, &old).map_err(|e| IndexError::io(dir, e))?;
+    }
+    fs::rename(&fresh, dir).map_err(|e| IndexError::io(dir, e))?;
+    if old.exists() {
+        fs::remove_dir_all(&old).map_err(|e| IndexError::io(&old, e))?;
+    }
+    Ok(Report {
+        added: docs.len(),
+        ..Report::default()
+    })
+}
+
+fn incremental(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, IndexError> {
+    let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
+    let present = indexed_blobs(&index, &fields)?;
+    let wanted: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let mut report = Report::default();
+    let writer = writer(&index)?;
+    for d in docs {
+        match present.get(&d.id) {
+            Some(blob) if *blob == d.blob => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.updated += 1,
+            None => report.added += 1,
+        }
+        writer.delete_term(Term::from_field_text(fields.id, &d.id));
+        writer
+            .add_document(to_tantivy(d, &fields))
+            .map_err(IndexError::tantivy)?;
+    }
+    for id in present
+        .keys()
+        .filter(|id| !wanted.contains(String::as_str(id)))
+    {
+        writer.delete_term(Term::from_field_text(fields.id, id));
+        report.removed += 1;
+    }
+    commit(writer, meta)?;
+    Ok(report)
+}
+
+/// Every indexed document's id and source blob.
+fn indexed_blobs(index: &Index, fields: &Fields) -> Result<HashMap<String, String>, IndexError> {
+    let reader = index.reader().map_err(IndexError::tantivy)?;
+    let searcher = reader.searcher();
+    let addresses = searcher
+        .search(&AllQuery, &DocSetCollector)
+        .map_err(IndexError::tantivy)?;
+    let mut out = HashMap::new();
+    for address in addresses {
+        let doc: TantivyDocument = searcher.doc(address).map_err(IndexError::tantivy)?;
+        let get = |f| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        out.insert(get(fields.id), get(fields.blob));
+    }
+    Ok(out)
+}
+
+fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
+    index
+        .writer_with_num_threads(1, 64 * 1024 * 1024)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => IndexError::Busy(PathBuf::from("index")),
+            other => IndexError::tantivy(other),
+        })
+}
+
+/// Commits with the build's metadata as payload, then lets merges finish.
+fn commit(mut writer: IndexWriter, meta: &BuildMeta) -> Result<(), IndexError> {
+    let payload = serde_json::to_string(meta).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+    let mut prepared = writer.prepare_commit().map_err(IndexError::tantivy)?;
+    prepared.set_payload(&payload);
+    prepared.commit().map_err(IndexError::tantivy)?;
+    writer.wait_merging_threads().map_err(IndexError::tantivy)
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.with_file_name(format!("{name}.{suffix}"))
+}
