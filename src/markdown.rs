@@ -146,13 +146,13 @@ mod tests {
         let body = "*Note.*\n\n## Summary\n\nV1 was **moved** to <b>x</b> `code`.\n\n## Learning\n\n- Plan early.\n";
         assert_eq!(
             section_text(body, "summary").as_deref(),
-            Some("V1 was moved to x code .")
+            Some("V1 was moved to x code.")
         );
         assert_eq!(
             section_text(body, "Learning").as_deref(),
             Some("Plan early.")
         );
         assert_eq!(section_text(body, "Missing"), None);
-        assert!(plain_text(body).starts_with("Note. Summary V1 was moved"));
+        assert!(plain_text(body).starts_with("Note. Summary. V1 was moved"));
     }
 }
