@@ -139,7 +139,8 @@ pub enum OutputFormat {
 /// `casebook search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query, in search syntax.
+    /// The query, in search syntax (a leading `-` excludes a word: `-labour` works as is).
+    #[arg(allow_hyphen_values = true)]
     pub query: String,
     /// Only this kind.
     #[arg(long)]

@@ -150,7 +150,12 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         }
         KindData::OrderRecord(o) => {
             text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
-            text.add_meta(&format!("{} {}", o.order_type, o.basis));
+            text.add_meta(&format!(
+                "{} {} {}",
+                o.order_type,
+                order_name(o.order_type),
+                o.basis
+            ));
             text.labels(vocab, VocabName::Areas, &o.areas);
             text.labels(vocab, VocabName::Exploitation, &o.exploitation);
             text.labels(vocab, VocabName::Prohibitions, &o.prohibitions);
@@ -210,6 +215,17 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         learning: text.learning,
         meta: text.meta,
         facets,
+    }
+}
+
+/// The full name of an order type, so "risk order" finds STROs.
+fn order_name(t: crate::model::enums::OrderType) -> &'static str {
+    use crate::model::enums::OrderType;
+    match t {
+        OrderType::Stpo => "Slavery and Trafficking Prevention Order",
+        OrderType::Stro => "Slavery and Trafficking Risk Order",
+        OrderType::InterimStpo => "interim Slavery and Trafficking Prevention Order",
+        OrderType::InterimStro => "interim Slavery and Trafficking Risk Order",
     }
 }
 

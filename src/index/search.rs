@@ -144,6 +144,16 @@ impl KbIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Every indexed document's id and source blob, sorted by id: what the index holds.
+    pub fn manifest(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = super::write::indexed_blobs(&self.index, &self.fields)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Runs a search.
     pub fn search(&self, req: &SearchRequest) -> SearchResponse {
         let started = Instant::now();

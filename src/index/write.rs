@@ -228,7 +228,10 @@ fn incremental(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report
 }
 
 /// Every indexed document's id and source blob.
-fn indexed_blobs(index: &Index, fields: &Fields) -> Result<HashMap<String, String>, IndexError> {
+pub(super) fn indexed_blobs(
+    index: &Index,
+    fields: &Fields,
+) -> Result<HashMap<String, String>, IndexError> {
     let reader = index.reader().map_err(IndexError::tantivy)?;
     let searcher = reader.searcher();
     let addresses = searcher

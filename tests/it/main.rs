@@ -3,4 +3,5 @@
 mod check_invalid;
 mod check_valid;
 mod repo_states;
+mod search;
 mod support;

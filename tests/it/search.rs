@@ -1,0 +1,372 @@
+//! Search on the sample knowledge base, as the analysts and officers of USERS.md would use it:
+//! relevance, facets, the marking ceiling, incremental builds and hostile queries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use casebook::index::{FacetName, KbIndex, SearchRequest, SearchResponse, Sort};
+
+use crate::support::TestRepo;
+
+/// The sample knowledge base committed to a repository and built once for these tests.
+fn sample() -> &'static (TestRepo, PathBuf) {
+    static SAMPLE: OnceLock<(TestRepo, PathBuf)> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let repo = sample_repo();
+        let run = repo.run(&["build"]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        let dir = repo.path().join(".casebook/index-official-sensitive");
+        (repo, dir)
+    })
+}
+
+/// A repository holding a copy of the sample knowledge base, committed.
+pub(crate) fn sample_repo() -> TestRepo {
+    let repo = TestRepo::empty();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
+        &repo.path().join("knowledge"),
+    );
+    repo.commit("sample");
+    repo
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+fn search(q: &str, filters: &[(FacetName, &[&str])]) -> SearchResponse {
+    let index = KbIndex::open(&sample().1).expect("open index");
+    let filters: BTreeMap<FacetName, Vec<String>> = filters
+        .iter()
+        .map(|(f, v)| (*f, v.iter().map(|s| (*s).to_owned()).collect()))
+        .collect();
+    index.search(&SearchRequest {
+        q: q.to_owned(),
+        filters,
+        page: 1,
+        per_page: 50,
+        ..SearchRequest::default()
+    })
+}
+
+fn ids(r: &SearchResponse) -> Vec<&str> {
+    r.hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+/// Each user story: the query, and the documents that must lead the results.
+#[test]
+fn relevance_user_stories() {
+    let stories: &[(&str, &[&str])] = &[
+        ("GLAA powers of entry", &["AG-GLAA"]),
+        ("Article 31 prohibition notice", &["AG-HIWFRS"]),
+        ("minimum wage", &["AG-HMRC-NMW"]),
+        ("closure notice", &["AG-HOIE", "AG-HIOWC"]),
+        ("kidney", &["CR-2024-008"]),
+        ("domestic servitude", &["CR-2022-001"]),
+        ("bank accounts benefit fraud", &["CR-2023-006"]),
+        ("begging", &["ORD-2022-003", "CR-2022-005"]),
+        ("cannabis", &["ORD-2019-002", "CR-2019-004"]),
+        ("interpreters", &["CR-2021-002"]),
+        ("type:county-lines", &["CR-2021-007"]),
+        ("\"same community\"", &["CR-2020-003", "CR-2021-002"]),
+    ];
+    for (q, leading) in stories {
+        let r = search(q, &[]);
+        let top: Vec<&str> = ids(&r).into_iter().take(leading.len()).collect();
+        for id in *leading {
+            assert!(
+                top.contains(id),
+                "{q}: expected {id} in the top {}, got {:?}",
+                leading.len(),
+                ids(&r)
+            );
+        }
+        assert!(r.warnings.is_empty(), "{q}: {:?}", r.warnings);
+    }
+}
+
+#[test]
+fn interpreters_in_portsmouth() {
+    let r = search("interpreters", &[(FacetName::Area, &["portsmouth"])]);
+    assert_eq!(ids(&r), vec!["CR-2021-002", "CR-2023-006"]);
+    assert!(
+        r.hits[0].snippet_html.contains("<mark>"),
+        "{}",
+        r.hits[0].snippet_html
+    );
+}
+
+#[test]
+fn exclusion_removes_documents() {
+    let with = search("interpreters", &[]);
+    let without = search("interpreters -labour", &[]);
+    assert!(without.total < with.total);
+    assert!(
+        !ids(&without).contains(&"CR-2020-003"),
+        "{:?}",
+        ids(&without)
+    );
+    assert!(ids(&without).contains(&"CR-2021-002"));
+}
+
+#[test]
+fn aliases_filter_by_facet() {
+    let r = search("agency:GLAA theme:interpreters", &[]);
+    assert_eq!(ids(&r), vec!["CR-2020-003", "CR-2023-002", "CR-2023-006"]);
+    let years = search("year:[2020 TO 2021]", &[]);
+    assert!(
+        years
+            .hits
+            .iter()
+            .all(|h| h.date.starts_with("2020") || h.date.starts_with("2021"))
+    );
+    assert_eq!(years.total, 7);
+}
+
+#[test]
+fn misspelling_suggests_the_right_word() {
+    let r = search("intrepreters", &[]);
+    assert_eq!(r.total, 0);
+    assert_eq!(r.suggestion.as_deref(), Some("interpreters"));
+    let r = search("labor exploitaton", &[]);
+    assert_eq!(r.suggestion.as_deref(), Some("labour exploitation"));
+}
+
+#[test]
+fn drafts_and_withdrawn_documents_are_not_published() {
+    // CR-2025-004 (money mules) is a draft: it is checked but never indexed.
+    let r = search("Whitebeam", &[]);
+    assert_eq!(r.total, 0, "{:?}", ids(&r));
+}
+
+#[test]
+fn newest_first_sorts_by_date() {
+    let index = KbIndex::open(&sample().1).expect("open");
+    let r = index.search(&SearchRequest {
+        q: "STPO".into(),
+        sort: Sort::Newest,
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    });
+    let dates: Vec<&str> = r.hits.iter().map(|h| h.date.as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert!(r.total > 3);
+}
+
+#[test]
+fn pagination_splits_results_without_overlap() {
+    let index = KbIndex::open(&sample().1).expect("open");
+    let page = |n| {
+        index.search(&SearchRequest {
+            q: "order".into(),
+            page: n,
+            per_page: 5,
+            ..Default::default()
+        })
+    };
+    let (p1, p2) = (page(1), page(2));
+    assert_eq!(p1.total, p2.total);
+    assert_eq!(p1.hits.len(), 5);
+    assert!(p1.hits.iter().all(|h| !p2.hits.contains(h)));
+}
+
+#[test]
+fn facets_or_within_and_across() {
+    let portsmouth = search("", &[(FacetName::Area, &["portsmouth"])]);
+    let southampton = search("", &[(FacetName::Area, &["southampton"])]);
+    let either = search("", &[(FacetName::Area, &["portsmouth", "southampton"])]);
+    let mut union: Vec<&str> = ids(&portsmouth)
+        .into_iter()
+        .chain(ids(&southampton))
+        .collect();
+    union.sort();
+    union.dedup();
+    let mut got = ids(&either);
+    got.sort();
+    assert_eq!(got, union, "OR within a facet");
+    let both = search(
+        "",
+        &[
+            (FacetName::Area, &["portsmouth", "southampton"]),
+            (FacetName::Theme, &["interpreters"]),
+        ],
+    );
+    let themed = search("", &[(FacetName::Theme, &["interpreters"])]);
+    for id in ids(&both) {
+        assert!(
+            ids(&either).contains(&id) && ids(&themed).contains(&id),
+            "AND across facets: {id}"
+        );
+    }
+    assert!(both.total < either.total);
+}
+
+#[test]
+fn facet_counts_equal_what_a_click_returns() {
+    let active: &[(FacetName, &[&str])] = &[
+        (FacetName::Area, &["southampton"]),
+        (FacetName::Theme, &["partnership-working"]),
+    ];
+    let r = search("", active);
+    for (facet, values) in [
+        (FacetName::Area, "area"),
+        (FacetName::Theme, "theme"),
+        (FacetName::Kind, "kind"),
+    ] {
+        for (term, count) in &r.facets[values] {
+            // Clicking adds the term to its facet (OR within), keeping the other filters.
+            let mut filters: Vec<(FacetName, Vec<&str>)> =
+                active.iter().map(|(f, v)| (*f, v.to_vec())).collect();
+            match filters.iter_mut().find(|(f, _)| *f == facet) {
+                Some((_, v)) => *v = vec![term.as_str()],
+                None => filters.push((facet, vec![term.as_str()])),
+            }
+            let as_slices: Vec<(FacetName, &[&str])> =
+                filters.iter().map(|(f, v)| (*f, v.as_slice())).collect();
+            let clicked = search("", &as_slices);
+            assert_eq!(clicked.total as u64, *count, "{values}={term}");
+        }
+    }
+}
+
+#[test]
+fn reporting_areas_roll_up_districts() {
+    let r = search("", &[]);
+    let area = &r.facets["area"];
+    let hampshire = search("", &[(FacetName::Area, &["hampshire"])]);
+    assert_eq!(area["hampshire"], hampshire.total as u64);
+    assert!(area["hampshire"] >= area["havant"] && area["havant"] > 0);
+    let criminal = search("", &[(FacetName::Exploitation, &["criminal"])]);
+    assert!(
+        ids(&criminal).contains(&"CR-2021-007"),
+        "county lines rolls up to criminal"
+    );
+}
+
+#[test]
+fn similar_documents_exclude_the_document_itself() {
+    let index = KbIndex::open(&sample().1).expect("open");
+    let similar = index.similar("CR-2020-003", 5);
+    assert_eq!(similar.len(), 5);
+    assert!(similar.iter().all(|h| h.id != "CR-2020-003"));
+    assert!(
+        similar.iter().any(|h| h.id == "CR-2026-001"),
+        "{:?}",
+        similar.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn cli_search_prints_ranked_results_and_facets() {
+    let (repo, _) = sample();
+    let run = repo.run(&["search", "labour exploitation interpreters"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let out = run.stdout();
+    assert!(out.starts_with("  1. CR-"), "{out}");
+    assert!(out.contains("**interpreter"), "{out}");
+    assert!(out.contains("\narea: "), "{out}");
+    let json = repo
+        .run(&[
+            "search",
+            "interpreters",
+            "--area",
+            "portsmouth",
+            "--format",
+            "json",
+        ])
+        .json();
+    let keys: Vec<&str> = json
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "query", "total", "took_ms", "page", "per_page", "warnings", "hits", "facets",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    let hit = &json["hits"][0];
+    for key in [
+        "id",
+        "kind",
+        "title",
+        "url",
+        "date",
+        "marking",
+        "snippet_html",
+        "score",
+    ] {
+        assert!(!hit[key].is_null(), "hit.{key} missing");
+    }
+    assert_eq!(json["total"], 2);
+}
+
+/// RELIABILITY.md 3.A items 25–34: each query gives results or a warning, never an error exit.
+#[test]
+fn hostile_queries_answer_with_results_or_warnings() {
+    let (repo, _) = sample();
+    let long = "x".repeat(100_000);
+    let ands = "a AND ".repeat(2000);
+    let deep = "(".repeat(800);
+    let deeper = "(".repeat(2400);
+    let balanced = format!("{}a{}", "(".repeat(1600), ")".repeat(1600));
+    let plus_deep = "+(".repeat(800);
+    let queries: Vec<&str> = vec![
+        "- *",
+        "+ *",
+        "a:(^",
+        "a:(a^",
+        "*\u{b}",
+        "*\u{85}",
+        "IN [\u{0}",
+        "title:IN [\u{b}",
+        "\u{0}",
+        &deep,
+        &deeper,
+        &plus_deep,
+        &balanced,
+        &long,
+        &ands,
+        "marking:OFFICIAL-SENSITIVE",
+        "marking:*",
+        "-marking:OFFICIAL",
+        "_id:*",
+        "nosuchfield:x",
+        "body:/.*/",
+        "body:{* TO *}",
+        "a^999999999999999999999",
+        "\"a b\"~4294967296",
+        "a~99999",
+        "<script>alert(1)</script>",
+    ];
+    for q in queries {
+        // In process: no panic, a total, and warnings rather than errors.
+        let r = search(q, &[]);
+        assert!(r.hits.len() <= r.total, "{q:?}");
+        assert!(r.warnings.iter().all(|w| w.len() <= 200), "{:?}", r.warnings);
+        if q.contains('\0') {
+            continue; // a process argument cannot hold NUL
+        }
+        let run = repo.run(&["search", q, "--format", "json"]);
+        assert_eq!(run.code(), 0, "query {:?}: {}", &q[..q.len().min(40)], run.stderr());
+        let json = run.json();
+        assert!(json["total"].is_u64(), "{q:?}");
+        let hits_text = json["hits"].to_string() + &json["warnings"].to_string();
+        assert!(!hits_text.contains("<script>"), "unescaped markup in {hits_text}");
+    }
+}
