@@ -10,7 +10,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -84,15 +84,15 @@ impl Fields {
         };
         let facet = FacetOptions::default;
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
-            kind: b.add_text_field("kind", STRING | STORED),
+            id: b.add_text_field("id", STRING | STORED | FAST),
+            kind: b.add_text_field("kind", STRING | STORED | FAST),
             title: b.add_text_field("title", text(true)),
             url: b.add_text_field("url", STORED),
             date: b.add_text_field("date", STORED),
             date_sort: b.add_i64_field("date_sort", INDEXED | FAST),
             year: b.add_i64_field("year", INDEXED | FAST | STORED),
-            marking: b.add_text_field("marking", STRING | STORED),
-            status: b.add_text_field("status", STRING | STORED),
+            marking: b.add_text_field("marking", STRING | STORED | FAST),
+            status: b.add_text_field("status", STRING | STORED | FAST),
             blob: b.add_text_field("blob", STRING | STORED),
             summary: b.add_text_field("summary", text(true)),
             body: b.add_text_field("body", text(true)),

@@ -110,6 +110,9 @@ pub struct KbIndex {
     lexicon: Vec<(String, u64)>,
 }
 
+/// Errors met while answering one search, reported as warnings.
+type Failures = std::cell::RefCell<Vec<String>>;
+
 impl KbIndex {
     /// Opens the index at `dir` (verifying every file's checksum).
     pub fn open(dir: &Path) -> Result<KbIndex, IndexError> {
@@ -160,6 +163,7 @@ impl KbIndex {
         let searcher = self.reader.searcher();
         let prepared = query::prepare(&req.q);
         let mut warnings = prepared.warnings.clone();
+        let failures = Failures::default();
         let aliases = self.alias_queries(&prepared.aliases, &mut warnings);
         let filters = self.filter_queries(req, &mut warnings);
         let per_page = req.per_page.clamp(1, 100);
@@ -171,7 +175,8 @@ impl KbIndex {
             filters.values().flatten(),
             self.year_range(req),
         );
-        let (mut total, mut top) = self.top(&searcher, &*main, req.sort, page, per_page);
+        let (mut total, mut top) =
+            self.top(&searcher, &*main, (req.sort, page, per_page), &failures);
         if total == 0 && prepared.text.split_whitespace().count() > 1 {
             // No document has every word: fall back to any word, and say so.
             let any = self.text_query(&prepared.text, false, &mut Vec::new());
@@ -181,7 +186,7 @@ impl KbIndex {
                 filters.values().flatten(),
                 self.year_range(req),
             );
-            let (n, docs) = self.top(&searcher, &*fallback, req.sort, page, per_page);
+            let (n, docs) = self.top(&searcher, &*fallback, (req.sort, page, per_page), &failures);
             if n > 0 {
                 warnings.push(
                     "no document matches every word; showing documents that match any of them"
@@ -192,8 +197,18 @@ impl KbIndex {
         }
         drop(main);
         let hits = self.hits(&searcher, &*text, top);
-        let facets = self.facet_counts(&searcher, &text, &aliases, &filters, self.year_range(req));
+        let facets = self.facet_counts(
+            &searcher,
+            &text,
+            &aliases,
+            &filters,
+            self.year_range(req),
+            &failures,
+        );
         let suggestion = (total == 0).then(|| self.suggest(&prepared.text)).flatten();
+        let mut failures = failures.into_inner();
+        failures.dedup_by(|a, b| a.rsplit(": ").next() == b.rsplit(": ").next());
+        warnings.append(&mut failures);
         SearchResponse {
             query: req.q.clone(),
             total,
@@ -340,9 +355,8 @@ impl KbIndex {
         &self,
         searcher: &Searcher,
         q: &dyn Query,
-        sort: Sort,
-        page: usize,
-        per_page: usize,
+        (sort, page, per_page): (Sort, usize, usize),
+        failures: &Failures,
     ) -> (usize, Vec<(f32, DocAddress)>) {
         let offset = (page - 1).saturating_mul(per_page).min(100_000);
         let limit = TopDocs::with_limit(per_page).and_offset(offset);
@@ -358,7 +372,12 @@ impl KbIndex {
                 )
                 .map(|(n, docs)| (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())),
         };
-        result.unwrap_or_default()
+        result.unwrap_or_else(|e| {
+            failures
+                .borrow_mut()
+                .push(format!("the search failed: {e}"));
+            (0, Vec::new())
+        })
     }
 
     fn hits(&self, searcher: &Searcher, text: &dyn Query, top: Vec<(f32, DocAddress)>) -> Vec<Hit> {
@@ -401,6 +420,7 @@ impl KbIndex {
         aliases: &[(Occur, Box<dyn Query>)],
         filters: &BTreeMap<FacetName, Option<Box<dyn Query>>>,
         years: Option<Box<dyn Query>>,
+        failures: &Failures,
     ) -> BTreeMap<String, BTreeMap<String, u64>> {
         let mut out = BTreeMap::new();
         for facet in FacetName::ALL {
@@ -426,8 +446,14 @@ impl KbIndex {
             top.add_facet(root.clone());
             let mut nested = FacetCollector::for_field(&name);
             parents.iter().for_each(|p| nested.add_facet(p.clone()));
-            let Ok((top_counts, nested_counts)) = searcher.search(&*q, &(top, nested)) else {
-                continue;
+            let (top_counts, nested_counts) = match searcher.search(&*q, &(top, nested)) {
+                Ok(counts) => counts,
+                Err(e) => {
+                    let message = format!("facet counts for {} failed: {e}", facet.key());
+                    failures.borrow_mut().push(message);
+                    out.insert(facet.key().to_owned(), BTreeMap::new());
+                    continue;
+                }
             };
             let mut terms = BTreeMap::new();
             let children = top_counts

@@ -276,3 +276,156 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
         .unwrap_or_default();
     dir.with_file_name(format!("{name}.{suffix}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::document::FacetName;
+    use crate::index::search::KbIndex;
+    use crate::model::Date;
+
+    fn doc(id: &str, blob: &str) -> IndexDoc {
+        IndexDoc {
+            id: id.to_owned(),
+            kind: "case_review".to_owned(),
+            title: format!("Review {id}"),
+            url: format!("/reviews/{id}/"),
+            date: Date::parse("2024-02-15").unwrap(),
+            marking: "OFFICIAL".to_owned(),
+            status: "approved".to_owned(),
+            blob: blob.to_owned(),
+            summary: "Interpreters at a car wash.".to_owned(),
+            body: "Body text.".to_owned(),
+            learning: "Plan interpreters.".to_owned(),
+            meta: String::new(),
+            facets: vec![(FacetName::Kind, "/kind/case_review".to_owned())],
+        }
+    }
+
+    fn meta(commit: &str) -> BuildMeta {
+        BuildMeta {
+            schema: crate::index::SCHEMA_VERSION,
+            commit: commit.to_owned(),
+            ceiling: "OFFICIAL".to_owned(),
+            drafts: false,
+            vocabulary: "v".to_owned(),
+            built_at: "2026-11-29T00:00:00Z".to_owned(),
+        }
+    }
+
+    fn manifest(dir: &Path) -> Vec<(String, String)> {
+        KbIndex::open(dir).expect("open").manifest()
+    }
+
+    #[test]
+    fn incremental_updates_touch_only_changed_documents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let first = update(
+            &dir,
+            &[doc("CR-2024-001", "a"), doc("CR-2024-002", "b")],
+            &meta("c1"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (first.added, first.rebuilt.as_deref()),
+            (2, Some("no index yet"))
+        );
+        let docs = [doc("CR-2024-001", "a2"), doc("CR-2024-003", "c")];
+        let second = update(&dir, &docs, &meta("c2"), false).unwrap();
+        assert_eq!(
+            (
+                second.added,
+                second.updated,
+                second.removed,
+                second.unchanged
+            ),
+            (1, 1, 1, 0)
+        );
+        assert_eq!(second.rebuilt, None);
+        let expected = vec![
+            ("CR-2024-001".to_owned(), "a2".to_owned()),
+            ("CR-2024-003".to_owned(), "c".to_owned()),
+        ];
+        assert_eq!(manifest(&dir), expected);
+        let index = KbIndex::open(&dir).unwrap();
+        assert_eq!(index.meta().unwrap().commit, "c2");
+    }
+
+    #[test]
+    fn a_killed_build_leaves_the_last_committed_index() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        update(&dir, &[doc("CR-2024-001", "a")], &meta("c1"), false).unwrap();
+        {
+            // A build that dies before committing: its writer is dropped mid-way.
+            let (index, fields) = open_checked(&dir).unwrap();
+            let mut w = writer(&index).unwrap();
+            w.delete_all_documents().unwrap();
+            w.add_document(to_tantivy(&doc("CR-2024-009", "z"), &fields))
+                .unwrap();
+            drop(w);
+        }
+        assert_eq!(
+            manifest(&dir),
+            vec![("CR-2024-001".to_owned(), "a".to_owned())]
+        );
+        // The next build needs no clean-up.
+        let next = update(&dir, &[doc("CR-2024-001", "a")], &meta("c2"), false).unwrap();
+        assert_eq!((next.unchanged, next.rebuilt), (1, None));
+    }
+
+    #[test]
+    fn a_second_writer_fails_fast_with_index_busy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let _held = lock(&dir).unwrap();
+        let err = update(&dir, &[doc("CR-2024-001", "a")], &meta("c1"), false).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("index busy: another casebook build is writing"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn damaged_indexes_are_rebuilt_from_scratch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let docs = [doc("CR-2024-001", "a"), doc("CR-2024-002", "b")];
+        update(&dir, &docs, &meta("c1"), false).unwrap();
+        // Bit rot in the middle of a segment file: only the checksum notices.
+        let segment = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().is_some_and(|e| e == "store"))
+            .expect("a store file");
+        let mut bytes = fs::read(&segment).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0xff;
+        fs::write(&segment, bytes).unwrap();
+        let report = update(&dir, &docs, &meta("c1"), false).unwrap();
+        assert!(
+            report
+                .rebuilt
+                .as_deref()
+                .unwrap_or_default()
+                .contains("checksum"),
+            "{report:?}"
+        );
+        assert_eq!(manifest(&dir).len(), 2);
+        // A truncated meta.json.
+        fs::write(dir.join("meta.json"), "{").unwrap();
+        let report = update(&dir, &docs, &meta("c1"), false).unwrap();
+        assert!(
+            report
+                .rebuilt
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("cannot open"),
+            "{report:?}"
+        );
+        assert_eq!(manifest(&dir).len(), 2);
+    }
+}

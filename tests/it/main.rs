@@ -1,5 +1,6 @@
 //! Integration tests: the `casebook` binary run against throwaway git repositories.
 
+mod build;
 mod check_invalid;
 mod check_valid;
 mod repo_states;

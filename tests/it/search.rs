@@ -358,15 +358,28 @@ fn hostile_queries_answer_with_results_or_warnings() {
         // In process: no panic, a total, and warnings rather than errors.
         let r = search(q, &[]);
         assert!(r.hits.len() <= r.total, "{q:?}");
-        assert!(r.warnings.iter().all(|w| w.len() <= 200), "{:?}", r.warnings);
+        assert!(
+            r.warnings.iter().all(|w| w.len() <= 200),
+            "{:?}",
+            r.warnings
+        );
         if q.contains('\0') {
             continue; // a process argument cannot hold NUL
         }
         let run = repo.run(&["search", q, "--format", "json"]);
-        assert_eq!(run.code(), 0, "query {:?}: {}", &q[..q.len().min(40)], run.stderr());
+        assert_eq!(
+            run.code(),
+            0,
+            "query {:?}: {}",
+            &q[..q.len().min(40)],
+            run.stderr()
+        );
         let json = run.json();
         assert!(json["total"].is_u64(), "{q:?}");
         let hits_text = json["hits"].to_string() + &json["warnings"].to_string();
-        assert!(!hits_text.contains("<script>"), "unescaped markup in {hits_text}");
+        assert!(
+            !hits_text.contains("<script>"),
+            "unescaped markup in {hits_text}"
+        );
     }
 }

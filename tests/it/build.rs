@@ -1,0 +1,278 @@
+//! `casebook build`: the marking ceiling and incremental builds through git commits.
+
+use std::path::Path;
+
+use casebook::index::{FacetName, KbIndex, SearchRequest};
+
+use crate::support::TestRepo;
+
+const BASE_REVIEW: &str = "knowledge/reviews/CR-2024-001-base.md";
+
+/// The base fixture plus an OFFICIAL-SENSITIVE review carrying a nonce word everywhere.
+fn repo_with_sensitive_review() -> TestRepo {
+    let repo = TestRepo::fixture("base");
+    let base = std::fs::read_to_string(repo.path().join(BASE_REVIEW)).expect("read");
+    let sensitive = base
+        .replace("id: CR-2024-001", "id: CR-2024-002")
+        .replace("marking: OFFICIAL", "marking: OFFICIAL-SENSITIVE")
+        .replace("Operation Base", "Operation Quillfeather")
+        .replace("orders: [ORD-2024-001]\n", "")
+        .replace(
+            "Plan interpreters early.",
+            "Quillfeather learning: plan interpreters early.",
+        )
+        .replace("areas: [southampton]", "areas: [isle-of-wight]");
+    repo.write("knowledge/reviews/CR-2024-002-quillfeather.md", sensitive);
+    repo.commit("add a sensitive review");
+    repo
+}
+
+fn open(repo: &TestRepo, name: &str) -> KbIndex {
+    KbIndex::open(&repo.path().join(".casebook").join(name)).expect("open index")
+}
+
+fn query(index: &KbIndex, q: &str) -> casebook::index::SearchResponse {
+    index.search(&SearchRequest {
+        q: q.to_owned(),
+        page: 1,
+        per_page: 50,
+        ..SearchRequest::default()
+    })
+}
+
+#[test]
+fn nothing_above_the_ceiling_enters_the_official_index() {
+    let repo = repo_with_sensitive_review();
+    let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("index: 3 added, 0 updated, 0 removed, 0 unchanged"),
+        "{}",
+        run.stderr()
+    );
+    let official = open(&repo, "index-official");
+    let everything = query(&official, "");
+    assert_eq!(everything.total, 3);
+    for q in [
+        "quillfeather",
+        "Quillfeather",
+        "title:quillfeather",
+        "learning:quillfeather",
+        "quillfeath*",
+        "-interpreters quillfeather",
+        "marking:OFFICIAL-SENSITIVE",
+        "marking:*",
+        "-marking:OFFICIAL",
+        "id:CR-2024-002",
+        "area:isle-of-wight",
+        "*",
+    ] {
+        let r = query(&official, q);
+        let text = serde_json::to_string(&r).expect("json").to_lowercase();
+        assert!(
+            !text.contains("quillfeather") || q.to_lowercase().contains("quillfeath"),
+            "{q}: {text}"
+        );
+        assert!(
+            r.hits
+                .iter()
+                .all(|h| h.id != "CR-2024-002" && h.marking == "OFFICIAL"),
+            "{q}"
+        );
+        assert!(
+            !r.facets["marking"].contains_key("OFFICIAL-SENSITIVE"),
+            "{q}"
+        );
+        assert!(r.total <= 3, "{q}");
+        assert!(
+            !r.suggestion.unwrap_or_default().contains("quillfeather"),
+            "{q}"
+        );
+    }
+    let mut isle = SearchRequest::default();
+    isle.filters
+        .insert(FacetName::Area, vec!["isle-of-wight".to_owned()]);
+    assert_eq!(official.search(&isle).total, 0);
+    assert!(!everything.facets["area"].contains_key("isle-of-wight"));
+    // Nothing in the index folder carries the nonce in plain text (lexicon included).
+    assert_no_file_contains(
+        &repo.path().join(".casebook/index-official"),
+        "quillfeather",
+    );
+    // The same build at OFFICIAL-SENSITIVE has it: the test above can fail.
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let sensitive = open(&repo, "index-official-sensitive");
+    assert_eq!(query(&sensitive, "quillfeather").hits[0].id, "CR-2024-002");
+}
+
+fn assert_no_file_contains(dir: &Path, needle: &str) {
+    for entry in std::fs::read_dir(dir).expect("index folder") {
+        let path = entry.expect("entry").path();
+        let bytes = std::fs::read(&path).expect("read");
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(
+            !text.contains(needle),
+            "{} contains {needle}",
+            path.display()
+        );
+    }
+}
+
+/// The build report of a run.
+fn report(run: &crate::support::Run) -> String {
+    let stderr = run.stderr();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("index: "))
+        .unwrap_or_default();
+    line.split(" in ").next().unwrap_or_default().to_owned()
+}
+
+/// After an incremental build, the index equals a full rebuild of the same commit.
+fn assert_matches_full_rebuild(repo: &TestRepo) {
+    let incremental = open(repo, "index-official-sensitive").manifest();
+    let run = repo.run(&["build", "--full"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        open(repo, "index-official-sensitive").manifest(),
+        incremental
+    );
+}
+
+#[test]
+fn incremental_builds_follow_commits() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    let run = repo.run(&["build"]);
+    assert_eq!(
+        report(&run),
+        "index: 3 added, 0 updated, 0 removed, 0 unchanged"
+    );
+    assert!(run.stderr().contains("(full rebuild: no index yet)"));
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 0 added, 0 updated, 0 removed, 3 unchanged"
+    );
+
+    let base = std::fs::read_to_string(repo.path().join(BASE_REVIEW)).expect("read");
+    let added = base
+        .replace("id: CR-2024-001", "id: CR-2024-003")
+        .replace("orders: [ORD-2024-001]\n", "");
+    repo.write("knowledge/reviews/CR-2024-003-added.md", &added);
+    repo.commit("add a review");
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 1 added, 0 updated, 0 removed, 3 unchanged"
+    );
+    assert_matches_full_rebuild(&repo);
+
+    repo.write(
+        "knowledge/reviews/CR-2024-003-added.md",
+        added.replace("A joint visit.", "A joint visit with HMRC."),
+    );
+    repo.commit("modify it");
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 0 added, 1 updated, 0 removed, 3 unchanged"
+    );
+    assert_matches_full_rebuild(&repo);
+
+    std::fs::rename(
+        repo.path().join("knowledge/reviews/CR-2024-003-added.md"),
+        repo.path().join("knowledge/reviews/CR-2024-003-renamed.md"),
+    )
+    .expect("rename");
+    repo.commit("rename it");
+    // Same id, same content: the indexed document is unchanged.
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 0 added, 0 updated, 0 removed, 4 unchanged"
+    );
+    assert_matches_full_rebuild(&repo);
+
+    std::fs::remove_file(repo.path().join("knowledge/reviews/CR-2024-003-renamed.md"))
+        .expect("delete");
+    repo.commit("delete it");
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 0 added, 0 updated, 1 removed, 3 unchanged"
+    );
+    assert_matches_full_rebuild(&repo);
+}
+
+#[test]
+fn a_status_change_unpublishes_the_document() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let path = repo.path().join("knowledge/agencies/AG-GLAA.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    repo.write(
+        "knowledge/agencies/AG-GLAA.md",
+        text.replace("status: approved", "status: withdrawn"),
+    );
+    repo.commit("withdraw");
+    assert_eq!(
+        report(&repo.run(&["build"])),
+        "index: 0 added, 0 updated, 1 removed, 2 unchanged"
+    );
+    assert_eq!(
+        query(&open(&repo, "index-official-sensitive"), "GLAA")
+            .hits
+            .iter()
+            .filter(|h| h.id == "AG-GLAA")
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn content_errors_stop_the_build_and_keep_the_index() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let text = std::fs::read_to_string(repo.path().join(BASE_REVIEW)).expect("read");
+    repo.write(
+        BASE_REVIEW,
+        text.replace("areas: [southampton]", "areas: [portsmuoth]"),
+    );
+    repo.commit("typo");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 1);
+    assert!(
+        run.stderr()
+            .contains("error[E029]: unknown area `portsmuoth`")
+    );
+    assert!(
+        run.stderr()
+            .contains("build stopped: fix the errors above; nothing was written")
+    );
+    assert_eq!(open(&repo, "index-official-sensitive").num_docs(), 3);
+}
+
+#[test]
+fn search_without_an_index_says_to_build() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    let run = repo.run(&["search", "interpreters"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("run `casebook build` first"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn bad_ceiling_is_a_usage_error() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    let run = repo.run(&["build", "--max-marking", "SECRET"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("`--max-marking` is `SECRET`"),
+        "{}",
+        run.stderr()
+    );
+}
