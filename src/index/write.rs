@@ -361,7 +361,7 @@ mod tests {
         {
             // A build that dies before committing: its writer is dropped mid-way.
             let (index, fields) = open_checked(&dir).unwrap();
-            let mut w = writer(&index).unwrap();
+            let w = writer(&index).unwrap();
             w.delete_all_documents().unwrap();
             w.add_document(to_tantivy(&doc("CR-2024-009", "z"), &fields))
                 .unwrap();
