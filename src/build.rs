@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Checked};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::index::{self, BuildMeta, IndexDoc, Report};
+use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::{self, Repo, Source};
-use crate::model::{Corpus, Date, Marking, Status};
+use crate::model::{Corpus, Date, Document, Marking, Status};
 
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
             index: None,
         });
     }
-    let docs = index_docs(&checked, opts);
+    let docs = published(&checked, opts);
     let meta = BuildMeta {
         schema: index::SCHEMA_VERSION,
         commit: checked
@@ -72,7 +72,12 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
         built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     };
     let dir = index_dir(repo.root(), config, opts.ceiling, opts.drafts);
-    let report = index::update(&dir, &docs, &meta, opts.full)
+    let ids: Vec<Published> = docs.iter().map(|(p, _, _)| p.clone()).collect();
+    let make = |i: usize| {
+        let (p, doc, body) = &docs[i];
+        index::index_doc(doc, body, &p.blob, &checked.corpus.vocabulary)
+    };
+    let report = index::update(&dir, &ids, make, &meta, opts.full)
         .map_err(|e| Error::Repository(e.to_string()))?;
     Ok(Built {
         checked,
@@ -80,8 +85,11 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
     })
 }
 
-/// The indexed form of every document this build publishes.
-pub fn index_docs(checked: &Checked, opts: &BuildOptions) -> Vec<IndexDoc> {
+/// Every document this build publishes, with its markdown body.
+fn published<'c>(
+    checked: &'c Checked,
+    opts: &BuildOptions,
+) -> Vec<(Published, &'c Document, &'c str)> {
     let sources: std::collections::HashMap<&str, _> = checked
         .sources
         .iter()
@@ -95,12 +103,11 @@ pub fn index_docs(checked: &Checked, opts: &BuildOptions) -> Vec<IndexDoc> {
         .filter_map(|d| {
             let source = sources.get(d.path.as_str())?;
             let body = &source.text[d.body_offset.min(source.text.len())..];
-            Some(index::index_doc(
-                d,
-                body,
-                &source.blob,
-                &checked.corpus.vocabulary,
-            ))
+            let id = Published {
+                id: d.common.id.clone(),
+                blob: source.blob.clone(),
+            };
+            Some((id, d, body))
         })
         .collect()
 }

@@ -324,6 +324,9 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
     doc.add_text(f.body, &d.body);
     doc.add_text(f.learning, &d.learning);
     doc.add_text(f.meta, &d.meta);
+    for text in [&d.title, &d.summary, &d.learning, &d.body, &d.meta] {
+        doc.add_text(f.words, text);
+    }
     for (name, path) in &d.facets {
         if let Ok(facet) = Facet::from_text(path) {
             doc.add_facet(name.field(f), facet);

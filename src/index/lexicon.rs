@@ -1,48 +1,32 @@
-//! The lexicon: every word of the published documents with its frequency, written beside the
-//! index at build time and used for "did you mean" suggestions. It is built from the same
-//! documents as the index, so it holds nothing above the build's marking ceiling.
+//! The lexicon for "did you mean": the term dictionary of the unstemmed `words` field, with
+//! document frequencies. It comes from the index itself, so it holds exactly the words of the
+//! published documents and nothing above the build's marking ceiling.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::path::Path;
 
-use super::IndexError;
-use super::document::IndexDoc;
+use tantivy::Searcher;
+use tantivy::schema::Field;
 
-const FILE: &str = "lexicon.txt";
-
-/// Counts the words (three letters or more, lower-cased) of the documents' text.
-pub(super) fn build(docs: &[IndexDoc]) -> BTreeMap<String, u64> {
-    let mut words = BTreeMap::new();
-    for d in docs {
-        for text in [&d.title, &d.summary, &d.learning, &d.body] {
-            for w in text.split(|c: char| !c.is_alphanumeric()) {
-                if w.chars().count() >= 3 && w.chars().all(char::is_alphabetic) {
-                    *words.entry(w.to_lowercase()).or_insert(0) += 1;
-                }
+/// Every word of the index (three letters or more, alphabetic) with its document frequency.
+pub(super) fn from_index(searcher: &Searcher, field: Field) -> Vec<(String, u64)> {
+    let mut words: BTreeMap<String, u64> = BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field) else {
+            continue;
+        };
+        let Ok(mut stream) = inverted.terms().stream() else {
+            continue;
+        };
+        while stream.advance() {
+            let Ok(word) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if word.chars().count() >= 3 && word.chars().all(char::is_alphabetic) {
+                *words.entry(word.to_owned()).or_insert(0) += u64::from(stream.value().doc_freq);
             }
         }
     }
-    words
-}
-
-/// Writes the lexicon into `dir` atomically.
-pub(super) fn write(dir: &Path, words: &BTreeMap<String, u64>) -> Result<(), IndexError> {
-    let text: String = words.iter().map(|(w, n)| format!("{w}\t{n}\n")).collect();
-    let tmp = dir.join(format!("{FILE}.tmp"));
-    fs::write(&tmp, text).map_err(|e| IndexError::io(&tmp, e))?;
-    fs::rename(&tmp, dir.join(FILE)).map_err(|e| IndexError::io(dir, e))
-}
-
-/// Reads the lexicon of the index at `dir` (empty when missing).
-pub(super) fn read(dir: &Path) -> Vec<(String, u64)> {
-    let text = fs::read_to_string(dir.join(FILE)).unwrap_or_default();
-    text.lines()
-        .filter_map(|l| {
-            let (w, n) = l.split_once('\t')?;
-            Some((w.to_owned(), n.parse().ok()?))
-        })
-        .collect()
+    words.into_iter().collect()
 }
 
 /// The most frequent word within a small edit distance of `word`.

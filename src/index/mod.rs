@@ -16,7 +16,7 @@ pub use document::{FacetName, IndexDoc, index_doc, url};
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, KbIndex, SearchRequest, SearchResponse, Sort};
-pub use write::{BuildMeta, Report};
+pub use write::{BuildMeta, Published, Report};
 
 /// A failure of the index.
 #[derive(Debug, thiserror::Error)]
@@ -53,14 +53,4 @@ impl IndexError {
     }
 }
 
-/// Brings the index at `dir` up to date with `docs`, and writes its lexicon.
-pub fn update(
-    dir: &Path,
-    docs: &[IndexDoc],
-    meta: &BuildMeta,
-    full: bool,
-) -> Result<Report, IndexError> {
-    let report = write::update(dir, docs, meta, full)?;
-    lexicon::write(dir, &lexicon::build(docs))?;
-    Ok(report)
-}
+pub use write::update;

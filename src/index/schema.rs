@@ -10,10 +10,13 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
+
+/// The plain-words analyser's name (lexicon).
+pub(super) const WORDS_TOKENIZER: &str = "casebook_words";
 
 /// Every field of the index.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +50,9 @@ pub struct Fields {
     /// Searchable metadata: vocabulary labels, operation name, order basis (not stored, so
     /// never a snippet).
     pub meta: Field,
+    /// Every word, unstemmed, for "did you mean" suggestions (not stored; its term
+    /// dictionary is the lexicon).
+    pub words: Field,
     /// Facet: kind.
     pub f_kind: Field,
     /// Facet: area under its reporting area.
@@ -93,11 +99,19 @@ impl Fields {
             year: b.add_i64_field("year", INDEXED | FAST | STORED),
             marking: b.add_text_field("marking", STRING | STORED | FAST),
             status: b.add_text_field("status", STRING | STORED | FAST),
-            blob: b.add_text_field("blob", STRING | STORED),
+            blob: b.add_text_field("blob", STRING | STORED | FAST),
             summary: b.add_text_field("summary", text(true)),
             body: b.add_text_field("body", text(true)),
             learning: b.add_text_field("learning", text(true)),
             meta: b.add_text_field("meta", text(false)),
+            words: b.add_text_field(
+                "words",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS_TOKENIZER)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
+            ),
             f_kind: b.add_facet_field("f_kind", facet()),
             f_area: b.add_facet_field("f_area", facet()),
             f_exploitation: b.add_facet_field("f_exploitation", facet()),
@@ -126,4 +140,20 @@ pub(super) fn analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// The analyser of the `words` field: lower-cased tokens, nothing removed or stemmed.
+pub(super) fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers Casebook's analysers on an index.
+pub(super) fn register(index: &tantivy::Index) {
+    index.tokenizers().register(TOKENIZER, analyzer());
+    index
+        .tokenizers()
+        .register(WORDS_TOKENIZER, word_analyzer());
 }

@@ -107,7 +107,7 @@ pub struct KbIndex {
     reader: IndexReader,
     fields: Fields,
     facet_paths: BTreeMap<FacetName, Vec<Facet>>,
-    lexicon: Vec<(String, u64)>,
+    lexicon: std::sync::OnceLock<Vec<(String, u64)>>,
 }
 
 /// Errors met while answering one search, reported as warnings.
@@ -127,13 +127,12 @@ impl KbIndex {
         for name in FacetName::ALL {
             facet_paths.insert(name, facet_terms(&searcher, name.field(&fields)));
         }
-        let lexicon = super::lexicon::read(dir);
         Ok(KbIndex {
             index,
             reader,
             fields,
             facet_paths,
-            lexicon,
+            lexicon: std::sync::OnceLock::new(),
         })
     }
 
@@ -471,6 +470,9 @@ impl KbIndex {
 
     /// A corrected query, replacing words the index does not know by their nearest known word.
     fn suggest(&self, text: &str) -> Option<String> {
+        let lexicon = self
+            .lexicon
+            .get_or_init(|| super::lexicon::from_index(&self.reader.searcher(), self.fields.words));
         let mut changed = false;
         let words: Vec<String> = text
             .split_whitespace()
@@ -478,13 +480,10 @@ impl KbIndex {
                 let plain = w
                     .trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
-                if plain.len() < 3
-                    || w.contains(':')
-                    || self.lexicon.iter().any(|(k, _)| *k == plain)
-                {
+                if plain.len() < 3 || w.contains(':') || lexicon.iter().any(|(k, _)| *k == plain) {
                     return w.to_owned();
                 }
-                match super::lexicon::nearest(&self.lexicon, &plain) {
+                match super::lexicon::nearest(lexicon, &plain) {
                     Some(n) => {
                         changed = true;
                         w.to_lowercase().replace(&plain, n)

@@ -10,15 +10,13 @@ use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::DocSetCollector;
-use tantivy::query::AllQuery;
-use tantivy::schema::Value;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::IndexError;
 use super::document::{IndexDoc, to_tantivy};
-use super::schema::{Fields, TOKENIZER, analyzer};
+use super::schema::{self, Fields};
 
 /// What an index was built from, kept in tantivy's commit payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,13 +89,33 @@ fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
     }
 }
 
-/// Brings the index at `dir` up to date with `docs` (every document the build publishes).
-pub(super) fn update(
+/// One document a build publishes: its id and source blob, which is all it takes to decide
+/// whether the index already holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// Document id.
+    pub id: String,
+    /// Git blob id of its source.
+    pub blob: String,
+}
+
+/// Brings the index at `dir` up to date with `published` (every document the build
+/// publishes). `make(i)` builds the indexed form of `published[i]`; it is only called for
+/// documents that are new or changed (or for all of them on a full rebuild).
+pub fn update<F>(
     dir: &Path,
-    docs: &[IndexDoc],
+    published: &[Published],
+    make: F,
     meta: &BuildMeta,
     full: bool,
-) -> Result<Report, IndexError> {
+) -> Result<Report, IndexError>
+where
+    F: Fn(usize) -> IndexDoc + Sync,
+{
+    let docs = Docs {
+        published,
+        make: &make,
+    };
     let started = Instant::now();
     let _lock = lock(dir)?;
     let reason = if full {
@@ -107,11 +125,11 @@ pub(super) fn update(
     };
     let mut report = match reason {
         Some(why) => {
-            let mut r = rebuild(dir, docs, meta)?;
+            let mut r = rebuild(dir, &docs, meta)?;
             r.rebuilt = Some(why);
             r
         }
-        None => incremental(dir, docs, meta)?,
+        None => incremental(dir, &docs, meta)?,
     };
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -124,7 +142,7 @@ pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), String> {
         return Err("no index yet".to_owned());
     }
     let index = Index::open_in_dir(dir).map_err(|e| format!("cannot open the index: {e}"))?;
-    index.tokenizers().register(TOKENIZER, analyzer());
+    schema::register(&index);
     let fields = Fields::from_schema(&index.schema()).ok_or("the index has another schema")?;
     let corrupt = index
         .validate_checksum()
@@ -164,7 +182,13 @@ fn needs_rebuild(dir: &Path, meta: &BuildMeta) -> Option<String> {
     None
 }
 
-fn rebuild(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, IndexError> {
+/// The documents of a build, with the function that builds their indexed form.
+struct Docs<'a> {
+    published: &'a [Published],
+    make: &'a (dyn Fn(usize) -> IndexDoc + Sync),
+}
+
+fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
     let fresh = sibling(dir, "new");
     let old = sibling(dir, "old");
     for leftover in [&fresh, &old] {
@@ -175,12 +199,14 @@ fn rebuild(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, In
     fs::create_dir_all(&fresh).map_err(|e| IndexError::io(&fresh, e))?;
     let (schema, fields) = Fields::build();
     let index = Index::create_in_dir(&fresh, schema).map_err(IndexError::tantivy)?;
-    index.tokenizers().register(TOKENIZER, analyzer());
+    schema::register(&index);
     let writer = writer(&index)?;
-    for d in docs {
-        writer
-            .add_document(to_tantivy(d, &fields))
-            .map_err(IndexError::tantivy)?;
+    let built: Vec<TantivyDocument> = (0..docs.published.len())
+        .into_par_iter()
+        .map(|i| to_tantivy(&(docs.make)(i), &fields))
+        .collect();
+    for d in built {
+        writer.add_document(d).map_err(IndexError::tantivy)?;
     }
     commit(writer, meta)?;
     if dir.exists() {
@@ -191,18 +217,18 @@ fn rebuild(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, In
         fs::remove_dir_all(&old).map_err(|e| IndexError::io(&old, e))?;
     }
     Ok(Report {
-        added: docs.len(),
+        added: docs.published.len(),
         ..Report::default()
     })
 }
 
-fn incremental(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, IndexError> {
+fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
     let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
     let present = indexed_blobs(&index, &fields)?;
-    let wanted: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    let wanted: HashSet<&str> = docs.published.iter().map(|d| d.id.as_str()).collect();
     let mut report = Report::default();
     let writer = writer(&index)?;
-    for d in docs {
+    for (i, d) in docs.published.iter().enumerate() {
         match present.get(&d.id) {
             Some(blob) if *blob == d.blob => {
                 report.unchanged += 1;
@@ -213,7 +239,7 @@ fn incremental(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report
         }
         writer.delete_term(Term::from_field_text(fields.id, &d.id));
         writer
-            .add_document(to_tantivy(d, &fields))
+            .add_document(to_tantivy(&(docs.make)(i), &fields))
             .map_err(IndexError::tantivy)?;
     }
     for id in present
@@ -227,26 +253,39 @@ fn incremental(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report
     Ok(report)
 }
 
-/// Every indexed document's id and source blob.
+/// Every indexed document's id and source blob, read from the fast-field columns (no stored
+/// document is decompressed).
 pub(super) fn indexed_blobs(
     index: &Index,
-    fields: &Fields,
+    _fields: &Fields,
 ) -> Result<HashMap<String, String>, IndexError> {
     let reader = index.reader().map_err(IndexError::tantivy)?;
     let searcher = reader.searcher();
-    let addresses = searcher
-        .search(&AllQuery, &DocSetCollector)
-        .map_err(IndexError::tantivy)?;
     let mut out = HashMap::new();
-    for address in addresses {
-        let doc: TantivyDocument = searcher.doc(address).map_err(IndexError::tantivy)?;
-        let get = |f| {
-            doc.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let column = |name: &str| {
+            fast.str(name)
+                .map_err(IndexError::tantivy)?
+                .ok_or_else(|| IndexError::Corrupt(format!("no `{name}` column")))
         };
-        out.insert(get(fields.id), get(fields.blob));
+        let (ids, blobs) = (column("id")?, column("blob")?);
+        let (mut id, mut blob) = (String::new(), String::new());
+        for doc in 0..segment.max_doc() {
+            if segment.is_deleted(doc) {
+                continue;
+            }
+            let (Some(i), Some(b)) = (ids.ords().first(doc), blobs.ords().first(doc)) else {
+                continue;
+            };
+            id.clear();
+            blob.clear();
+            let read = ids
+                .ord_to_str(i, &mut id)
+                .and_then(|_| blobs.ord_to_str(b, &mut blob));
+            read.map_err(|e| IndexError::Corrupt(e.to_string()))?;
+            out.insert(id.clone(), blob.clone());
+        }
     }
     Ok(out)
 }
@@ -313,6 +352,18 @@ mod tests {
         }
     }
 
+    /// Runs `update` with documents built up front.
+    fn upd(dir: &Path, docs: &[IndexDoc], meta: &BuildMeta) -> Result<Report, IndexError> {
+        let published: Vec<Published> = docs
+            .iter()
+            .map(|d| Published {
+                id: d.id.clone(),
+                blob: d.blob.clone(),
+            })
+            .collect();
+        update(dir, &published, |i| docs[i].clone(), meta, false)
+    }
+
     fn manifest(dir: &Path) -> Vec<(String, String)> {
         KbIndex::open(dir).expect("open").manifest()
     }
@@ -321,11 +372,10 @@ mod tests {
     fn incremental_updates_touch_only_changed_documents() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("index");
-        let first = update(
+        let first = upd(
             &dir,
             &[doc("CR-2024-001", "a"), doc("CR-2024-002", "b")],
             &meta("c1"),
-            false,
         )
         .unwrap();
         assert_eq!(
@@ -333,7 +383,7 @@ mod tests {
             (2, Some("no index yet"))
         );
         let docs = [doc("CR-2024-001", "a2"), doc("CR-2024-003", "c")];
-        let second = update(&dir, &docs, &meta("c2"), false).unwrap();
+        let second = upd(&dir, &docs, &meta("c2")).unwrap();
         assert_eq!(
             (
                 second.added,
@@ -357,7 +407,7 @@ mod tests {
     fn a_killed_build_leaves_the_last_committed_index() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("index");
-        update(&dir, &[doc("CR-2024-001", "a")], &meta("c1"), false).unwrap();
+        upd(&dir, &[doc("CR-2024-001", "a")], &meta("c1")).unwrap();
         {
             // A build that dies before committing: its writer is dropped mid-way.
             let (index, fields) = open_checked(&dir).unwrap();
@@ -372,7 +422,7 @@ mod tests {
             vec![("CR-2024-001".to_owned(), "a".to_owned())]
         );
         // The next build needs no clean-up.
-        let next = update(&dir, &[doc("CR-2024-001", "a")], &meta("c2"), false).unwrap();
+        let next = upd(&dir, &[doc("CR-2024-001", "a")], &meta("c2")).unwrap();
         assert_eq!((next.unchanged, next.rebuilt), (1, None));
     }
 
@@ -381,7 +431,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("index");
         let _held = lock(&dir).unwrap();
-        let err = update(&dir, &[doc("CR-2024-001", "a")], &meta("c1"), false).unwrap_err();
+        let err = upd(&dir, &[doc("CR-2024-001", "a")], &meta("c1")).unwrap_err();
         assert!(
             err.to_string()
                 .starts_with("index busy: another casebook build is writing"),
@@ -394,7 +444,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("index");
         let docs = [doc("CR-2024-001", "a"), doc("CR-2024-002", "b")];
-        update(&dir, &docs, &meta("c1"), false).unwrap();
+        upd(&dir, &docs, &meta("c1")).unwrap();
         // Bit rot in the middle of a segment file: only the checksum notices.
         let segment = fs::read_dir(&dir)
             .unwrap()
@@ -405,7 +455,7 @@ mod tests {
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0xff;
         fs::write(&segment, bytes).unwrap();
-        let report = update(&dir, &docs, &meta("c1"), false).unwrap();
+        let report = upd(&dir, &docs, &meta("c1")).unwrap();
         assert!(
             report
                 .rebuilt
@@ -417,7 +467,7 @@ mod tests {
         assert_eq!(manifest(&dir).len(), 2);
         // A truncated meta.json.
         fs::write(dir.join("meta.json"), "{").unwrap();
-        let report = update(&dir, &docs, &meta("c1"), false).unwrap();
+        let report = upd(&dir, &docs, &meta("c1")).unwrap();
         assert!(
             report
                 .rebuilt
