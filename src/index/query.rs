@@ -28,6 +28,8 @@ pub(super) struct Prepared {
     pub text: String,
     /// Facet clauses taken out of the text.
     pub aliases: Vec<AliasClause>,
+    /// Word prefixes (`interp*`), lower-cased, with `true` when excluded (`-interp*`).
+    pub prefixes: Vec<(String, bool)>,
     /// What was changed or ignored, for the user.
     pub warnings: Vec<String>,
 }
@@ -57,15 +59,20 @@ pub(super) fn prepare(raw: &str) -> Prepared {
     }
     let mut kept = Vec::new();
     let mut aliases = Vec::new();
+    let mut prefixes = Vec::new();
     for token in tokens(&text) {
-        match alias(&token) {
-            Some(clause) => aliases.push(clause),
-            None => kept.push(token),
+        if let Some(clause) = alias(&token) {
+            aliases.push(clause);
+        } else if let Some(p) = prefix(&token) {
+            prefixes.push(p);
+        } else {
+            kept.push(token);
         }
     }
     Prepared {
         text: kept.join(" "),
         aliases,
+        prefixes,
         warnings,
     }
 }
@@ -109,6 +116,19 @@ fn tokens(text: &str) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+/// A word prefix, if `token` is one (`interp*`, `-interp*`): two or more letters or digits
+/// then `*`.
+fn prefix(token: &str) -> Option<(String, bool)> {
+    let (negated, rest) = match token.as_bytes().first() {
+        Some(b'-') => (true, &token[1..]),
+        Some(b'+') => (false, &token[1..]),
+        _ => (false, token),
+    };
+    let stem = rest.strip_suffix('*')?;
+    let ok = stem.chars().count() >= 2 && stem.chars().all(char::is_alphanumeric);
+    ok.then(|| (stem.to_lowercase(), negated))
 }
 
 /// A facet clause, if `token` is one (`area:x`, `+agency:x`, `-theme:x`).
@@ -157,6 +177,12 @@ mod tests {
             }
         );
         assert!(p.warnings.is_empty());
+        let p = prepare("interp* -lab* a* title:x*");
+        assert_eq!(
+            p.prefixes,
+            vec![("interp".to_owned(), false), ("lab".to_owned(), true)]
+        );
+        assert_eq!(p.text, "a* title:x*");
     }
 
     #[test]

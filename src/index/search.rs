@@ -12,7 +12,7 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, EmptyQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
-    TermQuery,
+    RegexQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -163,7 +163,8 @@ impl KbIndex {
         let prepared = query::prepare(&req.q);
         let mut warnings = prepared.warnings.clone();
         let failures = Failures::default();
-        let aliases = self.alias_queries(&prepared.aliases, &mut warnings);
+        let mut aliases = self.alias_queries(&prepared.aliases, &mut warnings);
+        aliases.extend(self.prefix_queries(&prepared.prefixes));
         let filters = self.filter_queries(req, &mut warnings);
         let per_page = req.per_page.clamp(1, 100);
         let page = req.page.max(1);
@@ -243,7 +244,16 @@ impl KbIndex {
         if all_words {
             parser.set_conjunction_by_default();
         }
-        let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse_query_lenient(text)));
+        // Only exclusions ("-labour"): exclude them from everything.
+        let only_excluding = text
+            .split_whitespace()
+            .all(|w| w.starts_with('-') && w.len() > 1);
+        let text = if only_excluding {
+            format!("* {text}")
+        } else {
+            text.to_owned()
+        };
+        let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse_query_lenient(&text)));
         let Ok((query, errors)) = parsed else {
             warnings.push("the query could not be read and was ignored".to_owned());
             return Box::new(EmptyQuery);
@@ -312,6 +322,23 @@ impl KbIndex {
             }
         }
         out
+    }
+
+    /// `interp*`: any unstemmed word starting with the prefix.
+    fn prefix_queries(&self, prefixes: &[(String, bool)]) -> Vec<(Occur, Box<dyn Query>)> {
+        prefixes
+            .iter()
+            .filter_map(|(prefix, negated)| {
+                let query =
+                    RegexQuery::from_pattern(&format!("{prefix}.*"), self.fields.words).ok()?;
+                let occur = if *negated {
+                    Occur::MustNot
+                } else {
+                    Occur::Must
+                };
+                Some((occur, Box::new(query) as Box<dyn Query>))
+            })
+            .collect()
     }
 
     /// One OR-clause per facet with active filters.

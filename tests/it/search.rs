@@ -80,6 +80,8 @@ fn relevance_user_stories() {
         ("interpreters", &["CR-2021-002"]),
         ("type:county-lines", &["CR-2021-007"]),
         ("\"same community\"", &["CR-2020-003", "CR-2021-002"]),
+        ("kidn*", &["CR-2024-008"]),
+        ("glasshouse* -begging", &["CR-2023-002"]),
     ];
     for (q, leading) in stories {
         let r = search(q, &[]);
