@@ -276,3 +276,40 @@ fn bad_ceiling_is_a_usage_error() {
         run.stderr()
     );
 }
+
+#[test]
+fn generated_corpus_passes_check_and_builds() {
+    let bin = Path::new(env!("CARGO_BIN_EXE_casebook"));
+    let generator = bin
+        .parent()
+        .expect("target folder")
+        .join("examples/gen_corpus");
+    assert!(
+        generator.exists(),
+        "`cargo test` builds the examples: {}",
+        generator.display()
+    );
+    let dir = TestRepo::empty();
+    let out = dir.path().join("corpus");
+    let status = std::process::Command::new(&generator)
+        .args(["--docs", "90", "--commits", "12", "--out"])
+        .arg(&out)
+        .status()
+        .expect("run the generator");
+    assert!(status.success());
+    let check = crate::support::run_in(&out, &["check"]);
+    assert_eq!(check.code(), 0, "{}", check.stderr());
+    assert!(
+        check
+            .stderr()
+            .ends_with("checked 90 documents: 0 errors, 0 warnings\n"),
+        "{}",
+        check.stderr()
+    );
+    let commits = git2::Repository::open(&out).expect("repo");
+    let mut walk = commits.revwalk().expect("walk");
+    walk.push_head().expect("head");
+    assert_eq!(walk.count(), 12);
+    let build = crate::support::run_in(&out, &["build"]);
+    assert_eq!(build.code(), 0, "{}", build.stderr());
+}
