@@ -256,8 +256,8 @@ fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Di
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
         .collect();
     let what = if link.image { "image" } else { "link" };
-    if let Some(scheme) = scheme(&cleaned) {
-        if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+    if let Some(scheme) = markdown::link_scheme(&cleaned) {
+        if markdown::is_safe_scheme(&scheme) {
             return None;
         }
         let message = format!("{what} with a `{scheme}:` target will be shown as plain text");
@@ -285,16 +285,6 @@ fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Di
             .to_owned()
     };
     Some(Diagnostic::at_file(Code::UnresolvedLink, path, message).hint(hint))
-}
-
-/// The lower-case URL scheme, if the target has one.
-fn scheme(target: &str) -> Option<String> {
-    let (scheme, _) = target.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
-    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 /// A relative `.md` target resolved against the linking file's folder.
@@ -450,7 +440,12 @@ mod tests {
 
     #[test]
     fn schemes_are_read_case_insensitively() {
+        let scheme = markdown::link_scheme;
         assert_eq!(scheme("JaVaScRiPt:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(
+            scheme("java\tscript:alert(1)").as_deref(),
+            Some("javascript")
+        );
         assert_eq!(scheme("https://example.org").as_deref(), Some("https"));
         assert_eq!(scheme("AG-GLAA"), None);
         assert_eq!(scheme("../x.md"), None);
