@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use crate::check::{self, Checked};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use std::collections::HashMap;
+
 use crate::index::{self, BuildMeta, Published, Report};
+use crate::load::History;
+use crate::output::{self, SiteReport};
+use crate::render::{self, Change, DocHistory, Link, PageDoc, SiteInput};
 use crate::load::{self, Repo, Source};
 use crate::model::{Corpus, Date, Document, Marking, Status};
 
@@ -30,6 +35,10 @@ pub struct Built {
     pub checked: Checked,
     /// What the index did; none when the content has errors.
     pub index: Option<Report>,
+    /// What writing the site did; none when the content has errors.
+    pub site: Option<SiteReport>,
+    /// True when the repository is a shallow clone (history is incomplete).
+    pub shallow: bool,
 }
 
 /// The index folder of a ceiling: one per ceiling (and drafts setting), so a document above a
@@ -53,10 +62,7 @@ pub fn publishable(status: Status, marking: Marking, ceiling: Marking, drafts: b
 pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> Result<Built> {
     let checked = check::check(repo, &Source::Revision(opts.rev.clone()), config, today)?;
     if checked.errors() > 0 {
-        return Ok(Built {
-            checked,
-            index: None,
-        });
+        return Ok(Built { checked, index: None, site: None, shallow: false });
     }
     let docs = published(&checked, opts);
     let meta = BuildMeta {
@@ -79,10 +85,105 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
     };
     let report = index::update(&dir, &ids, make, &meta, opts.full)
         .map_err(|e| Error::Repository(e.to_string()))?;
-    Ok(Built {
-        checked,
-        index: Some(report),
-    })
+    let (site, shallow) = write_site(repo, config, opts, &checked, &docs, &dir, today)?;
+    Ok(Built { checked, index: Some(report), site: Some(site), shallow })
+}
+
+/// The output folder of a ceiling: `output_dir` for the configured ceiling, else
+/// `output_dir-official` / `output_dir-official-sensitive`.
+pub fn output_dir(root: &Path, config: &Config, ceiling: Marking) -> PathBuf {
+    if ceiling == config.ceiling() {
+        root.join(&config.output_dir)
+    } else {
+        root.join(format!("{}-{}", config.output_dir, ceiling.to_string().to_lowercase()))
+    }
+}
+
+/// Renders the site of the published documents and writes it.
+fn write_site(
+    repo: &Repo,
+    config: &Config,
+    opts: &BuildOptions,
+    checked: &Checked,
+    docs: &[(Published, &Document, &str)],
+    index_dir: &Path,
+    today: Date,
+) -> Result<(SiteReport, bool)> {
+    let commit = checked.commit.clone().ok_or_else(|| Error::Repository("a build reads a commit".to_owned()))?;
+    let knowledge = config.knowledge_dir.trim_end_matches('/');
+    let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
+    let history = repo.history(&commit, knowledge, &paths, 50)?;
+    let index = index::KbIndex::open(index_dir).map_err(|e| Error::Repository(e.to_string()))?;
+    let similar = docs
+        .iter()
+        .map(|(p, _, _)| {
+            let links = index.similar(&p.id, 5).into_iter().map(|h| Link { id: h.id, title: h.title, url: h.url }).collect();
+            (p.id.clone(), links)
+        })
+        .collect();
+    let published_paths: HashMap<&str, &Document> = docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
+    let input = SiteInput {
+        title: &config.title,
+        base_url: &config.base_url,
+        ceiling: opts.ceiling,
+        commit: &commit.id,
+        vocab: &checked.corpus.vocabulary,
+        docs: docs.iter().map(|(_, doc, body)| PageDoc { doc, body }).collect(),
+        similar,
+        history: doc_histories(&history, &published_paths),
+        changes: changes(&history, &published_paths),
+        overrides: repo.read_templates(&commit, "templates")?,
+        today,
+    };
+    let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()))?;
+    let report = output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site)?;
+    Ok((report, history.shallow))
+}
+
+fn date(seconds: i64) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+}
+
+fn doc_histories(history: &History, published: &HashMap<&str, &Document>) -> HashMap<String, DocHistory> {
+    published
+        .iter()
+        .filter_map(|(path, doc)| {
+            let h = history.files.get(*path)?;
+            Some((
+                doc.common.id.clone(),
+                DocHistory {
+                    created: h.created().map(|c| date(c.time)).unwrap_or_default(),
+                    updated: h.updated().map(|c| date(c.time)).unwrap_or_default(),
+                    contributors: h.contributors(),
+                    revisions: h.commits.len(),
+                    incomplete: history.shallow,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// "What's new": one entry per published document a recent commit changed. The commit
+/// message is shown only when the commit changed nothing this build does not publish.
+fn changes(history: &History, published: &HashMap<&str, &Document>) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (commit, paths) in &history.recent {
+        let all_published = paths.iter().all(|p| published.contains_key(p.as_str()));
+        let time = chrono::DateTime::from_timestamp(commit.time, 0)
+            .map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        for path in paths {
+            let Some(doc) = published.get(path.as_str()) else { continue };
+            out.push(Change {
+                date: date(commit.time),
+                time: time.clone(),
+                id: doc.common.id.clone(),
+                title: doc.common.title.clone(),
+                url: render::url(doc.common.kind, &doc.common.id),
+                message: if all_published { commit.summary.clone() } else { String::new() },
+            });
+        }
+    }
+    out
 }
 
 /// Every document this build publishes, with its markdown body.

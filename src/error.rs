@@ -22,6 +22,9 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The site cannot be rendered (a broken template override); nothing was written.
+    #[error("{0}")]
+    Render(String),
     /// A file or folder cannot be read or written.
     #[error("{}: {source}", path.display())]
     Io {

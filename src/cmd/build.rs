@@ -36,6 +36,12 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_CONTENT));
     };
     writeln!(stderr, "{report}")?;
+    if let Some(site) = &built.site {
+        writeln!(stderr, "{site}")?;
+    }
+    if built.shallow {
+        writeln!(stderr, "warning: this is a shallow clone: document history is incomplete and pages say so")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -55,6 +55,36 @@ impl Repo {
         &self.root
     }
 
+    /// The underlying repository, for the other readers of this module.
+    pub(super) fn git(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The `*.html` files directly under `dir` in the commit's tree (template overrides), as
+    /// (file name, text); none when the folder is absent. Symlinks, oversized and non-UTF-8
+    /// files are refused.
+    pub fn read_templates(&self, commit: &Commit, dir: &str) -> Result<Vec<(String, String)>> {
+        let err = |e: git2::Error| Error::Repository(format!("cannot read `{dir}/`: {}", e.message()));
+        let oid = git2::Oid::from_str(&commit.id).map_err(err)?;
+        let tree = self.repo.find_commit(oid).and_then(|c| c.tree()).map_err(err)?;
+        let Ok(entry) = tree.get_path(Path::new(dir)) else { return Ok(Vec::new()) };
+        let Ok(sub) = self.repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for e in sub.iter() {
+            let Some(name) = e.name().filter(|n| n.ends_with(".html")) else { continue };
+            let refuse = |why: &str| Error::Repository(format!("template `{dir}/{name}` {why}"));
+            match self.content(e.id(), e.filemode(), true)? {
+                EntryContent::Bytes(b) => {
+                    let text = String::from_utf8(b).map_err(|_| refuse("is not valid UTF-8"))?;
+                    out.push((name.to_owned(), text));
+                }
+                EntryContent::Symlink => return Err(refuse("is a symbolic link")),
+                _ => return Err(refuse("is too large")),
+            }
+        }
+        Ok(out)
+    }
+
     /// Resolves a revision (`HEAD`, a branch, a tag, a commit id) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Commit> {
         let head_unborn = self

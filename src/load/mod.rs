@@ -4,12 +4,14 @@
 
 mod front_matter;
 mod git;
+mod history;
 mod vocab;
 mod worktree;
 mod yaml_events;
 
 pub use front_matter::{MAX_FRONT_MATTER, parse, split};
 pub use git::{Commit, Repo, short};
+pub use history::{CommitInfo, FileHistory, History};
 pub use vocab::{built_in as built_in_vocabulary, extend as extend_vocabulary};
 
 use crate::diagnostic::{Code, Diagnostic};

@@ -1,0 +1,121 @@
+//! The static site: every page rendered in memory with minijinja (the only home of
+//! minijinja) from the documents a build publishes. Pure: returns a map of paths to bytes;
+//! writing them is the pipeline's job.
+//!
+//! Must not import `index`: similar-document lists arrive as data.
+
+mod charts;
+mod pages;
+mod templates;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{Date, Document, Marking, Vocabulary};
+
+pub use pages::url;
+
+/// The rendered site: output path (`reviews/CR-2024-007/index.html`) → bytes.
+pub type Site = BTreeMap<String, Vec<u8>>;
+
+/// A failure to render.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not compile or fails to render.
+    #[error("template {name}, line {line}: {message}")]
+    Template {
+        /// Template name.
+        name: String,
+        /// 1-based line (0 when unknown).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A link to a published document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Site URL.
+    pub url: String,
+}
+
+/// The git history of one document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DocHistory {
+    /// Date of the commit that added it (following renames).
+    pub created: String,
+    /// Date of the last commit that changed it.
+    pub updated: String,
+    /// Authors of the commits that changed it.
+    pub contributors: Vec<String>,
+    /// Number of commits that changed it.
+    pub revisions: usize,
+    /// True when the repository is a shallow clone (history cut short).
+    pub incomplete: bool,
+}
+
+/// One entry of "what's new".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Commit date.
+    pub date: String,
+    /// Commit time (RFC 3339) for the feed.
+    pub time: String,
+    /// The document changed.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its URL.
+    pub url: String,
+    /// The commit message's first line (empty when it must not be shown).
+    pub message: String,
+}
+
+/// A published document and its markdown body.
+#[derive(Debug, Clone, Copy)]
+pub struct PageDoc<'a> {
+    /// The typed document.
+    pub doc: &'a Document,
+    /// Its markdown body.
+    pub body: &'a str,
+}
+
+/// Everything the site is rendered from.
+pub struct SiteInput<'a> {
+    /// Site title.
+    pub title: &'a str,
+    /// Absolute base URL (feeds, sitemap).
+    pub base_url: &'a str,
+    /// The build's marking ceiling.
+    pub ceiling: Marking,
+    /// Commit id the build reads.
+    pub commit: &'a str,
+    /// Vocabulary labels.
+    pub vocab: &'a Vocabulary,
+    /// The documents the build publishes (nothing above the ceiling).
+    pub docs: Vec<PageDoc<'a>>,
+    /// Similar documents per id (already limited to published documents).
+    pub similar: HashMap<String, Vec<Link>>,
+    /// History per id.
+    pub history: HashMap<String, DocHistory>,
+    /// Recent changes, newest first.
+    pub changes: Vec<Change>,
+    /// Template overrides from the content repository: name → source.
+    pub overrides: Vec<(String, String)>,
+    /// The build date (overdue recommendations, statistics).
+    pub today: Date,
+}
+
+/// Renders every page of the site.
+pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
+    let env = templates::environment(&input.overrides)?;
+    let mut site = pages::render_all(&env, input)?;
+    site.insert("assets/style.css".to_owned(), templates::STYLE.as_bytes().to_vec());
+    Ok(site)
+}
