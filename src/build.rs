@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::History;
-use crate::output::{self, SiteReport};
-use crate::render::{self, Change, DocHistory, Link, PageDoc, SiteInput};
 use crate::load::{self, Repo, Source};
 use crate::model::{Corpus, Date, Document, Marking, Status};
+use crate::output::{self, SiteReport};
+use crate::render::{self, Change, DocHistory, Link, PageDoc, SiteInput};
 
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
@@ -62,7 +62,12 @@ pub fn publishable(status: Status, marking: Marking, ceiling: Marking, drafts: b
 pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> Result<Built> {
     let checked = check::check(repo, &Source::Revision(opts.rev.clone()), config, today)?;
     if checked.errors() > 0 {
-        return Ok(Built { checked, index: None, site: None, shallow: false });
+        return Ok(Built {
+            checked,
+            index: None,
+            site: None,
+            shallow: false,
+        });
     }
     let docs = published(&checked, opts);
     let meta = BuildMeta {
@@ -86,7 +91,12 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
     let report = index::update(&dir, &ids, make, &meta, opts.full)
         .map_err(|e| Error::Repository(e.to_string()))?;
     let (site, shallow) = write_site(repo, config, opts, &checked, &docs, &dir, today)?;
-    Ok(Built { checked, index: Some(report), site: Some(site), shallow })
+    Ok(Built {
+        checked,
+        index: Some(report),
+        site: Some(site),
+        shallow,
+    })
 }
 
 /// The output folder of a ceiling: `output_dir` for the configured ceiling, else
@@ -95,7 +105,11 @@ pub fn output_dir(root: &Path, config: &Config, ceiling: Marking) -> PathBuf {
     if ceiling == config.ceiling() {
         root.join(&config.output_dir)
     } else {
-        root.join(format!("{}-{}", config.output_dir, ceiling.to_string().to_lowercase()))
+        root.join(format!(
+            "{}-{}",
+            config.output_dir,
+            ceiling.to_string().to_lowercase()
+        ))
     }
 }
 
@@ -109,7 +123,10 @@ fn write_site(
     index_dir: &Path,
     today: Date,
 ) -> Result<(SiteReport, bool)> {
-    let commit = checked.commit.clone().ok_or_else(|| Error::Repository("a build reads a commit".to_owned()))?;
+    let commit = checked
+        .commit
+        .clone()
+        .ok_or_else(|| Error::Repository("a build reads a commit".to_owned()))?;
     let knowledge = config.knowledge_dir.trim_end_matches('/');
     let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
     let history = repo.history(&commit, knowledge, &paths, 50)?;
@@ -117,18 +134,30 @@ fn write_site(
     let similar = docs
         .iter()
         .map(|(p, _, _)| {
-            let links = index.similar(&p.id, 5).into_iter().map(|h| Link { id: h.id, title: h.title, url: h.url }).collect();
+            let links = index
+                .similar(&p.id, 5)
+                .into_iter()
+                .map(|h| Link {
+                    id: h.id,
+                    title: h.title,
+                    url: h.url,
+                })
+                .collect();
             (p.id.clone(), links)
         })
         .collect();
-    let published_paths: HashMap<&str, &Document> = docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
+    let published_paths: HashMap<&str, &Document> =
+        docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
     let input = SiteInput {
         title: &config.title,
         base_url: &config.base_url,
         ceiling: opts.ceiling,
         commit: &commit.id,
         vocab: &checked.corpus.vocabulary,
-        docs: docs.iter().map(|(_, doc, body)| PageDoc { doc, body }).collect(),
+        docs: docs
+            .iter()
+            .map(|(_, doc, body)| PageDoc { doc, body })
+            .collect(),
         similar,
         history: doc_histories(&history, &published_paths),
         changes: changes(&history, &published_paths),
@@ -141,10 +170,14 @@ fn write_site(
 }
 
 fn date(seconds: i64) -> String {
-    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
 }
 
-fn doc_histories(history: &History, published: &HashMap<&str, &Document>) -> HashMap<String, DocHistory> {
+fn doc_histories(
+    history: &History,
+    published: &HashMap<&str, &Document>,
+) -> HashMap<String, DocHistory> {
     published
         .iter()
         .filter_map(|(path, doc)| {
@@ -157,6 +190,10 @@ fn doc_histories(history: &History, published: &HashMap<&str, &Document>) -> Has
                     contributors: h.contributors(),
                     revisions: h.commits.len(),
                     incomplete: history.shallow,
+                    commit: h
+                        .updated()
+                        .map(|c| c.id.chars().take(7).collect())
+                        .unwrap_or_default(),
                 },
             ))
         })
@@ -169,17 +206,24 @@ fn changes(history: &History, published: &HashMap<&str, &Document>) -> Vec<Chang
     let mut out = Vec::new();
     for (commit, paths) in &history.recent {
         let all_published = paths.iter().all(|p| published.contains_key(p.as_str()));
-        let time = chrono::DateTime::from_timestamp(commit.time, 0)
-            .map_or_else(String::new, |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let time = chrono::DateTime::from_timestamp(commit.time, 0).map_or_else(String::new, |t| {
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        });
         for path in paths {
-            let Some(doc) = published.get(path.as_str()) else { continue };
+            let Some(doc) = published.get(path.as_str()) else {
+                continue;
+            };
             out.push(Change {
                 date: date(commit.time),
                 time: time.clone(),
                 id: doc.common.id.clone(),
                 title: doc.common.title.clone(),
                 url: render::url(doc.common.kind, &doc.common.id),
-                message: if all_published { commit.summary.clone() } else { String::new() },
+                message: if all_published {
+                    commit.summary.clone()
+                } else {
+                    String::new()
+                },
             });
         }
     }

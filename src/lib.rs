@@ -21,6 +21,6 @@ pub mod error;
 pub mod index;
 pub mod load;
 pub mod markdown;
-pub mod render;
 pub mod model;
 pub mod output;
+pub mod render;

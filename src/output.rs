@@ -34,11 +34,17 @@ impl std::fmt::Display for SiteReport {
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io { path: path.to_owned(), source }
+    move |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     dir.with_file_name(format!("{name}.{suffix}"))
 }
 
@@ -71,7 +77,10 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
             report.written += 1;
         }
     }
-    report.removed = files(dir, "").iter().filter(|p| !site.contains_key(*p)).count();
+    report.removed = files(dir, "")
+        .iter()
+        .filter(|p| !site.contains_key(*p))
+        .count();
     if dir.exists() {
         fs::rename(dir, &old).map_err(io(dir))?;
     }
@@ -85,7 +94,9 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
 
 /// Every file under `dir`, as paths relative to it.
 fn files(dir: &Path, prefix: &str) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for e in entries.flatten() {
         let name = format!("{prefix}{}", e.file_name().to_string_lossy());
@@ -103,19 +114,43 @@ mod tests {
     use super::*;
 
     fn site(pages: &[(&str, &str)]) -> Site {
-        pages.iter().map(|(p, b)| ((*p).to_owned(), b.as_bytes().to_vec())).collect()
+        pages
+            .iter()
+            .map(|(p, b)| ((*p).to_owned(), b.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
     fn writes_only_what_changed_and_removes_what_is_gone() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("public");
-        let first = write_site(&dir, &site(&[("index.html", "a"), ("x/index.html", "b"), ("y/index.html", "c")])).unwrap();
+        let first = write_site(
+            &dir,
+            &site(&[
+                ("index.html", "a"),
+                ("x/index.html", "b"),
+                ("y/index.html", "c"),
+            ]),
+        )
+        .unwrap();
         assert_eq!((first.written, first.unchanged, first.removed), (3, 0, 0));
-        let before = fs::metadata(dir.join("index.html")).unwrap().modified().unwrap();
-        let second = write_site(&dir, &site(&[("index.html", "a"), ("x/index.html", "B")])).unwrap();
-        assert_eq!((second.written, second.unchanged, second.removed), (1, 1, 1));
-        assert_eq!(fs::metadata(dir.join("index.html")).unwrap().modified().unwrap(), before);
+        let before = fs::metadata(dir.join("index.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        let second =
+            write_site(&dir, &site(&[("index.html", "a"), ("x/index.html", "B")])).unwrap();
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
+        assert_eq!(
+            fs::metadata(dir.join("index.html"))
+                .unwrap()
+                .modified()
+                .unwrap(),
+            before
+        );
         assert_eq!(fs::read_to_string(dir.join("x/index.html")).unwrap(), "B");
         assert!(!dir.join("y").exists());
         assert!(!sibling(&dir, "new").exists() && !sibling(&dir, "old").exists());

@@ -40,7 +40,10 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         writeln!(stderr, "{site}")?;
     }
     if built.shallow {
-        writeln!(stderr, "warning: this is a shallow clone: document history is incomplete and pages say so")?;
+        writeln!(
+            stderr,
+            "warning: this is a shallow clone: document history is incomplete and pages say so"
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -543,7 +543,11 @@ impl KbIndex {
                 })
                 .collect()
         };
+        // Deleted documents still count in term frequencies until segments merge; capping the
+        // document frequency at the live count keeps MoreLikeThis's idf assertion
+        // (doc_freq <= num_docs) true after incremental builds.
         let mlt = MoreLikeThisQuery::builder()
+            .with_max_doc_frequency(searcher.num_docs())
             .with_min_doc_frequency(1)
             .with_min_term_frequency(1)
             .with_max_query_terms(40)
@@ -557,8 +561,10 @@ impl KbIndex {
             (Occur::Must, Box::new(mlt)),
             (Occur::MustNot, Box::new(by_id)),
         ]);
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(n).order_by_score())
+        let search = || searcher.search(&query, &TopDocs::with_limit(n).order_by_score());
+        let top = catch_unwind(AssertUnwindSafe(search))
+            .ok()
+            .and_then(Result::ok)
             .unwrap_or_default();
         self.hits(&searcher, &EmptyQuery, top)
     }

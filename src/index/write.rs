@@ -208,7 +208,7 @@ fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, Inde
     for d in built {
         writer.add_document(d).map_err(IndexError::tantivy)?;
     }
-    commit(writer, meta)?;
+    commit(writer, meta, false)?;
     if dir.exists() {
         fs::rename(dir, &old).map_err(|e| IndexError::io(dir, e))?;
     }
@@ -249,7 +249,7 @@ fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, 
         writer.delete_term(Term::from_field_text(fields.id, id));
         report.removed += 1;
     }
-    commit(writer, meta)?;
+    commit(writer, meta, report.updated + report.removed > 0)?;
     Ok(report)
 }
 
@@ -300,11 +300,26 @@ fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
 }
 
 /// Commits with the build's metadata as payload, then lets merges finish.
-fn commit(mut writer: IndexWriter, meta: &BuildMeta) -> Result<(), IndexError> {
+///
+/// With `compact`, every segment is then merged into one, which purges deleted documents: term
+/// statistics (and so rankings and similar-document lists) then equal a full rebuild's.
+fn commit(mut writer: IndexWriter, meta: &BuildMeta, compact: bool) -> Result<(), IndexError> {
     let payload = serde_json::to_string(meta).map_err(|e| IndexError::Corrupt(e.to_string()))?;
     let mut prepared = writer.prepare_commit().map_err(IndexError::tantivy)?;
     prepared.set_payload(&payload);
     prepared.commit().map_err(IndexError::tantivy)?;
+    if compact {
+        let segments = writer
+            .index()
+            .searchable_segment_ids()
+            .map_err(IndexError::tantivy)?;
+        if !segments.is_empty() {
+            writer
+                .merge(&segments)
+                .wait()
+                .map_err(IndexError::tantivy)?;
+        }
+    }
     writer.wait_merging_threads().map_err(IndexError::tantivy)
 }
 
@@ -401,6 +416,13 @@ mod tests {
         assert_eq!(manifest(&dir), expected);
         let index = KbIndex::open(&dir).unwrap();
         assert_eq!(index.meta().unwrap().commit, "c2");
+        // Regression: MoreLikeThis asserted doc_freq <= num_docs, which deleted documents
+        // break until segments merge.
+        let similar = index.similar("CR-2024-001", 5);
+        assert_eq!(
+            similar.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            vec!["CR-2024-003"]
+        );
     }
 
     #[test]

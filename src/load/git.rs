@@ -64,14 +64,25 @@ impl Repo {
     /// (file name, text); none when the folder is absent. Symlinks, oversized and non-UTF-8
     /// files are refused.
     pub fn read_templates(&self, commit: &Commit, dir: &str) -> Result<Vec<(String, String)>> {
-        let err = |e: git2::Error| Error::Repository(format!("cannot read `{dir}/`: {}", e.message()));
+        let err =
+            |e: git2::Error| Error::Repository(format!("cannot read `{dir}/`: {}", e.message()));
         let oid = git2::Oid::from_str(&commit.id).map_err(err)?;
-        let tree = self.repo.find_commit(oid).and_then(|c| c.tree()).map_err(err)?;
-        let Ok(entry) = tree.get_path(Path::new(dir)) else { return Ok(Vec::new()) };
-        let Ok(sub) = self.repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+        let tree = self
+            .repo
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .map_err(err)?;
+        let Ok(entry) = tree.get_path(Path::new(dir)) else {
+            return Ok(Vec::new());
+        };
+        let Ok(sub) = self.repo.find_tree(entry.id()) else {
+            return Ok(Vec::new());
+        };
         let mut out = Vec::new();
         for e in sub.iter() {
-            let Some(name) = e.name().filter(|n| n.ends_with(".html")) else { continue };
+            let Some(name) = e.name().filter(|n| n.ends_with(".html")) else {
+                continue;
+            };
             let refuse = |why: &str| Error::Repository(format!("template `{dir}/{name}` {why}"));
             match self.content(e.id(), e.filemode(), true)? {
                 EntryContent::Bytes(b) => {

@@ -44,7 +44,12 @@ impl FileHistory {
     /// Distinct authors, in order of first contribution.
     pub fn contributors(&self) -> Vec<String> {
         let mut seen = BTreeSet::new();
-        self.commits.iter().rev().filter(|c| seen.insert(c.author.clone())).map(|c| c.author.clone()).collect()
+        self.commits
+            .iter()
+            .rev()
+            .filter(|c| seen.insert(c.author.clone()))
+            .map(|c| c.author.clone())
+            .collect()
     }
 }
 
@@ -63,24 +68,45 @@ pub struct History {
 impl Repo {
     /// Walks the history of `dir` from `commit` (first parents only), following renames, for
     /// the documents at `paths` (their paths at `commit`); keeps the `recent` newest commits.
-    pub fn history(&self, commit: &Commit, dir: &str, paths: &[String], recent: usize) -> Result<History> {
+    pub fn history(
+        &self,
+        commit: &Commit,
+        dir: &str,
+        paths: &[String],
+        recent: usize,
+    ) -> Result<History> {
         let repo = self.git();
-        let err = |e: git2::Error| Error::Repository(format!("cannot read the history: {}", e.message()));
+        let err =
+            |e: git2::Error| Error::Repository(format!("cannot read the history: {}", e.message()));
         let mut walk = repo.revwalk().map_err(err)?;
-        walk.push(Oid::from_str(&commit.id).map_err(err)?).map_err(err)?;
+        walk.push(Oid::from_str(&commit.id).map_err(err)?)
+            .map_err(err)?;
         walk.simplify_first_parent().map_err(err)?;
-        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME).map_err(err)?;
-        let mut history = History { shallow: repo.is_shallow(), ..History::default() };
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+            .map_err(err)?;
+        let mut history = History {
+            shallow: repo.is_shallow(),
+            ..History::default()
+        };
         // Path in an older commit → the document's path at the commit read.
-        let mut current: HashMap<String, String> = paths.iter().map(|p| (p.clone(), p.clone())).collect();
+        let mut current: HashMap<String, String> =
+            paths.iter().map(|p| (p.clone(), p.clone())).collect();
         for oid in walk {
             let c = repo.find_commit(oid.map_err(err)?).map_err(err)?;
             let tree = c.tree().map_err(err)?;
-            let parent = c.parents().next().map(|p| p.tree()).transpose().map_err(err)?;
+            let parent = c
+                .parents()
+                .next()
+                .map(|p| p.tree())
+                .transpose()
+                .map_err(err)?;
             let mut opts = DiffOptions::new();
             opts.pathspec(dir);
-            let mut diff = repo.diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts)).map_err(err)?;
-            diff.find_similar(Some(DiffFindOptions::new().renames(true))).map_err(err)?;
+            let mut diff = repo
+                .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
+                .map_err(err)?;
+            diff.find_similar(Some(DiffFindOptions::new().renames(true)))
+                .map_err(err)?;
             let info = CommitInfo {
                 id: c.id().to_string(),
                 time: c.time().seconds(),
@@ -89,18 +115,28 @@ impl Repo {
             };
             let mut touched = Vec::new();
             for delta in diff.deltas() {
-                let path = |f: git2::DiffFile<'_>| f.path().and_then(|p| p.to_str()).map(str::to_owned);
-                let (Some(new), old) = (path(delta.new_file()), path(delta.old_file())) else { continue };
+                let path =
+                    |f: git2::DiffFile<'_>| f.path().and_then(|p| p.to_str()).map(str::to_owned);
+                let (Some(new), old) = (path(delta.new_file()), path(delta.old_file())) else {
+                    continue;
+                };
                 if delta.status() == Delta::Deleted {
                     continue;
                 }
-                let Some(now) = current.get(&new).cloned() else { continue };
+                let Some(now) = current.get(&new).cloned() else {
+                    continue;
+                };
                 if delta.status() == Delta::Renamed
                     && let Some(old) = old
                 {
                     current.insert(old, now.clone());
                 }
-                history.files.entry(now.clone()).or_default().commits.push(info.clone());
+                history
+                    .files
+                    .entry(now.clone())
+                    .or_default()
+                    .commits
+                    .push(info.clone());
                 touched.push(now);
             }
             if !touched.is_empty() && history.recent.len() < recent {

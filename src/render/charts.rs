@@ -16,11 +16,18 @@ pub(super) struct Chart {
 
 /// A count as published: exact, or `1-5` when small numbers are suppressed.
 pub(super) fn shown(count: usize, suppress: bool) -> String {
-    if suppress && (1..=5).contains(&count) { "1-5".to_owned() } else { count.to_string() }
+    if suppress && (1..=5).contains(&count) {
+        "1-5".to_owned()
+    } else {
+        count.to_string()
+    }
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The chart as an HTML `<figure>`: SVG bars, then the data table, then the CSV link.
@@ -35,7 +42,11 @@ pub(super) fn figure(chart: &Chart, suppress: bool, csv_url: &str) -> String {
         label_w + bar_w + 60,
         label_w + bar_w + 60
     );
-    let described: Vec<String> = chart.rows.iter().map(|(l, n)| format!("{}: {}", escape(l), shown(*n, suppress))).collect();
+    let described: Vec<String> = chart
+        .rows
+        .iter()
+        .map(|(l, n)| format!("{}: {}", escape(l), shown(*n, suppress)))
+        .collect();
     svg.push_str(&described.join("; "));
     svg.push_str("</desc>");
     for (i, (label, count)) in chart.rows.iter().enumerate() {
@@ -62,7 +73,12 @@ pub(super) fn figure(chart: &Chart, suppress: bool, csv_url: &str) -> String {
         "<table class=\"table\"><caption>{title}</caption><thead><tr><th scope=\"col\">Category</th><th scope=\"col\">Count</th></tr></thead><tbody>"
     );
     for (label, count) in &chart.rows {
-        let _ = write!(table, "<tr><td>{}</td><td>{}</td></tr>", escape(label), shown(*count, suppress));
+        let _ = write!(
+            table,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            escape(label),
+            shown(*count, suppress)
+        );
     }
     table.push_str("</tbody></table>");
     format!(
@@ -75,7 +91,11 @@ pub(super) fn figure(chart: &Chart, suppress: bool, csv_url: &str) -> String {
 pub(super) fn csv(chart: &Chart, suppress: bool) -> String {
     let mut out = String::from("category,count\n");
     for (label, count) in &chart.rows {
-        let label = if label.contains([',', '"', '\n']) { format!("\"{}\"", label.replace('"', "\"\"")) } else { label.clone() };
+        let label = if label.contains([',', '"', '\n']) {
+            format!("\"{}\"", label.replace('"', "\"\""))
+        } else {
+            label.clone()
+        };
         let _ = writeln!(out, "{label},{}", shown(*count, suppress));
     }
     out
@@ -86,15 +106,34 @@ mod tests {
     use super::*;
 
     fn chart() -> Chart {
-        Chart { title: "Reviews by area".into(), id: "by-area".into(), rows: vec![("Hampshire".into(), 12), ("Isle of Wight".into(), 2), ("None".into(), 0)] }
+        Chart {
+            title: "Reviews by area".into(),
+            id: "by-area".into(),
+            rows: vec![
+                ("Hampshire".into(), 12),
+                ("Isle of Wight".into(), 2),
+                ("None".into(), 0),
+            ],
+        }
     }
 
     #[test]
     fn small_numbers_are_suppressed_only_when_asked() {
-        assert_eq!(csv(&chart(), true), "category,count\nHampshire,12\nIsle of Wight,1-5\nNone,0\n");
-        assert_eq!(csv(&chart(), false), "category,count\nHampshire,12\nIsle of Wight,2\nNone,0\n");
+        assert_eq!(
+            csv(&chart(), true),
+            "category,count\nHampshire,12\nIsle of Wight,1-5\nNone,0\n"
+        );
+        assert_eq!(
+            csv(&chart(), false),
+            "category,count\nHampshire,12\nIsle of Wight,2\nNone,0\n"
+        );
         let html = figure(&chart(), true, "/statistics/by-area.csv");
-        assert!(html.contains("<desc id=\"by-area-d\">Hampshire: 12; Isle of Wight: 1-5; None: 0</desc>"), "{html}");
+        assert!(
+            html.contains(
+                "<desc id=\"by-area-d\">Hampshire: 12; Isle of Wight: 1-5; None: 0</desc>"
+            ),
+            "{html}"
+        );
         assert!(!html.contains(">2<"), "{html}");
     }
 }

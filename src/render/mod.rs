@@ -58,6 +58,8 @@ pub struct DocHistory {
     pub revisions: usize,
     /// True when the repository is a shallow clone (history cut short).
     pub incomplete: bool,
+    /// Short id of the last commit that changed it (what to cite).
+    pub commit: String,
 }
 
 /// One entry of "what's new".
@@ -116,6 +118,9 @@ pub struct SiteInput<'a> {
 pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
     let env = templates::environment(&input.overrides)?;
     let mut site = pages::render_all(&env, input)?;
-    site.insert("assets/style.css".to_owned(), templates::STYLE.as_bytes().to_vec());
+    site.insert(
+        "assets/style.css".to_owned(),
+        templates::STYLE.as_bytes().to_vec(),
+    );
     Ok(site)
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::markdown;
 use crate::model::enums::Closed;
-use crate::model::{Document, KindData, Kind, Marking, VocabName};
+use crate::model::{Document, Kind, KindData, Marking, VocabName};
 
 use super::charts::{self, Chart};
 use super::templates::template_error;
@@ -38,13 +38,24 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn link(&self, id: &str) -> Option<Link> {
         let d = self.by_id.get(id)?.doc;
-        Some(Link { id: d.common.id.clone(), title: d.common.title.clone(), url: url(d.common.kind, &d.common.id) })
+        Some(Link {
+            id: d.common.id.clone(),
+            title: d.common.title.clone(),
+            url: url(d.common.kind, &d.common.id),
+        })
     }
 
     fn render(&self, name: &str, marking: Marking, page: Value) -> Result<Vec<u8>, RenderError> {
-        let template = self.env.get_template(name).map_err(|e| template_error(name, &e))?;
-        let ctx = context! { site => Serde(&self.site), page_marking => marking.to_string(), ..page };
-        template.render(ctx).map(String::into_bytes).map_err(|e| template_error(name, &e))
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        let ctx =
+            context! { site => Serde(&self.site), page_marking => marking.to_string(), ..page };
+        template
+            .render(ctx)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(name, &e))
     }
 
     fn label(&self, name: VocabName, code: &str) -> String {
@@ -53,25 +64,46 @@ impl<'a> Ctx<'a> {
 
     /// The highest marking among the documents a page shows (OFFICIAL when none).
     fn marking_of<'d>(&self, docs: impl Iterator<Item = &'d Document>) -> Marking {
-        docs.map(|d| d.common.marking).max().unwrap_or(Marking::Official)
+        docs.map(|d| d.common.marking)
+            .max()
+            .unwrap_or(Marking::Official)
     }
 }
 
 /// Renders every page.
-pub(super) fn render_all(env: &Environment<'static>, input: &SiteInput<'_>) -> Result<Site, RenderError> {
-    let by_id = input.docs.iter().map(|p| (p.doc.common.id.as_str(), *p)).collect();
+pub(super) fn render_all(
+    env: &Environment<'static>,
+    input: &SiteInput<'_>,
+) -> Result<Site, RenderError> {
+    let by_id = input
+        .docs
+        .iter()
+        .map(|p| (p.doc.common.id.as_str(), *p))
+        .collect();
     let site = SiteCtx {
         title: input.title.to_owned(),
         root: "/",
         commit_short: input.commit.chars().take(7).collect(),
         ceiling: input.ceiling.to_string(),
     };
-    let ctx = Ctx { env, input, site, by_id };
+    let ctx = Ctx {
+        env,
+        input,
+        site,
+        by_id,
+    };
     let mut out = Site::new();
     let backlinks = backlinks(&ctx);
     for p in &input.docs {
-        let path = format!("{}{}index.html", p.doc.common.kind.folder(), format_args!("/{}/", p.doc.common.id));
-        out.insert(path, document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?);
+        let path = format!(
+            "{}{}index.html",
+            p.doc.common.kind.folder(),
+            format_args!("/{}/", p.doc.common.id)
+        );
+        out.insert(
+            path,
+            document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?,
+        );
     }
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;
@@ -81,8 +113,14 @@ pub(super) fn render_all(env: &Environment<'static>, input: &SiteInput<'_>) -> R
     statistics(&ctx, &mut out)?;
     whats_new(&ctx, &mut out)?;
     out.insert("index.html".into(), home(&ctx)?);
-    out.insert("404.html".into(), ctx.render("404.html", Marking::Official, context! {})?);
-    out.insert("search.html".into(), ctx.render("search.html", Marking::Official, context! {})?);
+    out.insert(
+        "404.html".into(),
+        ctx.render("404.html", Marking::Official, context! {})?,
+    );
+    out.insert(
+        "search.html".into(),
+        ctx.render("search.html", Marking::Official, context! {})?,
+    );
     out.insert("sitemap.xml".into(), sitemap(&ctx, &out));
     Ok(out)
 }
@@ -100,37 +138,92 @@ struct Row {
 }
 
 fn text(label: &'static str, value: impl ToString) -> Row {
-    Row { label, items: vec![Item { text: value.to_string(), url: None }] }
+    Row {
+        label,
+        items: vec![Item {
+            text: value.to_string(),
+            url: None,
+        }],
+    }
 }
 
-fn terms(ctx: &Ctx<'_>, label: &'static str, name: VocabName, browse: &str, codes: &[String]) -> Row {
+fn terms(
+    ctx: &Ctx<'_>,
+    label: &'static str,
+    name: VocabName,
+    browse: &str,
+    codes: &[String],
+) -> Row {
     let items = codes
         .iter()
-        .map(|c| Item { text: ctx.label(name, c), url: Some(format!("/browse/{browse}/{c}/")) })
+        .map(|c| Item {
+            text: ctx.label(name, c),
+            url: Some(format!("/browse/{browse}/{c}/")),
+        })
         .collect();
     Row { label, items }
 }
 
 fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
     let c = &d.common;
-    let mut rows = vec![text("Marking", &c.marking), text("Status", &c.status)];
+    let mut rows = vec![text("Marking", c.marking), text("Status", c.status)];
     match &d.data {
         KindData::CaseReview(r) => {
             rows.push(text("Operation", &r.operation));
-            rows.push(text("Review type", &r.review_type));
+            rows.push(text("Review type", r.review_type));
             rows.push(text("Review date", r.review_date));
-            let end = r.investigation.end.map_or("ongoing".to_owned(), |e| e.to_string());
-            rows.push(text("Investigation", format!("{} to {end}", r.investigation.start)));
+            let end = r
+                .investigation
+                .end
+                .map_or("ongoing".to_owned(), |e| e.to_string());
+            rows.push(text(
+                "Investigation",
+                format!("{} to {end}", r.investigation.start),
+            ));
             rows.push(terms(ctx, "Areas", VocabName::Areas, "area", &r.areas));
-            rows.push(terms(ctx, "Exploitation", VocabName::Exploitation, "exploitation", &r.exploitation));
-            let offences: Vec<String> = r.offences.iter().map(|o| format!("{} — {}", ctx.label(VocabName::Offences, &o.code), ctx.label(VocabName::Outcomes, &o.outcome))).collect();
-            rows.push(Row { label: "Offences", items: offences.into_iter().map(|t| Item { text: t, url: None }).collect() });
+            rows.push(terms(
+                ctx,
+                "Exploitation",
+                VocabName::Exploitation,
+                "exploitation",
+                &r.exploitation,
+            ));
+            let offences: Vec<String> = r
+                .offences
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{} — {}",
+                        ctx.label(VocabName::Offences, &o.code),
+                        ctx.label(VocabName::Outcomes, &o.outcome)
+                    )
+                })
+                .collect();
+            rows.push(Row {
+                label: "Offences",
+                items: offences
+                    .into_iter()
+                    .map(|t| Item { text: t, url: None })
+                    .collect(),
+            });
             rows.push(text("Outcome", ctx.label(VocabName::Outcomes, &r.outcome)));
             rows.push(text("Victims", r.victims.total));
             rows.push(text("Perpetrators", r.perpetrators.total));
             let agencies: Vec<String> = r.agencies.iter().map(|a| a.code.clone()).collect();
-            rows.push(terms(ctx, "Agencies", VocabName::Agencies, "agency", &agencies));
-            rows.push(terms(ctx, "Learning themes", VocabName::Themes, "theme", &r.themes));
+            rows.push(terms(
+                ctx,
+                "Agencies",
+                VocabName::Agencies,
+                "agency",
+                &agencies,
+            ));
+            rows.push(terms(
+                ctx,
+                "Learning themes",
+                VocabName::Themes,
+                "theme",
+                &r.themes,
+            ));
         }
         KindData::OrderRecord(o) => {
             rows.push(text("Order", format!("{} ({})", o.order_type, o.basis)));
@@ -147,9 +240,21 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                 (_, Some(e)) => rows.push(text("Expires", e)),
                 _ => {}
             }
-            rows.push(terms(ctx, "Prohibitions", VocabName::Prohibitions, "prohibition", &o.prohibitions));
+            rows.push(terms(
+                ctx,
+                "Prohibitions",
+                VocabName::Prohibitions,
+                "prohibition",
+                &o.prohibitions,
+            ));
             rows.push(terms(ctx, "Areas", VocabName::Areas, "area", &o.areas));
-            rows.push(terms(ctx, "Exploitation", VocabName::Exploitation, "exploitation", &o.exploitation));
+            rows.push(terms(
+                ctx,
+                "Exploitation",
+                VocabName::Exploitation,
+                "exploitation",
+                &o.exploitation,
+            ));
             rows.push(text("Breaches", o.breaches.len()));
         }
         KindData::AgencyPowers(a) => {
@@ -182,7 +287,10 @@ fn references(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
         KindData::AgencyPowers(_) => {}
     }
     let mut seen = BTreeSet::new();
-    ids.into_iter().filter(|id| seen.insert(*id)).filter_map(|id| ctx.link(id)).collect()
+    ids.into_iter()
+        .filter(|id| seen.insert(*id))
+        .filter_map(|id| ctx.link(id))
+        .collect()
 }
 
 /// For every published document, the published documents that refer to it (front matter
@@ -190,14 +298,17 @@ fn references(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
 fn backlinks<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<Link>> {
     let mut out: HashMap<&str, Vec<Link>> = HashMap::new();
     for p in &ctx.input.docs {
-        let mut targets: BTreeSet<String> = references(ctx, p.doc).into_iter().map(|l| l.id).collect();
+        let mut targets: BTreeSet<String> =
+            references(ctx, p.doc).into_iter().map(|l| l.id).collect();
         for link in markdown::outline(p.body).links {
             if let Some(id) = resolve_id(ctx, p.doc, &link.target) {
                 targets.insert(id);
             }
         }
         targets.remove(&p.doc.common.id);
-        let Some(me) = ctx.link(&p.doc.common.id) else { continue };
+        let Some(me) = ctx.link(&p.doc.common.id) else {
+            continue;
+        };
         for t in targets {
             if let Some((key, _)) = ctx.by_id.get_key_value(t.as_str()) {
                 out.entry(*key).or_default().push(me.clone());
@@ -228,7 +339,11 @@ fn resolve_id(ctx: &Ctx<'_>, from: &Document, target: &str) -> Option<String> {
         }
     }
     let path = parts.join("/");
-    ctx.input.docs.iter().find(|p| p.doc.path == path).map(|p| p.doc.common.id.clone())
+    ctx.input
+        .docs
+        .iter()
+        .find(|p| p.doc.path == path)
+        .map(|p| p.doc.common.id.clone())
 }
 
 #[derive(Serialize)]
@@ -241,9 +356,17 @@ struct RecRow {
     overdue: bool,
 }
 
-fn document_page(ctx: &Ctx<'_>, p: &PageDoc<'_>, backlinks: Option<&Vec<Link>>) -> Result<Vec<u8>, RenderError> {
+fn document_page(
+    ctx: &Ctx<'_>,
+    p: &PageDoc<'_>,
+    backlinks: Option<&Vec<Link>>,
+) -> Result<Vec<u8>, RenderError> {
     let d = p.doc;
-    let resolve = |target: &str| resolve_id(ctx, d, target).and_then(|id| ctx.link(&id)).map(|l| l.url);
+    let resolve = |target: &str| {
+        resolve_id(ctx, d, target)
+            .and_then(|id| ctx.link(&id))
+            .map(|l| l.url)
+    };
     let body = markdown::to_html(p.body, &resolve);
     let (template, kind_label) = match d.common.kind {
         Kind::CaseReview => ("review.html", "Case review"),
@@ -268,7 +391,16 @@ fn document_page(ctx: &Ctx<'_>, p: &PageDoc<'_>, backlinks: Option<&Vec<Link>>) 
         _ => (Vec::new(), Vec::new()),
     };
     let superseded_by: Vec<Link> = backlinks
-        .map(|b| b.iter().filter(|l| ctx.by_id.get(l.id.as_str()).is_some_and(|x| x.doc.common.kind == d.common.kind)).cloned().collect())
+        .map(|b| {
+            b.iter()
+                .filter(|l| {
+                    ctx.by_id
+                        .get(l.id.as_str())
+                        .is_some_and(|x| x.doc.common.kind == d.common.kind)
+                })
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let page = context! {
         doc => Serde(&d.common),
@@ -301,7 +433,10 @@ struct ListItem {
 fn date_of(d: &Document) -> String {
     match &d.data {
         KindData::CaseReview(r) => r.review_date.to_string(),
-        KindData::OrderRecord(o) => o.made.or(o.applied).map_or(d.common.last_reviewed.to_string(), |m| m.to_string()),
+        KindData::OrderRecord(o) => o
+            .made
+            .or(o.applied)
+            .map_or(d.common.last_reviewed.to_string(), |m| m.to_string()),
         KindData::AgencyPowers(a) => a.last_verified.to_string(),
     }
 }
@@ -322,22 +457,50 @@ fn list_item(p: &PageDoc<'_>) -> ListItem {
     }
 }
 
-fn list_page<'a>(ctx: &Ctx<'_>, heading: &str, intro: &str, docs: impl Iterator<Item = &'a PageDoc<'a>>) -> Result<Vec<u8>, RenderError> {
+fn list_page<'a>(
+    ctx: &Ctx<'_>,
+    heading: &str,
+    intro: &str,
+    docs: impl Iterator<Item = &'a PageDoc<'a>>,
+) -> Result<Vec<u8>, RenderError> {
     let mut docs: Vec<&PageDoc<'_>> = docs.collect();
-    docs.sort_by(|a, b| date_of(b.doc).cmp(&date_of(a.doc)).then(a.doc.common.id.cmp(&b.doc.common.id)));
+    docs.sort_by(|a, b| {
+        date_of(b.doc)
+            .cmp(&date_of(a.doc))
+            .then(a.doc.common.id.cmp(&b.doc.common.id))
+    });
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
     let items: Vec<ListItem> = docs.iter().map(|p| list_item(p)).collect();
-    ctx.render("list.html", marking, context! { heading, intro, items => Serde(&items) })
+    ctx.render(
+        "list.html",
+        marking,
+        context! { heading, intro, items => Serde(&items) },
+    )
 }
 
 fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     for (kind, heading, intro) in [
-        (Kind::CaseReview, "Case reviews", "Deep dives, debriefs and audits of past investigations, newest first."),
-        (Kind::OrderRecord, "Order records", "Uses and considered uses of Slavery and Trafficking Prevention and Risk Orders."),
-        (Kind::AgencyPowers, "Agency powers", "What each partner agency can do, on what basis, and how to engage it."),
+        (
+            Kind::CaseReview,
+            "Case reviews",
+            "Deep dives, debriefs and audits of past investigations, newest first.",
+        ),
+        (
+            Kind::OrderRecord,
+            "Order records",
+            "Uses and considered uses of Slavery and Trafficking Prevention and Risk Orders.",
+        ),
+        (
+            Kind::AgencyPowers,
+            "Agency powers",
+            "What each partner agency can do, on what basis, and how to engage it.",
+        ),
     ] {
         let docs = ctx.input.docs.iter().filter(|p| p.doc.common.kind == kind);
-        out.insert(format!("{}/index.html", kind.folder()), list_page(ctx, heading, intro, docs)?);
+        out.insert(
+            format!("{}/index.html", kind.folder()),
+            list_page(ctx, heading, intro, docs)?,
+        );
     }
     Ok(())
 }
@@ -351,7 +514,11 @@ fn codes_of(ctx: &Ctx<'_>, d: &Document, dim: &str) -> Vec<String> {
         (KindData::OrderRecord(o), "exploitation") => o.exploitation.clone(),
         (KindData::CaseReview(r), "agency") => r.agencies.iter().map(|a| a.code.clone()).collect(),
         (KindData::AgencyPowers(a), "agency") => vec![a.agency.clone()],
-        (KindData::OrderRecord(o), "agency") => o.management.iter().flat_map(|m| m.partners.clone()).collect(),
+        (KindData::OrderRecord(o), "agency") => o
+            .management
+            .iter()
+            .flat_map(|m| m.partners.clone())
+            .collect(),
         (KindData::CaseReview(r), "theme") => r.themes.clone(),
         (KindData::OrderRecord(o), "prohibition") => o.prohibitions.clone(),
         _ => Vec::new(),
@@ -359,8 +526,16 @@ fn codes_of(ctx: &Ctx<'_>, d: &Document, dim: &str) -> Vec<String> {
     let parents: Vec<String> = codes
         .iter()
         .filter_map(|c| match dim {
-            "area" => ctx.input.vocab.get(VocabName::Areas, c).and_then(|t| t.reporting_area.clone()),
-            "exploitation" => ctx.input.vocab.get(VocabName::Exploitation, c).and_then(|t| t.parent.clone()),
+            "area" => ctx
+                .input
+                .vocab
+                .get(VocabName::Areas, c)
+                .and_then(|t| t.reporting_area.clone()),
+            "exploitation" => ctx
+                .input
+                .vocab
+                .get(VocabName::Exploitation, c)
+                .and_then(|t| t.parent.clone()),
             _ => None,
         })
         .collect();
@@ -386,7 +561,11 @@ struct Group {
 fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let dims = [
         ("area", "Areas", VocabName::Areas),
-        ("exploitation", "Exploitation types", VocabName::Exploitation),
+        (
+            "exploitation",
+            "Exploitation types",
+            VocabName::Exploitation,
+        ),
         ("agency", "Agencies", VocabName::Agencies),
         ("theme", "Learning themes", VocabName::Themes),
         ("prohibition", "Order prohibitions", VocabName::Prohibitions),
@@ -405,12 +584,23 @@ fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
             let heading = format!("{label}: {name}");
             let page = list_page(ctx, &heading, "", docs.iter().copied())?;
             out.insert(format!("browse/{dim}/{code}/index.html"), page);
-            terms.push(Term { label: name, url: format!("/browse/{dim}/{code}/"), count: docs.len() });
+            terms.push(Term {
+                label: name,
+                url: format!("/browse/{dim}/{code}/"),
+                count: docs.len(),
+            });
         }
         groups.push(Group { label, terms });
     }
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
-    out.insert("browse/index.html".into(), ctx.render("browse.html", marking, context! { groups => Serde(&groups) })?);
+    out.insert(
+        "browse/index.html".into(),
+        ctx.render(
+            "browse.html",
+            marking,
+            context! { groups => Serde(&groups) },
+        )?,
+    );
     Ok(())
 }
 
@@ -434,9 +624,17 @@ fn matrix(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
         .vocab
         .terms(VocabName::PowerTypes)
         .iter()
-        .map(|t| Code { code: t.code.clone(), label: t.label.clone() })
+        .map(|t| Code {
+            code: t.code.clone(),
+            label: t.label.clone(),
+        })
         .collect();
-    let mut notes: Vec<&PageDoc<'_>> = ctx.input.docs.iter().filter(|p| p.doc.common.kind == Kind::AgencyPowers).collect();
+    let mut notes: Vec<&PageDoc<'_>> = ctx
+        .input
+        .docs
+        .iter()
+        .filter(|p| p.doc.common.kind == Kind::AgencyPowers)
+        .collect();
     notes.sort_by(|a, b| a.doc.common.id.cmp(&b.doc.common.id));
     let rows: Vec<MatrixRow> = notes
         .iter()
@@ -447,14 +645,24 @@ fn matrix(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
                 url: url(Kind::AgencyPowers, &p.doc.common.id),
                 cells: power_types
                     .iter()
-                    .map(|t| a.powers.iter().filter(|w| w.power_type == t.code).map(|w| w.basis.clone()).collect())
+                    .map(|t| {
+                        a.powers
+                            .iter()
+                            .filter(|w| w.power_type == t.code)
+                            .map(|w| w.basis.clone())
+                            .collect()
+                    })
                     .collect(),
             }),
             _ => None,
         })
         .collect();
     let marking = ctx.marking_of(notes.iter().map(|p| p.doc));
-    ctx.render("matrix.html", marking, context! { power_types => Serde(&power_types), rows => Serde(&rows) })
+    ctx.render(
+        "matrix.html",
+        marking,
+        context! { power_types => Serde(&power_types), rows => Serde(&rows) },
+    )
 }
 
 #[derive(Serialize, Clone)]
@@ -469,6 +677,12 @@ struct OrderRow {
     breaches: usize,
     reason: String,
 }
+
+/// A register ordering: label, URL, output path, sort key.
+type SortSpec = (&'static str, &'static str, &'static str, fn(&OrderRow) -> String);
+
+/// A chart's id, title and rows.
+type ChartSpec = (&'static str, &'static str, Vec<(String, usize)>);
 
 #[derive(Serialize)]
 struct SortLink {
@@ -494,9 +708,16 @@ fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
             url: url(Kind::OrderRecord, &d.common.id),
             order_type: o.order_type.to_string(),
             status: o.order_status.to_string(),
-            applicant: o.applicant.map_or("court on sentencing".to_owned(), |a| a.to_string()),
+            applicant: o
+                .applicant
+                .map_or("court on sentencing".to_owned(), |a| a.to_string()),
             date: date_of(d),
-            areas: o.areas.iter().map(|a| ctx.label(VocabName::Areas, a)).collect::<Vec<_>>().join(", "),
+            areas: o
+                .areas
+                .iter()
+                .map(|a| ctx.label(VocabName::Areas, a))
+                .collect::<Vec<_>>()
+                .join(", "),
             breaches: o.breaches.len(),
             reason: o.not_pursued_reason.clone().unwrap_or_default(),
         })
@@ -504,11 +725,28 @@ fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let marking = ctx.marking_of(orders.iter().map(|(d, _)| *d));
     let suppress = ctx.input.ceiling == Marking::Official;
     let charts = register_charts(&rows, suppress);
-    let sorts: [(&str, &str, &str, fn(&OrderRow) -> String); 4] = [
-        ("date", "/register/", "register/index.html", |r| r.date.clone()),
-        ("type", "/register/by-type/", "register/by-type/index.html", |r| r.order_type.clone()),
-        ("status", "/register/by-status/", "register/by-status/index.html", |r| r.status.clone()),
-        ("area", "/register/by-area/", "register/by-area/index.html", |r| r.areas.clone()),
+    let sorts: [SortSpec; 4] = [
+        ("date", "/register/", "register/index.html", |r| {
+            r.date.clone()
+        }),
+        (
+            "type",
+            "/register/by-type/",
+            "register/by-type/index.html",
+            |r| r.order_type.clone(),
+        ),
+        (
+            "status",
+            "/register/by-status/",
+            "register/by-status/index.html",
+            |r| r.status.clone(),
+        ),
+        (
+            "area",
+            "/register/by-area/",
+            "register/by-area/index.html",
+            |r| r.areas.clone(),
+        ),
     ];
     for (label, _, path, key) in sorts {
         let mut sorted = rows.clone();
@@ -516,8 +754,18 @@ fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         if label == "date" {
             sorted.reverse();
         }
-        let links: Vec<SortLink> = sorts.iter().map(|(l, u, _, _)| SortLink { label: l, url: u, current: *l == label }).collect();
-        let charts: Vec<Value> = charts.iter().map(|(html, _, _)| Value::from_safe_string(html.clone())).collect();
+        let links: Vec<SortLink> = sorts
+            .iter()
+            .map(|(l, u, _, _)| SortLink {
+                label: l,
+                url: u,
+                current: *l == label,
+            })
+            .collect();
+        let charts: Vec<Value> = charts
+            .iter()
+            .map(|(html, _, _)| Value::from_safe_string(html.clone()))
+            .collect();
         let page = context! { orders => Serde(&sorted), sorts => Serde(&links), current_sort => label, charts };
         out.insert(path.to_owned(), ctx.render("register.html", marking, page)?);
     }
@@ -538,18 +786,46 @@ fn register_charts(rows: &[OrderRow], suppress: bool) -> Vec<(String, String, St
         }
         m.into_iter().collect()
     };
-    let specs: Vec<(&str, &str, Vec<(String, usize)>)> = vec![
-        ("orders-by-year", "Orders by year", count(&|r| vec![r.date.chars().take(4).collect()])),
-        ("orders-by-type", "Orders by type", count(&|r| vec![r.order_type.clone()])),
-        ("orders-by-applicant", "Orders by applicant", count(&|r| vec![r.applicant.clone()])),
-        ("orders-by-status", "Orders by status", count(&|r| vec![r.status.clone()])),
-        ("orders-by-area", "Orders by area", count(&|r| r.areas.split(", ").map(str::to_owned).collect())),
+    let specs: Vec<ChartSpec> = vec![
+        (
+            "orders-by-year",
+            "Orders by year",
+            count(&|r| vec![r.date.chars().take(4).collect()]),
+        ),
+        (
+            "orders-by-type",
+            "Orders by type",
+            count(&|r| vec![r.order_type.clone()]),
+        ),
+        (
+            "orders-by-applicant",
+            "Orders by applicant",
+            count(&|r| vec![r.applicant.clone()]),
+        ),
+        (
+            "orders-by-status",
+            "Orders by status",
+            count(&|r| vec![r.status.clone()]),
+        ),
+        (
+            "orders-by-area",
+            "Orders by area",
+            count(&|r| r.areas.split(", ").map(str::to_owned).collect()),
+        ),
     ];
     specs
         .into_iter()
         .map(|(id, title, rows)| {
-            let chart = Chart { title: title.to_owned(), id: id.to_owned(), rows };
-            (charts::figure(&chart, suppress, &format!("/register/{id}.csv")), id.to_owned(), charts::csv(&chart, suppress))
+            let chart = Chart {
+                title: title.to_owned(),
+                id: id.to_owned(),
+                rows,
+            };
+            (
+                charts::figure(&chart, suppress, &format!("/register/{id}.csv")),
+                id.to_owned(),
+                charts::csv(&chart, suppress),
+            )
         })
         .collect()
 }
@@ -582,37 +858,63 @@ fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
     let mut by_owner: BTreeMap<String, Vec<TrackerRow>> = BTreeMap::new();
     let mut shown_docs = Vec::new();
     for p in &ctx.input.docs {
-        let KindData::CaseReview(r) = &p.doc.data else { continue };
+        let KindData::CaseReview(r) = &p.doc.data else {
+            continue;
+        };
         if !r.recommendations.is_empty() {
             shown_docs.push(p.doc);
         }
         for rec in &r.recommendations {
-            by_owner.entry(rec.owner.clone()).or_default().push(TrackerRow {
-                review: p.doc.common.id.clone(),
-                url: url(Kind::CaseReview, &p.doc.common.id),
-                id: rec.id.clone(),
-                text: rec.text.clone(),
-                due: rec.due.to_string(),
-                status: rec.status.code().to_owned(),
-                overdue: rec.overdue,
-            });
+            by_owner
+                .entry(rec.owner.clone())
+                .or_default()
+                .push(TrackerRow {
+                    review: p.doc.common.id.clone(),
+                    url: url(Kind::CaseReview, &p.doc.common.id),
+                    id: rec.id.clone(),
+                    text: rec.text.clone(),
+                    due: rec.due.to_string(),
+                    status: rec.status.code().to_owned(),
+                    overdue: rec.overdue,
+                });
         }
     }
     let all: Vec<&TrackerRow> = by_owner.values().flatten().collect();
     let figures = vec![
-        Figure { value: all.len().to_string(), label: "recommendations".into() },
-        Figure { value: all.iter().filter(|r| r.overdue).count().to_string(), label: "overdue".into() },
-        Figure { value: all.iter().filter(|r| r.status == "done").count().to_string(), label: "done".into() },
+        Figure {
+            value: all.len().to_string(),
+            label: "recommendations".into(),
+        },
+        Figure {
+            value: all.iter().filter(|r| r.overdue).count().to_string(),
+            label: "overdue".into(),
+        },
+        Figure {
+            value: all
+                .iter()
+                .filter(|r| r.status == "done")
+                .count()
+                .to_string(),
+            label: "done".into(),
+        },
     ];
     let owners: Vec<OwnerGroup> = by_owner
         .into_iter()
         .map(|(code, mut items)| {
             items.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.due.cmp(&b.due)));
-            OwnerGroup { name: ctx.label(VocabName::Agencies, &code), code, items }
+            OwnerGroup {
+                name: ctx.label(VocabName::Agencies, &code),
+                code,
+                items,
+            }
         })
         .collect();
     let marking = ctx.marking_of(shown_docs.into_iter());
-    ctx.render("tracker.html", marking, context! { owners => Serde(&owners), figures => Serde(&figures) })
+    ctx.render(
+        "tracker.html",
+        marking,
+        context! { owners => Serde(&owners), figures => Serde(&figures) },
+    )
 }
 
 fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
@@ -626,12 +928,26 @@ fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
             _ => None,
         })
         .collect();
-    let orders = ctx.input.docs.iter().filter(|p| p.doc.common.kind == Kind::OrderRecord).count();
+    let orders = ctx
+        .input
+        .docs
+        .iter()
+        .filter(|p| p.doc.common.kind == Kind::OrderRecord)
+        .count();
     let victims: usize = reviews.iter().map(|r| r.victims.total as usize).sum();
     let figures = vec![
-        Figure { value: charts::shown(reviews.len(), suppress), label: "case reviews".into() },
-        Figure { value: charts::shown(victims, suppress), label: "victims in reviewed cases".into() },
-        Figure { value: charts::shown(orders, suppress), label: "order records".into() },
+        Figure {
+            value: charts::shown(reviews.len(), suppress),
+            label: "case reviews".into(),
+        },
+        Figure {
+            value: charts::shown(victims, suppress),
+            label: "victims in reviewed cases".into(),
+        },
+        Figure {
+            value: charts::shown(orders, suppress),
+            label: "order records".into(),
+        },
     ];
     let mut by_area: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
@@ -640,51 +956,101 @@ fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         let mut areas: BTreeSet<String> = BTreeSet::new();
         for a in &r.areas {
             let term = ctx.input.vocab.get(VocabName::Areas, a);
-            let reporting = term.and_then(|t| t.reporting_area.clone()).unwrap_or_else(|| a.clone());
+            let reporting = term
+                .and_then(|t| t.reporting_area.clone())
+                .unwrap_or_else(|| a.clone());
             areas.insert(ctx.label(VocabName::Areas, &reporting));
         }
-        areas.into_iter().for_each(|a| *by_area.entry(a).or_default() += 1);
+        areas
+            .into_iter()
+            .for_each(|a| *by_area.entry(a).or_default() += 1);
         let mut types: BTreeSet<String> = BTreeSet::new();
         for e in &r.exploitation {
-            let parent = ctx.input.vocab.get(VocabName::Exploitation, e).and_then(|t| t.parent.clone()).unwrap_or_else(|| e.clone());
+            let parent = ctx
+                .input
+                .vocab
+                .get(VocabName::Exploitation, e)
+                .and_then(|t| t.parent.clone())
+                .unwrap_or_else(|| e.clone());
             types.insert(ctx.label(VocabName::Exploitation, &parent));
         }
-        types.into_iter().for_each(|t| *by_type.entry(t).or_default() += 1);
+        types
+            .into_iter()
+            .for_each(|t| *by_type.entry(t).or_default() += 1);
         *by_year.entry(r.review_date.year().to_string()).or_default() += 1;
     }
     let specs = [
-        ("reviews-by-reporting-area", "Case reviews by reporting area", by_area),
-        ("reviews-by-exploitation", "Case reviews by exploitation type", by_type),
+        (
+            "reviews-by-reporting-area",
+            "Case reviews by reporting area",
+            by_area,
+        ),
+        (
+            "reviews-by-exploitation",
+            "Case reviews by exploitation type",
+            by_type,
+        ),
         ("reviews-by-year", "Case reviews by year of review", by_year),
     ];
     let mut figures_html = Vec::new();
     for (id, title, rows) in specs {
-        let chart = Chart { title: title.to_owned(), id: id.to_owned(), rows: rows.into_iter().collect() };
+        let chart = Chart {
+            title: title.to_owned(),
+            id: id.to_owned(),
+            rows: rows.into_iter().collect(),
+        };
         let csv_url = format!("/statistics/{id}.csv");
-        figures_html.push(Value::from_safe_string(charts::figure(&chart, suppress, &csv_url)));
-        out.insert(format!("statistics/{id}.csv"), charts::csv(&chart, suppress).into_bytes());
+        figures_html.push(Value::from_safe_string(charts::figure(
+            &chart, suppress, &csv_url,
+        )));
+        out.insert(
+            format!("statistics/{id}.csv"),
+            charts::csv(&chart, suppress).into_bytes(),
+        );
     }
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
-    let page = context! { figures => Serde(&figures), charts => figures_html, suppressed => suppress };
-    out.insert("statistics/index.html".into(), ctx.render("statistics.html", marking, page)?);
+    let page =
+        context! { figures => Serde(&figures), charts => figures_html, suppressed => suppress };
+    out.insert(
+        "statistics/index.html".into(),
+        ctx.render("statistics.html", marking, page)?,
+    );
     Ok(())
 }
 
 fn whats_new(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let entries = &ctx.input.changes;
-    let marking = ctx.marking_of(entries.iter().filter_map(|e| ctx.by_id.get(e.id.as_str()).map(|p| p.doc)));
-    out.insert("whats-new/index.html".into(), ctx.render("whats-new.html", marking, context! { entries => Serde(entries) })?);
+    let marking = ctx.marking_of(
+        entries
+            .iter()
+            .filter_map(|e| ctx.by_id.get(e.id.as_str()).map(|p| p.doc)),
+    );
+    out.insert(
+        "whats-new/index.html".into(),
+        ctx.render(
+            "whats-new.html",
+            marking,
+            context! { entries => Serde(entries) },
+        )?,
+    );
     out.insert("feed.xml".into(), feed(ctx).into_bytes());
     Ok(())
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn feed(ctx: &Ctx<'_>) -> String {
     let base = ctx.input.base_url.trim_end_matches('/');
-    let updated = ctx.input.changes.first().map_or("1970-01-01T00:00:00Z".to_owned(), |c| c.time.clone());
+    let updated = ctx
+        .input
+        .changes
+        .first()
+        .map_or("1970-01-01T00:00:00Z".to_owned(), |c| c.time.clone());
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>{base}/</id>\n<link href=\"{base}/feed.xml\" rel=\"self\"/>\n<updated>{updated}</updated>\n",
         xml(ctx.input.title)
@@ -707,7 +1073,9 @@ fn feed(ctx: &Ctx<'_>) -> String {
 
 fn sitemap(ctx: &Ctx<'_>, site: &Site) -> Vec<u8> {
     let base = ctx.input.base_url.trim_end_matches('/');
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in site.keys().filter(|p| p.ends_with("index.html")) {
         let url = format!("{base}/{}", path.trim_end_matches("index.html"));
         out.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&url)));
@@ -717,23 +1085,59 @@ fn sitemap(ctx: &Ctx<'_>, site: &Site) -> Vec<u8> {
 }
 
 fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
-    let count = |k: Kind| ctx.input.docs.iter().filter(|p| p.doc.common.kind == k).count();
+    let count = |k: Kind| {
+        ctx.input
+            .docs
+            .iter()
+            .filter(|p| p.doc.common.kind == k)
+            .count()
+    };
     let suppress = ctx.input.ceiling == Marking::Official;
     let figures = vec![
-        Figure { value: charts::shown(count(Kind::CaseReview), suppress), label: "case reviews".into() },
-        Figure { value: charts::shown(count(Kind::OrderRecord), suppress), label: "order records".into() },
-        Figure { value: count(Kind::AgencyPowers).to_string(), label: "agency powers notes".into() },
+        Figure {
+            value: charts::shown(count(Kind::CaseReview), suppress),
+            label: "case reviews".into(),
+        },
+        Figure {
+            value: charts::shown(count(Kind::OrderRecord), suppress),
+            label: "order records".into(),
+        },
+        Figure {
+            value: count(Kind::AgencyPowers).to_string(),
+            label: "agency powers notes".into(),
+        },
     ];
-    let mut reviews: Vec<&PageDoc<'_>> = ctx.input.docs.iter().filter(|p| p.doc.common.kind == Kind::CaseReview).collect();
-    reviews.sort_by(|a, b| date_of(b.doc).cmp(&date_of(a.doc)));
+    let mut reviews: Vec<&PageDoc<'_>> = ctx
+        .input
+        .docs
+        .iter()
+        .filter(|p| p.doc.common.kind == Kind::CaseReview)
+        .collect();
+    reviews.sort_by_key(|p| std::cmp::Reverse(date_of(p.doc)));
     let latest: Vec<ListItem> = reviews.iter().take(5).map(|p| list_item(p)).collect();
     let mut all: Vec<&PageDoc<'_>> = ctx.input.docs.iter().collect();
-    all.sort_by(|a, b| b.doc.common.last_reviewed.cmp(&a.doc.common.last_reviewed).then(a.doc.common.id.cmp(&b.doc.common.id)));
-    let updated: Vec<ListItem> = all.iter().take(5).map(|p| {
-        let mut item = list_item(p);
-        item.date = p.doc.common.last_reviewed.to_string();
-        item
-    }).collect();
-    let marking = ctx.marking_of(reviews.iter().take(5).chain(all.iter().take(5)).map(|p| p.doc));
+    all.sort_by(|a, b| {
+        b.doc
+            .common
+            .last_reviewed
+            .cmp(&a.doc.common.last_reviewed)
+            .then(a.doc.common.id.cmp(&b.doc.common.id))
+    });
+    let updated: Vec<ListItem> = all
+        .iter()
+        .take(5)
+        .map(|p| {
+            let mut item = list_item(p);
+            item.date = p.doc.common.last_reviewed.to_string();
+            item
+        })
+        .collect();
+    let marking = ctx.marking_of(
+        reviews
+            .iter()
+            .take(5)
+            .chain(all.iter().take(5))
+            .map(|p| p.doc),
+    );
     ctx.render("home.html", marking, context! { figures => Serde(&figures), latest => Serde(&latest), updated => Serde(&updated) })
 }

@@ -10,7 +10,10 @@ use super::RenderError;
 /// The built-in templates, by name.
 pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("document.html", include_str!("../../templates/document.html")),
+    (
+        "document.html",
+        include_str!("../../templates/document.html"),
+    ),
     ("review.html", include_str!("../../templates/review.html")),
     ("order.html", include_str!("../../templates/order.html")),
     ("agency.html", include_str!("../../templates/agency.html")),
@@ -18,10 +21,19 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/home.html")),
     ("browse.html", include_str!("../../templates/browse.html")),
     ("matrix.html", include_str!("../../templates/matrix.html")),
-    ("register.html", include_str!("../../templates/register.html")),
+    (
+        "register.html",
+        include_str!("../../templates/register.html"),
+    ),
     ("tracker.html", include_str!("../../templates/tracker.html")),
-    ("statistics.html", include_str!("../../templates/statistics.html")),
-    ("whats-new.html", include_str!("../../templates/whats-new.html")),
+    (
+        "statistics.html",
+        include_str!("../../templates/statistics.html"),
+    ),
+    (
+        "whats-new.html",
+        include_str!("../../templates/whats-new.html"),
+    ),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];
@@ -31,7 +43,9 @@ pub(super) const STYLE: &str = include_str!("../../templates/assets/style.css");
 
 /// An environment with the built-in templates, replaced by `overrides` where names match.
 /// An override with another name is refused, as is one that does not compile.
-pub(super) fn environment(overrides: &[(String, String)]) -> Result<Environment<'static>, RenderError> {
+pub(super) fn environment(
+    overrides: &[(String, String)],
+) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     for (name, source) in BUILT_IN {
@@ -39,14 +53,21 @@ pub(super) fn environment(overrides: &[(String, String)]) -> Result<Environment<
             .iter()
             .find(|(n, _)| n == name)
             .map_or((*source).to_owned(), |(_, t)| t.clone());
-        env.add_template_owned(*name, text).map_err(|e| template_error(name, &e))?;
+        env.add_template_owned(*name, text)
+            .map_err(|e| template_error(name, &e))?;
     }
-    if let Some((name, _)) = overrides.iter().find(|(n, _)| !BUILT_IN.iter().any(|(b, _)| b == n)) {
+    if let Some((name, _)) = overrides
+        .iter()
+        .find(|(n, _)| !BUILT_IN.iter().any(|(b, _)| b == n))
+    {
         let known: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
         return Err(RenderError::Template {
             name: name.clone(),
             line: 0,
-            message: format!("there is no built-in template of that name to override (templates: {})", known.join(", ")),
+            message: format!(
+                "there is no built-in template of that name to override (templates: {})",
+                known.join(", ")
+            ),
         });
     }
     Ok(env)
@@ -57,6 +78,8 @@ pub(super) fn template_error(name: &str, e: &minijinja::Error) -> RenderError {
     RenderError::Template {
         name: e.name().unwrap_or(name).to_owned(),
         line: e.line().unwrap_or(0),
-        message: e.detail().map_or_else(|| e.kind().to_string(), str::to_owned),
+        message: e
+            .detail()
+            .map_or_else(|| e.kind().to_string(), str::to_owned),
     }
 }

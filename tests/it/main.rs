@@ -5,4 +5,5 @@ mod check_invalid;
 mod check_valid;
 mod repo_states;
 mod search;
+mod site;
 mod support;

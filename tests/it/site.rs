@@ -1,0 +1,351 @@
+//! The static site: a crawl of the whole sample site, the marking ceiling, history, template
+//! overrides, incremental output and snapshots of rendered pages.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+
+use crate::search::sample_repo;
+use crate::support::TestRepo;
+
+fn all_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(all_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The file a site URL is served from.
+fn target(public: &Path, url: &str) -> PathBuf {
+    let path = url
+        .split(['#', '?'])
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        public.join(path).join("index.html")
+    } else {
+        public.join(path)
+    }
+}
+
+#[test]
+fn the_whole_sample_site_is_linked_valid_and_inert() {
+    let repo = sample_repo();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let public = repo.path().join("public");
+    let files = all_files(&public);
+    let pages: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    assert!(pages.len() > 100, "{} pages", pages.len());
+    let links =
+        Selector::parse("a[href], link[href], script, img, form[action]").expect("selector");
+    let any = Selector::parse("*").expect("selector");
+    let mut checked = BTreeSet::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).expect("read page");
+        let html = Html::parse_document(&text);
+        assert!(
+            html.errors.is_empty(),
+            "{}: {:?}",
+            page.display(),
+            html.errors
+        );
+        for el in html.select(&any) {
+            for (name, value) in el.value().attrs() {
+                assert!(
+                    !name.starts_with("on"),
+                    "{}: {name}= attribute",
+                    page.display()
+                );
+                let v = value.trim().to_lowercase();
+                assert!(
+                    !v.starts_with("javascript:") && !v.starts_with("data:"),
+                    "{}: {name}={value}",
+                    page.display()
+                );
+            }
+        }
+        for el in html.select(&links) {
+            let e = el.value();
+            assert!(
+                e.name() != "script" || e.attr("src").is_some(),
+                "{}: inline script",
+                page.display()
+            );
+            let Some(url) = e.attr("href").or(e.attr("src")).or(e.attr("action")) else {
+                continue;
+            };
+            if !url.starts_with('/') || url == "/search" {
+                continue;
+            }
+            if checked.insert(url.to_owned()) {
+                assert!(
+                    target(&public, url).is_file(),
+                    "{}: broken link {url}",
+                    page.display()
+                );
+            }
+        }
+    }
+    for required in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "feed.xml",
+        "powers/index.html",
+        "register/index.html",
+        "recommendations/index.html",
+        "statistics/index.html",
+        "statistics/reviews-by-reporting-area.csv",
+        "whats-new/index.html",
+        "browse/index.html",
+        "assets/style.css",
+    ] {
+        assert!(public.join(required).is_file(), "{required} missing");
+    }
+}
+
+#[test]
+fn nothing_above_the_ceiling_appears_in_an_official_site() {
+    let repo = sample_repo();
+    let base = std::fs::read_to_string(
+        repo.path()
+            .join("knowledge/reviews/CR-2021-002-short-let-flats.md"),
+    )
+    .expect("read");
+    assert!(base.contains("marking: OFFICIAL-SENSITIVE"));
+    // A sentinel word in a sensitive review that an OFFICIAL review links to.
+    let sensitive = base.replace("Operation Harbour Light", "Operation Zephyrquill");
+    repo.write(
+        "knowledge/reviews/CR-2021-002-short-let-flats.md",
+        sensitive,
+    );
+    repo.commit("sentinel");
+    let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let public = repo.path().join("public-official");
+    let files = all_files(&public);
+    assert!(files.len() > 50);
+    let sensitive_ids = ["CR-2021-002", "CR-2022-001", "CR-2024-008"];
+    for file in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(file).expect("read")).to_lowercase();
+        assert!(
+            !text.contains("zephyrquill"),
+            "{} contains the sentinel",
+            file.display()
+        );
+        for id in sensitive_ids {
+            assert!(
+                !text.contains(&id.to_lowercase()),
+                "{} names {id}",
+                file.display()
+            );
+        }
+        assert!(
+            !text.contains("official-sensitive</"),
+            "{} shows a sensitive marking",
+            file.display()
+        );
+    }
+    let stats = std::fs::read_to_string(public.join("statistics/index.html")).expect("stats");
+    assert!(
+        stats.contains("1-5"),
+        "small numbers are suppressed at OFFICIAL"
+    );
+    // The sensitive edition has it.
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let page = std::fs::read_to_string(repo.path().join("public/reviews/CR-2021-002/index.html"))
+        .expect("page");
+    assert!(page.contains("Zephyrquill"));
+}
+
+#[test]
+fn history_follows_renames_and_counts_authors() {
+    let repo = TestRepo::fixture("base");
+    repo.commit_as("add the knowledge base", "Alice Analyst");
+    let from = repo.path().join("knowledge/reviews/CR-2024-001-base.md");
+    std::fs::rename(
+        &from,
+        repo.path()
+            .join("knowledge/reviews/CR-2024-001-car-wash.md"),
+    )
+    .expect("rename");
+    repo.commit_as("rename the review", "Bob Officer");
+    let path = "knowledge/reviews/CR-2024-001-car-wash.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace("A joint visit.", "A joint visit with HMRC."),
+    );
+    repo.commit_as("edit the review", "Bob Officer");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page = std::fs::read_to_string(repo.path().join("public/reviews/CR-2024-001/index.html"))
+        .expect("page");
+    assert!(
+        page.contains("<dt>Contributors</dt><dd>Alice Analyst, Bob Officer</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("<dt>Revisions</dt><dd>3</dd>"), "{page}");
+    let agency = std::fs::read_to_string(repo.path().join("public/agencies/AG-GLAA/index.html"))
+        .expect("page");
+    assert!(agency.contains("<dt>Revisions</dt><dd>1</dd>"), "{agency}");
+    assert!(!page.contains("shallow clone"));
+}
+
+#[test]
+fn a_shallow_clone_warns_that_history_is_incomplete() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("first");
+    repo.write(
+        "knowledge/orders/ORD-2024-001.md",
+        std::fs::read_to_string(repo.path().join("knowledge/orders/ORD-2024-001.md"))
+            .expect("read")
+            .replace("quarterly", "monthly"),
+    );
+    repo.commit("second");
+    let clone = TestRepo::empty();
+    let dest = clone.path().join("clone");
+    let url = format!("file://{}", repo.path().display());
+    let status = std::process::Command::new("git")
+        .args(["clone", "--quiet", "--depth", "1", &url])
+        .arg(&dest)
+        .status()
+        .expect("git is installed");
+    assert!(status.success());
+    let run = crate::support::run_in(&dest, &["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("warning: this is a shallow clone"),
+        "{}",
+        run.stderr()
+    );
+    let page =
+        std::fs::read_to_string(dest.join("public/orders/ORD-2024-001/index.html")).expect("page");
+    assert!(
+        page.contains("shallow clone: the history shown is incomplete"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_template_override_changes_only_its_pages() {
+    let repo = TestRepo::fixture("base");
+    repo.write("templates/review.html", "{% extends \"document.html\" %}{% block banners %}<p class=\"local\">Local review layout</p>{% endblock %}");
+    repo.commit("override");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let review = std::fs::read_to_string(repo.path().join("public/reviews/CR-2024-001/index.html"))
+        .expect("review");
+    let order = std::fs::read_to_string(repo.path().join("public/orders/ORD-2024-001/index.html"))
+        .expect("order");
+    assert!(review.contains("Local review layout"));
+    assert!(!order.contains("Local review layout"));
+}
+
+#[test]
+fn a_broken_override_fails_the_build_and_keeps_the_site() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let before = std::fs::read(repo.path().join("public/index.html")).expect("home");
+    repo.write(
+        "templates/home.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ unclosed\n{% endblock %}",
+    );
+    repo.commit("broken override");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 2);
+    assert!(
+        run.stderr().contains("template home.html, line 4"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read(repo.path().join("public/index.html")).expect("home"),
+        before
+    );
+}
+
+#[test]
+fn editing_one_document_rewrites_only_the_pages_that_show_it() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let public = repo.path().join("public");
+    let times = |p: &str| {
+        std::fs::metadata(public.join(p))
+            .expect(p)
+            .modified()
+            .expect("mtime")
+    };
+    let agency_before = times("agencies/AG-GLAA/index.html");
+    let matrix_before = times("powers/index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let path = "knowledge/orders/ORD-2024-001.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace(
+            "Made on sentencing",
+            "Made by the Crown Court on sentencing",
+        ),
+    );
+    repo.commit("edit the order");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("site: "), "{}", run.stderr());
+    assert_eq!(
+        times("agencies/AG-GLAA/index.html"),
+        agency_before,
+        "an unrelated page was rewritten"
+    );
+    assert_eq!(times("powers/index.html"), matrix_before);
+    let order =
+        std::fs::read_to_string(public.join("orders/ORD-2024-001/index.html")).expect("order");
+    assert!(order.contains("Made by the Crown Court on sentencing"));
+}
+
+#[test]
+fn rendered_pages_snapshots() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let public = repo.path().join("public");
+    let commit = git2::Repository::open(repo.path())
+        .expect("repo")
+        .head()
+        .expect("head")
+        .target()
+        .expect("oid")
+        .to_string();
+    let main = |p: &str| {
+        let text = std::fs::read_to_string(public.join(p)).expect(p);
+        let start = text.find("<main").expect("main");
+        let end = text.find("</main>").expect("/main");
+        text[start..end]
+            .replace(&commit[..7], "[commit]")
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::with_settings!({ snapshot_path => "snapshots/site", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("review", main("reviews/CR-2024-001/index.html"));
+        insta::assert_snapshot!("order", main("orders/ORD-2024-001/index.html"));
+        insta::assert_snapshot!("agency", main("agencies/AG-GLAA/index.html"));
+        insta::assert_snapshot!("statistics", main("statistics/index.html"));
+    });
+}
