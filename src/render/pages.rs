@@ -135,6 +135,8 @@ struct Item {
 struct Row {
     label: &'static str,
     items: Vec<Item>,
+    /// Shown one item a line (items that contain commas themselves).
+    list: bool,
 }
 
 fn text(label: &'static str, value: impl ToString) -> Row {
@@ -144,6 +146,7 @@ fn text(label: &'static str, value: impl ToString) -> Row {
             text: value.to_string(),
             url: None,
         }],
+        list: false,
     }
 }
 
@@ -161,7 +164,11 @@ fn terms(
             url: Some(format!("/browse/{browse}/{c}/")),
         })
         .collect();
-    Row { label, items }
+    Row {
+        label,
+        items,
+        list: false,
+    }
 }
 
 fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
@@ -205,6 +212,7 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                     .into_iter()
                     .map(|t| Item { text: t, url: None })
                     .collect(),
+                list: true,
             });
             rows.push(text("Outcome", ctx.label(VocabName::Outcomes, &r.outcome)));
             rows.push(text("Victims", r.victims.total));
@@ -679,7 +687,12 @@ struct OrderRow {
 }
 
 /// A register ordering: label, URL, output path, sort key.
-type SortSpec = (&'static str, &'static str, &'static str, fn(&OrderRow) -> String);
+type SortSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&OrderRow) -> String,
+);
 
 /// A chart's id, title and rows.
 type ChartSpec = (&'static str, &'static str, Vec<(String, usize)>);
@@ -959,7 +972,9 @@ fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
             let reporting = term
                 .and_then(|t| t.reporting_area.clone())
                 .unwrap_or_else(|| a.clone());
-            areas.insert(ctx.label(VocabName::Areas, &reporting));
+            // A reporting area is named without qualifiers: "Hampshire", not "Hampshire (county-wide)".
+            let label = ctx.label(VocabName::Areas, &reporting);
+            areas.insert(label.split(" (").next().unwrap_or(&label).to_owned());
         }
         areas
             .into_iter()
