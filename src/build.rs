@@ -13,7 +13,7 @@ use crate::load::History;
 use crate::load::{self, Repo, Source};
 use crate::model::{Corpus, Date, Document, Marking, Status};
 use crate::output::{self, SiteReport};
-use crate::render::{self, Change, DocHistory, Link, PageDoc, SiteInput};
+use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
 
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
@@ -194,10 +194,32 @@ fn doc_histories(
                         .updated()
                         .map(|c| c.id.chars().take(7).collect())
                         .unwrap_or_default(),
+                    commits: h
+                        .commits
+                        .iter()
+                        .map(|c| HistoryEntry {
+                            commit: c.id.chars().take(7).collect(),
+                            date: date(c.time),
+                            author: c.author.clone(),
+                            message: if only_published(history, &c.id, published) {
+                                c.summary.clone()
+                            } else {
+                                String::new()
+                            },
+                        })
+                        .collect(),
                 },
             ))
         })
         .collect()
+}
+
+/// True when a commit changed only documents this build publishes (its message may show).
+fn only_published(history: &History, commit: &str, published: &HashMap<&str, &Document>) -> bool {
+    history
+        .paths_by_commit
+        .get(commit)
+        .is_none_or(|paths| paths.iter().all(|p| published.contains_key(p.as_str())))
 }
 
 /// "What's new": one entry per published document a recent commit changed. The commit
@@ -205,7 +227,7 @@ fn doc_histories(
 fn changes(history: &History, published: &HashMap<&str, &Document>) -> Vec<Change> {
     let mut out = Vec::new();
     for (commit, paths) in &history.recent {
-        let all_published = paths.iter().all(|p| published.contains_key(p.as_str()));
+        let all_published = only_published(history, &commit.id, published);
         let time = chrono::DateTime::from_timestamp(commit.time, 0).map_or_else(String::new, |t| {
             t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         });

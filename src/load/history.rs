@@ -61,6 +61,10 @@ pub struct History {
     /// Commits that touched the folder, newest first, each with the paths it changed (as at
     /// the commit read; deleted files are left out).
     pub recent: Vec<(CommitInfo, Vec<String>)>,
+    /// For every commit that touched the folder: the document paths it changed, with the
+    /// paths changed by anything else under the folder (so a caller can tell whether a
+    /// commit touched a document it does not publish).
+    pub paths_by_commit: HashMap<String, Vec<String>>,
     /// True when the repository is a shallow clone: dates may be wrong, so pages say so.
     pub shallow: bool,
 }
@@ -139,6 +143,11 @@ impl Repo {
                     .push(info.clone());
                 touched.push(now);
             }
+            history
+                .paths_by_commit
+                .entry(info.id.clone())
+                .or_default()
+                .extend(touched.iter().cloned());
             if !touched.is_empty() && history.recent.len() < recent {
                 history.recent.push((info, touched));
             }

@@ -60,6 +60,21 @@ pub struct DocHistory {
     pub incomplete: bool,
     /// Short id of the last commit that changed it (what to cite).
     pub commit: String,
+    /// The commits that changed it, newest first.
+    pub commits: Vec<HistoryEntry>,
+}
+
+/// One commit on a document's history page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    /// Short commit id.
+    pub commit: String,
+    /// Commit date.
+    pub date: String,
+    /// Author name.
+    pub author: String,
+    /// First line of the message (empty when it must not be shown).
+    pub message: String,
 }
 
 /// One entry of "what's new".

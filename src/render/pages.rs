@@ -95,15 +95,10 @@ pub(super) fn render_all(
     let mut out = Site::new();
     let backlinks = backlinks(&ctx);
     for p in &input.docs {
-        let path = format!(
-            "{}{}index.html",
-            p.doc.common.kind.folder(),
-            format_args!("/{}/", p.doc.common.id)
-        );
-        out.insert(
-            path,
-            document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?,
-        );
+        let base = format!("{}/{}/", p.doc.common.kind.folder(), p.doc.common.id);
+        let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
+        out.insert(format!("{base}index.html"), page);
+        out.insert(format!("{base}history/index.html"), history_page(&ctx, p)?);
     }
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;
@@ -423,8 +418,19 @@ fn document_page(
         superseded_by => Serde(&superseded_by),
         similar => Serde(&ctx.input.similar.get(&d.common.id).cloned().unwrap_or_default()),
         history => Serde(&ctx.input.history.get(&d.common.id)),
+        history_url => format!("{}history/", url(d.common.kind, &d.common.id)),
     };
     ctx.render(template, d.common.marking, page)
+}
+
+fn history_page(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Result<Vec<u8>, RenderError> {
+    let d = p.doc;
+    let page = context! {
+        doc => Serde(&d.common),
+        doc_url => url(d.common.kind, &d.common.id),
+        history => Serde(&ctx.input.history.get(&d.common.id)),
+    };
+    ctx.render("history.html", d.common.marking, page)
 }
 
 #[derive(Serialize)]

@@ -34,6 +34,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "whats-new.html",
         include_str!("../../templates/whats-new.html"),
     ),
+    ("history.html", include_str!("../../templates/history.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];

@@ -174,7 +174,8 @@ fn nothing_above_the_ceiling_appears_in_an_official_site() {
 #[test]
 fn history_follows_renames_and_counts_authors() {
     let repo = TestRepo::fixture("base");
-    repo.commit_as("add the knowledge base", "Alice Analyst");
+    // 2025-01-10, 2025-03-05 and 2025-06-20, at noon UTC.
+    repo.commit_at("add the knowledge base", "Alice Analyst", 1_736_510_400);
     let from = repo.path().join("knowledge/reviews/CR-2024-001-base.md");
     std::fs::rename(
         &from,
@@ -182,14 +183,14 @@ fn history_follows_renames_and_counts_authors() {
             .join("knowledge/reviews/CR-2024-001-car-wash.md"),
     )
     .expect("rename");
-    repo.commit_as("rename the review", "Bob Officer");
+    repo.commit_at("rename the review", "Bob Officer", 1_741_176_000);
     let path = "knowledge/reviews/CR-2024-001-car-wash.md";
     let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
     repo.write(
         path,
         text.replace("A joint visit.", "A joint visit with HMRC."),
     );
-    repo.commit_as("edit the review", "Bob Officer");
+    repo.commit_at("edit the review", "Bob Officer", 1_750_420_800);
     let run = repo.run(&["build"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let page = std::fs::read_to_string(repo.path().join("public/reviews/CR-2024-001/index.html"))
@@ -199,6 +200,34 @@ fn history_follows_renames_and_counts_authors() {
         "{page}"
     );
     assert!(page.contains("<dt>Revisions</dt><dd>3</dd>"), "{page}");
+    assert!(
+        page.contains("<dt>Created</dt><dd>2025-01-10</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dt>Last updated</dt><dd>2025-06-20</dd>"),
+        "{page}"
+    );
+    let history = std::fs::read_to_string(
+        repo.path()
+            .join("public/reviews/CR-2024-001/history/index.html"),
+    )
+    .expect("history page");
+    let rows: Vec<&str> = history
+        .lines()
+        .filter(|l| l.starts_with("<tr><td>20"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{history}");
+    assert!(
+        rows[0].contains("2025-06-20") && rows[0].contains("edit the review"),
+        "{}",
+        rows[0]
+    );
+    assert!(
+        rows[2].contains("Alice Analyst") && rows[2].contains("add the knowledge base"),
+        "{}",
+        rows[2]
+    );
     let agency = std::fs::read_to_string(repo.path().join("public/agencies/AG-GLAA/index.html"))
         .expect("page");
     assert!(agency.contains("<dt>Revisions</dt><dd>1</dd>"), "{agency}");

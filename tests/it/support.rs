@@ -65,6 +65,11 @@ impl TestRepo {
 
     /// Stages everything and commits it, as `author`; returns the commit id.
     pub(crate) fn commit_as(&self, message: &str, author: &str) -> String {
+        self.commit_at(message, author, 1_700_000_000)
+    }
+
+    /// Stages everything and commits it, as `author` at `time` (seconds since the epoch).
+    pub(crate) fn commit_at(&self, message: &str, author: &str, time: i64) -> String {
         let repo = Repository::open(self.path()).unwrap_or_else(|_| self.init());
         let mut index = repo.index().expect("index");
         index
@@ -78,7 +83,7 @@ impl TestRepo {
         let sig = Signature::new(
             author,
             &format!("{}@example.org", author.to_lowercase()),
-            &Time::new(1_700_000_000, 0),
+            &Time::new(time, 0),
         )
         .expect("signature");
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
