@@ -1,6 +1,8 @@
 //! Markdown: the only home of pulldown-cmark and its options (CommonMark plus tables,
 //! footnotes, strikethrough and task lists; metadata blocks stay off).
 
+use std::collections::VecDeque;
+
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// The one place the parser's options are chosen.
@@ -133,78 +135,114 @@ pub fn is_safe_scheme(scheme: &str) -> bool {
 /// `mailto` targets or targets `resolve` turns into a page URL (document ids, `.md` paths);
 /// any other link or image becomes its text; headings get stable, unique `id` anchors.
 pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
-    let events: Vec<Event<'_>> = parser(body).collect();
-    let anchors = heading_anchors(&events);
-    let mut anchor = anchors.into_iter();
-    let mut skip_ends: Vec<bool> = Vec::new();
-    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    for event in events {
+    let safe = Safe {
+        inner: parser(body),
+        resolve,
+        skip_ends: Vec::new(),
+        anchors: Vec::new(),
+        ready: VecDeque::new(),
+    };
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, safe);
+    html
+}
+
+/// The event stream made safe, one event at a time (only a heading is held back, until its
+/// text gives its anchor).
+struct Safe<'a, 'r, I> {
+    inner: I,
+    resolve: &'r dyn Fn(&str) -> Option<String>,
+    skip_ends: Vec<bool>,
+    anchors: Vec<String>,
+    ready: VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Safe<'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(e) = self.ready.pop_front() {
+                return Some(e);
+            }
+            let event = self.inner.next()?;
+            if let Some(e) = self.transform(event) {
+                return Some(e);
+            }
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
+    /// The safe form of one event (none when it is dropped).
+    fn transform(&mut self, event: Event<'a>) -> Option<Event<'a>> {
         match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw)),
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let id = anchor.next().map(CowStr::from);
-                out.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }));
+            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+            Event::Start(Tag::Heading { .. }) => {
+                self.heading(event);
+                None
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => match safe_target(&dest_url, resolve) {
-                Some(url) => {
-                    skip_ends.push(false);
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }));
-                }
-                None => skip_ends.push(true),
-            },
-            Event::End(TagEnd::Link) => {
-                if !skip_ends.pop().unwrap_or(true) {
-                    out.push(Event::End(TagEnd::Link));
-                }
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
             }) => {
-                let external = link_scheme(&dest_url).is_some_and(|s| s == "https" || s == "http");
-                skip_ends.push(!external);
-                if external {
-                    out.push(Event::Start(Tag::Image {
+                let url = safe_target(&dest_url, self.resolve);
+                self.skip_ends.push(url.is_none());
+                url.map(|u| {
+                    Event::Start(Tag::Link {
                         link_type,
-                        dest_url,
+                        dest_url: u.into(),
                         title,
                         id,
-                    }));
-                }
+                    })
+                })
             }
-            Event::End(TagEnd::Image) => {
-                if !skip_ends.pop().unwrap_or(true) {
-                    out.push(Event::End(TagEnd::Image));
-                }
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let external = link_scheme(dest_url).is_some_and(|s| s == "https" || s == "http");
+                self.skip_ends.push(!external);
+                external.then_some(event)
             }
-            other => out.push(other),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                (!self.skip_ends.pop().unwrap_or(true)).then_some(event)
+            }
+            other => Some(other),
         }
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    html
+
+    /// Reads a whole heading, gives its start event a unique anchor, and queues it.
+    fn heading(&mut self, start: Event<'a>) {
+        let mut held = vec![start];
+        let mut text = String::new();
+        while let Some(event) = self.inner.next() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &event {
+                text.push_str(t);
+            }
+            held.extend(self.transform(event));
+            if end {
+                break;
+            }
+        }
+        let anchor = unique(&mut self.anchors, slug(&text));
+        if let Some(Event::Start(Tag::Heading { id, .. })) = held.first_mut() {
+            *id = Some(CowStr::from(anchor));
+        }
+        self.ready.extend(held);
+    }
+}
+
+/// `base`, or `base-2`, `base-3`… when already used; records the one returned.
+fn unique(used: &mut Vec<String>, base: String) -> String {
+    let mut candidate = base.clone();
+    let mut n = 1;
+    while used.contains(&candidate) {
+        n += 1;
+        candidate = format!("{base}-{n}");
+    }
+    used.push(candidate.clone());
+    candidate
 }
 
 /// The URL a link may point at, or none when it must be shown as plain text.
@@ -224,35 +262,6 @@ fn safe_target(dest: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<S
             })
         }
     }
-}
-
-/// A unique anchor for every heading, from its text (`## What worked` → `what-worked`).
-fn heading_anchors(events: &[Event<'_>]) -> Vec<String> {
-    let mut anchors: Vec<String> = Vec::new();
-    let mut current: Option<String> = None;
-    for event in events {
-        match event {
-            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(c) = current.as_mut() {
-                    c.push_str(t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let text = current.take().unwrap_or_default();
-                let base = slug(&text);
-                let mut candidate = base.clone();
-                let mut n = 1;
-                while anchors.contains(&candidate) {
-                    n += 1;
-                    candidate = format!("{base}-{n}");
-                }
-                anchors.push(candidate);
-            }
-            _ => {}
-        }
-    }
-    anchors
 }
 
 /// Lower-case ASCII letters and digits joined by single hyphens (`section` when empty).
