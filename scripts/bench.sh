@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCS=${1:-10000}
 RUNS=${2:-3}
-cargo build --release --quiet --bin casebook --example gen_corpus --example bench_search
+cargo build --release --quiet --bin casebook --example gen_corpus --example bench_search --example bench_markdown
 BIN=$PWD/target/release
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -26,7 +26,7 @@ one_s=$(for i in $(seq "$RUNS"); do
   git -c user.name=bench -c user.email=bench@example.org commit -qam "edit $i"
   timed "$BIN/casebook" build | cut -d' ' -f1
 done | median)
-report=$("$BIN/casebook" build 2>&1 | tail -1)
+report=$("$BIN/casebook" build 2>&1 | grep -E "^(index|site):" | tr "\n" " ")
 index_dir=.casebook/index-official-sensitive
 size=$(du -sh "$index_dir" | cut -f1)
 
@@ -47,3 +47,8 @@ echo
 echo '```'
 "$BIN/examples/bench_search" "$index_dir" 20
 echo '```'
+echo
+pages=$(find public -name '*.html' | wc -l)
+echo "Site: ${pages} HTML pages, $(du -sh public | cut -f1)."
+echo
+"$BIN/examples/bench_markdown"

@@ -8,6 +8,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::History;
 use crate::load::{self, Repo, Source};
@@ -132,7 +134,7 @@ fn write_site(
     let history = repo.history(&commit, knowledge, &paths, 50)?;
     let index = index::KbIndex::open(index_dir).map_err(|e| Error::Repository(e.to_string()))?;
     let similar = docs
-        .iter()
+        .par_iter()
         .map(|(p, _, _)| {
             let links = index
                 .similar(&p.id, 5)

@@ -550,7 +550,7 @@ impl KbIndex {
             .with_max_doc_frequency(searcher.num_docs())
             .with_min_doc_frequency(1)
             .with_min_term_frequency(1)
-            .with_max_query_terms(40)
+            .with_max_query_terms(20)
             .with_min_word_length(3)
             .with_document_fields(vec![
                 (f.title, values(f.title)),
