@@ -543,12 +543,14 @@ impl KbIndex {
                 })
                 .collect()
         };
+        // Terms found in one document only cannot match another, so they are skipped
+        // (min_doc_frequency 2) and the 20 query terms are all shared ones.
         // Deleted documents still count in term frequencies until segments merge; capping the
         // document frequency at the live count keeps MoreLikeThis's idf assertion
         // (doc_freq <= num_docs) true after incremental builds.
         let mlt = MoreLikeThisQuery::builder()
             .with_max_doc_frequency(searcher.num_docs())
-            .with_min_doc_frequency(1)
+            .with_min_doc_frequency(2)
             .with_min_term_frequency(1)
             .with_max_query_terms(20)
             .with_min_word_length(3)
