@@ -62,7 +62,9 @@ fn not_yet(command: &Command) -> Result<ExitCode> {
         .next()
         .unwrap_or_default()
         .to_lowercase();
-    bail!("`casebook {name}` is not yet available in this version; `casebook check` is")
+    bail!(
+        "`casebook {name}` is not yet available in this version; `check`, `build` and `search` are"
+    )
 }
 
 /// The display form of a path relative to the current directory when possible.
