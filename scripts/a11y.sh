@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v chromium >/dev/null || { echo "install Debian's chromium first (apt-get install chromium)" >&2; exit 2; }
-cargo run --quiet --release -- build >/dev/null
+cargo run --quiet --release -- build >/dev/null 2>&1 || { echo "casebook build failed" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 (cd "$WORK" && npm init -y >/dev/null && npm install --silent axe-core@4 playwright-core@1 >/dev/null)

@@ -1,0 +1,139 @@
+//! Lists of documents: one per kind, and browse pages per area, exploitation type, agency,
+//! theme and prohibition.
+
+use std::collections::BTreeMap;
+
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::model::{Document, Kind, KindData, VocabName};
+
+use super::*;
+use crate::render::{PageDoc, RenderError, Site};
+
+pub(super) fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
+    for (kind, heading, intro) in [
+        (
+            Kind::CaseReview,
+            "Case reviews",
+            "Deep dives, debriefs and audits of past investigations, newest first.",
+        ),
+        (
+            Kind::OrderRecord,
+            "Order records",
+            "Uses and considered uses of Slavery and Trafficking Prevention and Risk Orders.",
+        ),
+        (
+            Kind::AgencyPowers,
+            "Agency powers",
+            "What each partner agency can do, on what basis, and how to engage it.",
+        ),
+    ] {
+        let docs = ctx.input.docs.iter().filter(|p| p.doc.common.kind == kind);
+        out.insert(
+            format!("{}/index.html", kind.folder()),
+            list_page(ctx, heading, intro, docs)?,
+        );
+    }
+    Ok(())
+}
+
+/// The codes of one browse dimension a document carries (areas roll up to their reporting area).
+fn codes_of(ctx: &Ctx<'_>, d: &Document, dim: &str) -> Vec<String> {
+    let mut codes: Vec<String> = match (&d.data, dim) {
+        (KindData::CaseReview(r), "area") => r.areas.clone(),
+        (KindData::OrderRecord(o), "area") => o.areas.clone(),
+        (KindData::CaseReview(r), "exploitation") => r.exploitation.clone(),
+        (KindData::OrderRecord(o), "exploitation") => o.exploitation.clone(),
+        (KindData::CaseReview(r), "agency") => r.agencies.iter().map(|a| a.code.clone()).collect(),
+        (KindData::AgencyPowers(a), "agency") => vec![a.agency.clone()],
+        (KindData::OrderRecord(o), "agency") => o
+            .management
+            .iter()
+            .flat_map(|m| m.partners.clone())
+            .collect(),
+        (KindData::CaseReview(r), "theme") => r.themes.clone(),
+        (KindData::OrderRecord(o), "prohibition") => o.prohibitions.clone(),
+        _ => Vec::new(),
+    };
+    let parents: Vec<String> = codes
+        .iter()
+        .filter_map(|c| match dim {
+            "area" => ctx
+                .input
+                .vocab
+                .get(VocabName::Areas, c)
+                .and_then(|t| t.reporting_area.clone()),
+            "exploitation" => ctx
+                .input
+                .vocab
+                .get(VocabName::Exploitation, c)
+                .and_then(|t| t.parent.clone()),
+            _ => None,
+        })
+        .collect();
+    codes.extend(parents);
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[derive(Serialize)]
+struct Term {
+    label: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Group {
+    label: &'static str,
+    terms: Vec<Term>,
+}
+
+pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
+    let dims = [
+        ("area", "Areas", VocabName::Areas),
+        (
+            "exploitation",
+            "Exploitation types",
+            VocabName::Exploitation,
+        ),
+        ("agency", "Agencies", VocabName::Agencies),
+        ("theme", "Learning themes", VocabName::Themes),
+        ("prohibition", "Order prohibitions", VocabName::Prohibitions),
+    ];
+    let mut groups = Vec::new();
+    for (dim, label, vocab) in dims {
+        let mut by_code: BTreeMap<String, Vec<&PageDoc<'_>>> = BTreeMap::new();
+        for p in &ctx.input.docs {
+            for code in codes_of(ctx, p.doc, dim) {
+                by_code.entry(code).or_default().push(p);
+            }
+        }
+        let mut terms = Vec::new();
+        for (code, docs) in &by_code {
+            let name = ctx.label(vocab, code);
+            let heading = format!("{label}: {name}");
+            let page = list_page(ctx, &heading, "", docs.iter().copied())?;
+            out.insert(format!("browse/{dim}/{code}/index.html"), page);
+            terms.push(Term {
+                label: name,
+                url: format!("/browse/{dim}/{code}/"),
+                count: docs.len(),
+            });
+        }
+        groups.push(Group { label, terms });
+    }
+    let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
+    out.insert(
+        "browse/index.html".into(),
+        ctx.render(
+            "browse.html",
+            marking,
+            context! { groups => Serde(&groups) },
+        )?,
+    );
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! Every page of the site, as template contexts: the shared context here, the pages by
+//! family in the submodules.
+
+mod collections;
+mod document;
+mod overview;
+mod registers;
+
+use collections::{browse, lists};
+use document::{backlinks, document_page, history_page};
+use overview::{home, sitemap, statistics, whats_new};
+use registers::{matrix, register, tracker};
+
+use std::collections::HashMap;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::markdown;
+use crate::model::{Document, Kind, KindData, Marking, VocabName};
+
+use super::templates::template_error;
+use super::{Link, PageDoc, RenderError, Site, SiteInput};
+
+/// The site URL of a document: `/reviews/CR-2024-007/`.
+pub fn url(kind: Kind, id: &str) -> String {
+    format!("/{}/{id}/", kind.folder())
+}
+
+#[derive(Serialize)]
+struct SiteCtx {
+    title: String,
+    root: &'static str,
+    commit_short: String,
+    ceiling: String,
+}
+
+/// What every page needs, and the published documents by id.
+struct Ctx<'a> {
+    env: &'a Environment<'static>,
+    input: &'a SiteInput<'a>,
+    site: SiteCtx,
+    by_id: HashMap<&'a str, PageDoc<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn link(&self, id: &str) -> Option<Link> {
+        let d = self.by_id.get(id)?.doc;
+        Some(Link {
+            id: d.common.id.clone(),
+            title: d.common.title.clone(),
+            url: url(d.common.kind, &d.common.id),
+        })
+    }
+
+    fn render(&self, name: &str, marking: Marking, page: Value) -> Result<Vec<u8>, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(name, &e))?;
+        let ctx =
+            context! { site => Serde(&self.site), page_marking => marking.to_string(), ..page };
+        template
+            .render(ctx)
+            .map(String::into_bytes)
+            .map_err(|e| template_error(name, &e))
+    }
+
+    fn label(&self, name: VocabName, code: &str) -> String {
+        self.input.vocab.label(name, code).to_owned()
+    }
+
+    /// The highest marking among the documents a page shows (OFFICIAL when none).
+    fn marking_of<'d>(&self, docs: impl Iterator<Item = &'d Document>) -> Marking {
+        docs.map(|d| d.common.marking)
+            .max()
+            .unwrap_or(Marking::Official)
+    }
+}
+
+/// Renders every page.
+pub(super) fn render_all(
+    env: &Environment<'static>,
+    input: &SiteInput<'_>,
+) -> Result<Site, RenderError> {
+    let by_id = input
+        .docs
+        .iter()
+        .map(|p| (p.doc.common.id.as_str(), *p))
+        .collect();
+    let site = SiteCtx {
+        title: input.title.to_owned(),
+        root: "/",
+        commit_short: input.commit.chars().take(7).collect(),
+        ceiling: input.ceiling.to_string(),
+    };
+    let ctx = Ctx {
+        env,
+        input,
+        site,
+        by_id,
+    };
+    let mut out = Site::new();
+    let backlinks = backlinks(&ctx);
+    for p in &input.docs {
+        let base = format!("{}/{}/", p.doc.common.kind.folder(), p.doc.common.id);
+        let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
+        out.insert(format!("{base}index.html"), page);
+        out.insert(format!("{base}history/index.html"), history_page(&ctx, p)?);
+    }
+    lists(&ctx, &mut out)?;
+    browse(&ctx, &mut out)?;
+    out.insert("powers/index.html".into(), matrix(&ctx)?);
+    register(&ctx, &mut out)?;
+    out.insert("recommendations/index.html".into(), tracker(&ctx)?);
+    statistics(&ctx, &mut out)?;
+    whats_new(&ctx, &mut out)?;
+    out.insert("index.html".into(), home(&ctx)?);
+    out.insert(
+        "404.html".into(),
+        ctx.render("404.html", Marking::Official, context! {})?,
+    );
+    out.insert(
+        "search.html".into(),
+        ctx.render("search.html", Marking::Official, context! {})?,
+    );
+    out.insert("sitemap.xml".into(), sitemap(&ctx, &out));
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    id: String,
+    title: String,
+    url: String,
+    date: String,
+    marking: String,
+    summary: String,
+}
+
+/// The date a document is listed under.
+fn date_of(d: &Document) -> String {
+    match &d.data {
+        KindData::CaseReview(r) => r.review_date.to_string(),
+        KindData::OrderRecord(o) => o
+            .made
+            .or(o.applied)
+            .map_or(d.common.last_reviewed.to_string(), |m| m.to_string()),
+        KindData::AgencyPowers(a) => a.last_verified.to_string(),
+    }
+}
+
+fn list_item(p: &PageDoc<'_>) -> ListItem {
+    let d = p.doc;
+    let mut summary = markdown::section_text(p.body, "Summary").unwrap_or_default();
+    if summary.chars().count() > 240 {
+        summary = summary.chars().take(240).collect::<String>() + "…";
+    }
+    ListItem {
+        id: d.common.id.clone(),
+        title: d.common.title.clone(),
+        url: url(d.common.kind, &d.common.id),
+        date: date_of(d),
+        marking: d.common.marking.to_string(),
+        summary,
+    }
+}
+
+fn list_page<'a>(
+    ctx: &Ctx<'_>,
+    heading: &str,
+    intro: &str,
+    docs: impl Iterator<Item = &'a PageDoc<'a>>,
+) -> Result<Vec<u8>, RenderError> {
+    let mut docs: Vec<&PageDoc<'_>> = docs.collect();
+    docs.sort_by(|a, b| {
+        date_of(b.doc)
+            .cmp(&date_of(a.doc))
+            .then(a.doc.common.id.cmp(&b.doc.common.id))
+    });
+    let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
+    let items: Vec<ListItem> = docs.iter().map(|p| list_item(p)).collect();
+    ctx.render(
+        "list.html",
+        marking,
+        context! { heading, intro, items => Serde(&items) },
+    )
+}
+
+#[derive(Serialize)]
+struct Figure {
+    value: String,
+    label: String,
+}
