@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod search;
+pub mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args, &Context::open(&cli)?),
         Command::Build(args) => build::run(args, &Context::open(&cli)?),
         Command::Search(args) => search::run(args, &Context::open(&cli)?),
+        Command::Serve(args) => serve::run(args, Context::open(&cli)?),
         other => not_yet(other),
     }
 }

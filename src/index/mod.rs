@@ -13,7 +13,7 @@ mod write;
 use std::path::{Path, PathBuf};
 
 pub use document::{FacetName, IndexDoc, index_doc, url};
-pub use query::{MAX_DEPTH, MAX_QUERY_BYTES};
+pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, KbIndex, SearchRequest, SearchResponse, Sort};
 pub use write::{BuildMeta, Published, Report};

@@ -78,7 +78,7 @@ pub(super) fn prepare(raw: &str) -> Prepared {
 }
 
 /// Deepest nesting of brackets of any kind.
-fn depth(text: &str) -> usize {
+pub fn depth(text: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
     for c in text.chars() {
         match c {

@@ -6,6 +6,7 @@
 
 mod charts;
 mod pages;
+mod search;
 mod templates;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::model::{Date, Document, Marking, Vocabulary};
 
 pub use pages::url;
+pub use search::{FacetGroup, FacetTerm, ResultHit, SearchPage, Templates};
 
 /// The rendered site: output path (`reviews/CR-2024-007/index.html`) → bytes.
 pub type Site = BTreeMap<String, Vec<u8>>;

@@ -35,6 +35,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/whats-new.html"),
     ),
     ("history.html", include_str!("../../templates/history.html")),
+    ("results.html", include_str!("../../templates/results.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];

@@ -5,5 +5,6 @@ mod check_invalid;
 mod check_valid;
 mod repo_states;
 mod search;
+mod serve;
 mod site;
 mod support;

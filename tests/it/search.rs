@@ -10,7 +10,7 @@ use casebook::index::{FacetName, KbIndex, SearchRequest, SearchResponse, Sort};
 use crate::support::TestRepo;
 
 /// The sample knowledge base committed to a repository and built once for these tests.
-fn sample() -> &'static (TestRepo, PathBuf) {
+pub(crate) fn sample() -> &'static (TestRepo, PathBuf) {
     static SAMPLE: OnceLock<(TestRepo, PathBuf)> = OnceLock::new();
     SAMPLE.get_or_init(|| {
         let repo = sample_repo();

@@ -1,0 +1,148 @@
+//! `casebook serve`: build, serve the site and search, and rebuild in the background when new
+//! commits arrive (a failing rebuild keeps the last good build and is reported in `/healthz`).
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use axum::http::HeaderName;
+
+use crate::build::{self, BuildOptions};
+use crate::cli::ServeArgs;
+use crate::model::Date;
+use crate::serve::{self, AppState, Current, Inner};
+
+use super::{Context, EXIT_CONTENT, check};
+
+/// Runs `serve`.
+pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
+    let ceiling = super::build::ceiling(args.max_marking.as_deref(), &ctx)?;
+    let bind = args
+        .bind
+        .clone()
+        .unwrap_or_else(|| ctx.config.serve.bind.clone());
+    let require_header = match &args.require_header {
+        Some(h) => Some(
+            HeaderName::try_from(h.as_str())
+                .with_context(|| format!("`--require-header` `{h}` is not a header name"))?,
+        ),
+        None => None,
+    };
+    let opts = BuildOptions {
+        rev: "HEAD".to_owned(),
+        ceiling,
+        drafts: false,
+        full: false,
+    };
+    let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
+    if built.index.is_none() {
+        let styled = std::io::stderr().is_terminal();
+        eprint!("{}", check::render_all(&built.checked, styled));
+        eprintln!(
+            "{}\nnot serving: fix the errors above and commit",
+            check::summary(&built.checked)
+        );
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    }
+    let commit = built
+        .checked
+        .commit
+        .clone()
+        .context("a build reads a commit")?;
+    let index_dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
+    let overrides = ctx.repo.read_templates(&commit, "templates")?;
+    let current = Current::open(&index_dir, &overrides).map_err(anyhow::Error::msg)?;
+    let state = AppState(Arc::new(Inner {
+        current: RwLock::new(Arc::new(current)),
+        last_error: RwLock::new(None),
+        site_dir: build::output_dir(ctx.repo.root(), &ctx.config, ceiling),
+        title: ctx.config.title.clone(),
+        ceiling,
+        require_header,
+    }));
+    let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
+    let watcher = state.clone();
+    std::thread::spawn(move || watch(ctx, opts, watcher, poll, commit.id));
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the server runtime")?;
+    runtime.block_on(listen(&bind, state))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn listen(bind: &str, state: AppState) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let mut stderr = std::io::stderr().lock();
+    writeln!(stderr, "serving on http://{addr}/ (Ctrl-C to stop)")?;
+    drop(stderr);
+    axum::serve(listener, serve::app(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// Polls the repository's HEAD; rebuilds and swaps the served build when it moves.
+fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut served: String) {
+    loop {
+        std::thread::sleep(poll);
+        let head = match ctx.repo.resolve("HEAD") {
+            Ok(c) => c.id,
+            Err(e) => {
+                state.failed(e.to_string());
+                continue;
+            }
+        };
+        if head == served {
+            continue;
+        }
+        match rebuild(&ctx, &opts) {
+            Ok(current) => {
+                eprintln!("rebuilt at commit {}", &head[..head.len().min(7)]);
+                state.swap(current);
+                served = head;
+            }
+            Err(e) => {
+                eprintln!(
+                    "error: rebuild of commit {} failed; still serving the last good build: {e:#}",
+                    &head[..head.len().min(7)]
+                );
+                state.failed(format!("{e:#}"));
+                served = head;
+            }
+        }
+    }
+}
+
+fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current> {
+    let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
+    if built.index.is_none() {
+        bail!(
+            "the commit has content errors: {}",
+            check::summary(&built.checked)
+        );
+    }
+    let commit = built.checked.commit.context("a build reads a commit")?;
+    let overrides = ctx.repo.read_templates(&commit, "templates")?;
+    let dir = build::index_dir(ctx.repo.root(), &ctx.config, opts.ceiling, false);
+    Current::open(&dir, &overrides).map_err(anyhow::Error::msg)
+}

@@ -1,0 +1,151 @@
+//! The server-rendered search results page: the same templates as the static site, compiled
+//! once per build and used for every request.
+
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::model::Marking;
+
+use super::RenderError;
+use super::templates::{environment, template_error};
+
+/// One result, its snippet already HTML-escaped with `<mark>` around matches.
+#[derive(Debug, Clone)]
+pub struct ResultHit {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Page URL.
+    pub url: String,
+    /// Kind code.
+    pub kind: String,
+    /// Document date.
+    pub date: String,
+    /// Marking.
+    pub marking: String,
+    /// Escaped snippet HTML (the only markup is `<mark>`).
+    pub snippet_html: String,
+}
+
+/// One checkbox of the facet sidebar.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetTerm {
+    /// Code sent back in the query string.
+    pub code: String,
+    /// What the user reads.
+    pub label: String,
+    /// Documents the click would return.
+    pub count: u64,
+    /// Currently ticked.
+    pub checked: bool,
+}
+
+/// One facet of the sidebar.
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetGroup {
+    /// Query parameter name.
+    pub name: String,
+    /// Heading.
+    pub label: String,
+    /// Its terms.
+    pub terms: Vec<FacetTerm>,
+}
+
+/// Everything the results page shows.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    /// Site title.
+    pub site_title: String,
+    /// The edition's ceiling.
+    pub ceiling: Marking,
+    /// The query text.
+    pub q: String,
+    /// Total matches.
+    pub total: usize,
+    /// Rank of the first hit on this page.
+    pub first: usize,
+    /// This page's hits.
+    pub hits: Vec<ResultHit>,
+    /// The facet sidebar.
+    pub facets: Vec<FacetGroup>,
+    /// Active filters as (parameter, value), kept when the query changes.
+    pub active: Vec<(String, String)>,
+    /// Warnings about the query.
+    pub warnings: Vec<String>,
+    /// A corrected query, and the URL that runs it.
+    pub suggestion: Option<(String, String)>,
+    /// Previous and next page URLs.
+    pub pages: (Option<String>, Option<String>),
+}
+
+/// The compiled templates of a build.
+pub struct Templates(Environment<'static>);
+
+#[derive(Serialize)]
+struct Active<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    root: &'static str,
+    ceiling: String,
+}
+
+impl Templates {
+    /// Compiles the built-in templates with the repository's overrides.
+    pub fn new(overrides: &[(String, String)]) -> Result<Templates, RenderError> {
+        environment(overrides).map(Templates)
+    }
+
+    /// Renders the results page.
+    pub fn search_page(&self, page: &SearchPage) -> Result<String, RenderError> {
+        let template = self
+            .0
+            .get_template("results.html")
+            .map_err(|e| template_error("results.html", &e))?;
+        let hits: Vec<Value> = page
+            .hits
+            .iter()
+            .map(|h| {
+                context! {
+                    id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
+                    marking => &h.marking, snippet => Value::from_safe_string(h.snippet_html.clone()),
+                }
+            })
+            .collect();
+        let marking = page.hits.iter().any(|h| h.marking == "OFFICIAL-SENSITIVE");
+        let active: Vec<Active<'_>> = page
+            .active
+            .iter()
+            .map(|(n, v)| Active { name: n, value: v })
+            .collect();
+        let site = SiteCtx {
+            title: &page.site_title,
+            root: "/",
+            ceiling: page.ceiling.to_string(),
+        };
+        let ctx = context! {
+            site => Serde(&site),
+            page_marking => if marking { "OFFICIAL-SENSITIVE" } else { "OFFICIAL" },
+            q => &page.q,
+            total => page.total,
+            first => page.first,
+            hits,
+            facets => Serde(&page.facets),
+            active => Serde(&active),
+            warnings => Serde(&page.warnings),
+            suggestion => page.suggestion.as_ref().map(|(s, _)| s.clone()),
+            suggestion_url => page.suggestion.as_ref().map(|(_, u)| u.clone()),
+            prev_url => page.pages.0.clone(),
+            next_url => page.pages.1.clone(),
+        };
+        template
+            .render(ctx)
+            .map_err(|e| template_error("results.html", &e))
+    }
+}

@@ -1,0 +1,168 @@
+//! The server: the static site of the current build plus server-rendered search, its JSON
+//! API and a health check (axum, tokio and tower-http live only here). `app(state)` is the
+//! router; binding, polling for commits and rebuilding are the caller's.
+//!
+//! The current build is swapped as a whole (`Arc<Current>` behind a lock): every request sees
+//! either the old build or the new one.
+
+mod api;
+mod params;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::index::KbIndex;
+use crate::model::Marking;
+use crate::render::Templates;
+
+/// One build, as served.
+pub struct Current {
+    /// The search index of the build's ceiling.
+    pub index: KbIndex,
+    /// The compiled templates (for the results page).
+    pub templates: Templates,
+    /// The commit built.
+    pub commit: String,
+    /// When it was built (RFC 3339).
+    pub built_at: String,
+}
+
+impl Current {
+    /// Opens the index at `index_dir` and compiles the templates with `overrides`.
+    pub fn open(index_dir: &Path, overrides: &[(String, String)]) -> Result<Current, String> {
+        let index = KbIndex::open(index_dir).map_err(|e| e.to_string())?;
+        let templates = Templates::new(overrides).map_err(|e| e.to_string())?;
+        let meta = index.meta().ok_or("the index records no build")?;
+        Ok(Current {
+            index,
+            templates,
+            commit: meta.commit,
+            built_at: meta.built_at,
+        })
+    }
+}
+
+/// What the server shares between requests and the rebuild loop.
+pub struct Inner {
+    /// The build being served.
+    pub current: RwLock<Arc<Current>>,
+    /// The last rebuild's failure, if the last rebuild failed.
+    pub last_error: RwLock<Option<String>>,
+    /// The static site folder.
+    pub site_dir: PathBuf,
+    /// Site title.
+    pub title: String,
+    /// The edition's ceiling.
+    pub ceiling: Marking,
+    /// Identity header every request must carry (behind single sign-on), if any.
+    pub require_header: Option<HeaderName>,
+}
+
+/// The shared state of the router.
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl AppState {
+    /// The build being served.
+    pub fn current(&self) -> Arc<Current> {
+        Arc::clone(&self.0.current.read().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Replaces the build being served and clears the last error.
+    pub fn swap(&self, next: Current) {
+        *self.0.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
+        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Records a failed rebuild (the previous build keeps being served).
+    pub fn failed(&self, error: String) {
+        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = Some(error);
+    }
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The router: API, search page, health check, then the static site.
+pub fn app(state: AppState) -> Router {
+    let site = state.0.site_dir.clone();
+    let static_site = ServeDir::new(&site)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(site.join("404.html")));
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    Router::new()
+        .route("/search", get(api::search_page))
+        .route("/api/search", get(api::search_json))
+        .route("/healthz", get(api::healthz))
+        .fallback_service(static_site)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_identity,
+        ))
+        .layer(RequestBodyLimitLayer::new(16 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(15),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }))
+        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::CACHE_CONTROL, "no-store"))
+        .with_state(state)
+}
+
+/// With `--require-header NAME`, refuses requests without it and logs who asked for what.
+async fn require_identity(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(name) = &state.0.require_header else {
+        return next.run(request).await;
+    };
+    let Some(who) = request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+    else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "this service is available only through the organisation's sign-on\n",
+        )
+            .into_response();
+    };
+    let who: String = who.chars().filter(|c| !c.is_control()).take(120).collect();
+    let path = request
+        .uri()
+        .path()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect::<String>();
+    let query = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect::<String>();
+    let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    eprintln!("{time} user={who:?} path={path:?} query={query:?}");
+    next.run(request).await
+}

@@ -1,0 +1,156 @@
+//! Query-string parameters of `/search` and `/api/search`, checked before any search runs:
+//! anything malformed is a 400 with a plain message, never a 5xx.
+
+use std::collections::BTreeMap;
+
+use crate::index::{self, FacetName, SearchRequest, Sort};
+
+/// Hits per page unless `per_page` says otherwise.
+pub(super) const PER_PAGE: usize = 20;
+
+/// A parsed search, and the active filters as (parameter, value) for links and forms.
+#[derive(Debug)]
+pub(super) struct Parsed {
+    pub(super) request: SearchRequest,
+    pub(super) active: Vec<(String, String)>,
+}
+
+fn facet(name: &str) -> Option<FacetName> {
+    Some(match name {
+        "kind" => FacetName::Kind,
+        "area" => FacetName::Area,
+        "exploitation" => FacetName::Exploitation,
+        "agency" => FacetName::Agency,
+        "theme" => FacetName::Theme,
+        "outcome" => FacetName::Outcome,
+        _ => return None,
+    })
+}
+
+fn number<T: std::str::FromStr + PartialOrd>(
+    name: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, String> {
+    value
+        .parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| format!("`{name}` must be a whole number in its allowed range"))
+}
+
+/// Parses a raw query string.
+pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
+    let mut request = SearchRequest {
+        page: 1,
+        per_page: PER_PAGE,
+        ..SearchRequest::default()
+    };
+    let mut filters: BTreeMap<FacetName, Vec<String>> = BTreeMap::new();
+    let mut active = Vec::new();
+    let mut seen_q = false;
+    for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        let (name, value) = (name.into_owned(), value.into_owned());
+        match name.as_str() {
+            "q" => {
+                if seen_q {
+                    return Err("`q` is given more than once".into());
+                }
+                seen_q = true;
+                if value.len() > index::MAX_QUERY_BYTES {
+                    return Err(format!(
+                        "`q` is longer than {} bytes",
+                        index::MAX_QUERY_BYTES
+                    ));
+                }
+                if index::query_depth(&value) > index::MAX_DEPTH {
+                    return Err(format!(
+                        "`q` nests brackets more than {} deep",
+                        index::MAX_DEPTH
+                    ));
+                }
+                request.q = value;
+            }
+            "from" => request.from = Some(number("from", &value, 1900..=2100)?),
+            "to" => request.to = Some(number("to", &value, 1900..=2100)?),
+            "page" => request.page = number("page", &value, 1..=1000)?,
+            "per_page" => request.per_page = number("per_page", &value, 1..=100)?,
+            "sort" => {
+                request.sort = match value.as_str() {
+                    "relevance" | "" => Sort::Relevance,
+                    "newest" => Sort::Newest,
+                    _ => return Err("`sort` must be `relevance` or `newest`".into()),
+                }
+            }
+            other => {
+                let Some(f) = facet(other) else {
+                    return Err(format!(
+                        "unknown parameter `{}`",
+                        other.chars().take(40).collect::<String>()
+                    ));
+                };
+                if value.len() > 64 || value.is_empty() {
+                    return Err(format!("`{other}` must be a code of 1 to 64 characters"));
+                }
+                let values = filters.entry(f).or_default();
+                if values.len() >= 30 {
+                    return Err(format!("too many `{other}` values"));
+                }
+                if !values.contains(&value) {
+                    values.push(value.clone());
+                    active.push((name.clone(), value));
+                }
+            }
+        }
+    }
+    request.filters = filters;
+    Ok(Parsed { request, active })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_parameters_become_a_request() {
+        let p = parse(Some(
+            "q=interpreters&area=portsmouth&area=southampton&from=2020&sort=newest&page=2",
+        ))
+        .unwrap();
+        assert_eq!(p.request.q, "interpreters");
+        assert_eq!(
+            p.request.filters[&FacetName::Area],
+            vec!["portsmouth", "southampton"]
+        );
+        assert_eq!(
+            (p.request.from, p.request.page, p.request.sort),
+            (Some(2020), 2, Sort::Newest)
+        );
+        assert_eq!(p.active.len(), 2);
+        assert_eq!(parse(None).unwrap().request.q, "");
+    }
+
+    #[test]
+    fn bad_parameters_are_plain_errors() {
+        for (raw, message) in [
+            ("q=a&q=b", "`q` is given more than once"),
+            (
+                "page=-1",
+                "`page` must be a whole number in its allowed range",
+            ),
+            ("limit=10000000", "unknown parameter `limit`"),
+            ("sort=best", "`sort` must be `relevance` or `newest`"),
+            (
+                "from=abc",
+                "`from` must be a whole number in its allowed range",
+            ),
+        ] {
+            assert_eq!(parse(Some(raw)).err().as_deref(), Some(message), "{raw}");
+        }
+        let long = format!("q={}", "x".repeat(300));
+        assert!(parse(Some(&long)).unwrap_err().contains("longer than 256"));
+        let deep = format!("q={}", "(".repeat(40));
+        assert!(parse(Some(&deep)).unwrap_err().contains("nests brackets"));
+        assert_eq!(parse(Some("q=%ff")).unwrap().request.q, "\u{fffd}");
+    }
+}

@@ -1,0 +1,189 @@
+//! The server's router, called in process: the search page and API, health, the static site,
+//! security headers, bad parameters and hostile paths.
+
+use std::sync::{Arc, RwLock};
+
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderName, Request, StatusCode};
+use casebook::model::Marking;
+use casebook::serve::{AppState, Current, Inner, app};
+use tower::ServiceExt;
+
+fn state(require_header: Option<&'static str>) -> AppState {
+    let (repo, index_dir) = crate::search::sample();
+    let current = Current::open(index_dir, &[]).expect("open the built sample");
+    AppState(Arc::new(Inner {
+        current: RwLock::new(Arc::new(current)),
+        last_error: RwLock::new(None),
+        site_dir: repo.path().join("public"),
+        title: "Test edition".to_owned(),
+        ceiling: Marking::OfficialSensitive,
+        require_header: require_header.map(HeaderName::from_static),
+    }))
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::builder()
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request");
+    let response = app(state.clone()).oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = to_bytes(response.into_body(), 4 * 1024 * 1024)
+        .await
+        .expect("body");
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+fn assert_security_headers(headers: &axum::http::HeaderMap, uri: &str) {
+    let csp = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    for part in [
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+    ] {
+        assert!(csp.contains(part), "{uri}: CSP lacks {part}: {csp}");
+    }
+    assert_eq!(
+        headers.get("x-content-type-options").map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..]),
+        "{uri}"
+    );
+    assert_eq!(
+        headers.get("referrer-policy").map(|v| v.as_bytes()),
+        Some(&b"no-referrer"[..]),
+        "{uri}"
+    );
+}
+
+#[tokio::test]
+async fn api_search_answers_the_design_shape() {
+    let s = state(None);
+    let (status, headers, body) = get(
+        &s,
+        "/api/search?q=interpreters&area=portsmouth&area=southampton",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_security_headers(&headers, "/api/search");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["total"], 6);
+    assert_eq!(json["hits"][0]["id"], "CR-2021-002");
+    assert_eq!(json["facets"]["area"]["portsmouth"], 2);
+    assert!(
+        json["hits"][0]["snippet_html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<mark>")
+    );
+}
+
+#[tokio::test]
+async fn the_search_page_works_without_javascript() {
+    let s = state(None);
+    let (status, headers, body) = get(&s, "/search?q=interpreters&area=portsmouth").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_security_headers(&headers, "/search");
+    assert!(body.contains("2 results"), "{body}");
+    assert!(
+        body.contains(r#"name="area" value="portsmouth" checked"#),
+        "{body}"
+    );
+    assert!(body.contains("<mark>interpreter"), "{body}");
+    assert!(!body.contains("<script"), "no scripts");
+    // A reflected query is shown as text (RELIABILITY.md A34).
+    let (_, _, reflected) = get(&s, "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(!reflected.contains("<script>alert"), "{reflected}");
+    assert!(
+        reflected.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "{reflected}"
+    );
+    // Zero results offer the correction.
+    let (_, _, suggested) = get(&s, "/search?q=intrepreters").await;
+    assert!(suggested.contains("Did you mean"), "{suggested}");
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_with_a_plain_message() {
+    let s = state(None);
+    let long = format!("/api/search?q={}", "x".repeat(300));
+    let deep = format!("/search?q={}", "(".repeat(800));
+    for uri in [
+        "/api/search?page=-1",
+        "/api/search?limit=10000000",
+        "/api/search?q=a&q=b",
+        "/search?sort=best",
+        &long,
+        &deep,
+    ] {
+        let (status, headers, body) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+        assert!(body.starts_with("bad request: "), "{uri}: {body}");
+        assert!(body.len() < 200, "{uri}: the query is not echoed");
+        assert_security_headers(&headers, uri);
+    }
+}
+
+#[tokio::test]
+async fn the_static_site_and_its_404() {
+    let s = state(None);
+    let (status, headers, body) = get(&s, "/reviews/CR-2020-003/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Operation Kestrel Lane"));
+    assert_security_headers(&headers, "page");
+    for uri in [
+        "/no-such-page",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/.git/config",
+        "/..%5c..%5cwin.ini",
+        "//etc/passwd",
+        "/index.html%00.txt",
+        "/%ff",
+    ] {
+        let (status, headers, body) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(!body.contains("root:"), "{uri}");
+        assert_security_headers(&headers, uri);
+    }
+    let (_, _, not_found) = get(&s, "/no-such-page").await;
+    assert!(not_found.contains("Page not found"));
+}
+
+#[tokio::test]
+async fn healthz_reports_the_served_build() {
+    let s = state(None);
+    let (status, _, body) = get(&s, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["documents"], 38);
+    assert_eq!(json["commit"].as_str().map(str::len), Some(40));
+    s.failed("the commit has content errors".to_owned());
+    let (_, _, body) = get(&s, "/healthz").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        (json["status"].as_str(), json["error"].as_str()),
+        (Some("degraded"), Some("the commit has content errors"))
+    );
+}
+
+#[tokio::test]
+async fn require_header_refuses_anonymous_requests() {
+    let s = state(Some("x-remote-user"));
+    let (status, headers, _) = get(&s, "/search?q=interpreters").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_security_headers(&headers, "401");
+    let request = Request::builder()
+        .uri("/api/search?q=interpreters")
+        .header("x-remote-user", "analyst.one")
+        .body(Body::empty())
+        .expect("request");
+    let response = app(s.clone()).oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+}
