@@ -141,7 +141,7 @@ async fn require_identity(State(state): State<AppState>, request: Request, next:
         .filter(|v| !v.is_empty())
     else {
         return (
-            StatusCode::UNAUTHORIZED,
+            StatusCode::FORBIDDEN,
             "this service is available only through the organisation's sign-on\n",
         )
             .into_response();

@@ -177,8 +177,8 @@ async fn healthz_reports_the_served_build() {
 async fn require_header_refuses_anonymous_requests() {
     let s = state(Some("x-remote-user"));
     let (status, headers, _) = get(&s, "/search?q=interpreters").await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_security_headers(&headers, "401");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_security_headers(&headers, "403");
     let request = Request::builder()
         .uri("/api/search?q=interpreters")
         .header("x-remote-user", "analyst.one")
