@@ -1,8 +1,8 @@
 //! The handlers: `/search` (HTML), `/api/search` (JSON) and `/healthz`.
 
 use axum::Json;
-use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
@@ -167,4 +167,35 @@ pub(super) async fn healthz(State(state): State<AppState>) -> Response {
         error,
     })
     .into_response()
+}
+
+/// A JSON file of the current site, or a plain 404.
+fn site_json(state: &AppState, rel: &str, missing: &'static str) -> Response {
+    match std::fs::read(state.0.site_dir.join(rel)) {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, missing).into_response(),
+    }
+}
+
+/// `GET /api/stats`: the figures of the statistics page (small numbers suppressed at
+/// `OFFICIAL`).
+pub(super) async fn stats(State(state): State<AppState>) -> Response {
+    site_json(
+        &state,
+        "statistics/statistics.json",
+        "no statistics in this build\n",
+    )
+}
+
+/// `GET /api/documents/{id}`: front matter, rendered HTML and history of a published
+/// document; 404 for anything else (including documents above the ceiling).
+pub(super) async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(kind) = crate::model::document::kind_of_id(&id) else {
+        return (StatusCode::NOT_FOUND, "no such document\n").into_response();
+    };
+    site_json(
+        &state,
+        &format!("{}/{id}/document.json", kind.folder()),
+        "no such document\n",
+    )
 }

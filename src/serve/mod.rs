@@ -108,6 +108,8 @@ pub fn app(state: AppState) -> Router {
         .route("/search", get(api::search_page))
         .route("/api/search", get(api::search_json))
         .route("/healthz", get(api::healthz))
+        .route("/api/stats", get(api::stats))
+        .route("/api/documents/{id}", get(api::document))
         .fallback_service(static_site)
         .layer(middleware::from_fn_with_state(
             state.clone(),

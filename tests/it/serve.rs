@@ -284,3 +284,40 @@ fn serve_rebuilds_on_new_commits_and_keeps_the_last_good_build() {
         "{health}"
     );
 }
+
+#[tokio::test]
+async fn documents_and_statistics_as_json() {
+    let s = state(None);
+    let (status, headers, body) = get(&s, "/api/documents/CR-2020-003").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        headers.get("content-type").map(|v| v.as_bytes()),
+        Some(&b"application/json"[..])
+    );
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(json["front_matter"]["id"], "CR-2020-003");
+    assert_eq!(json["front_matter"]["operation"], "Operation Kestrel Lane");
+    assert!(
+        json["html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<h2 id=\"summary\">")
+    );
+    assert_eq!(json["history"]["revisions"], 1);
+    for missing in [
+        "/api/documents/CR-2099-001",
+        "/api/documents/..%2f..%2fetc%2fpasswd",
+        "/api/documents/CR-2025-004",
+        "/api/documents/x",
+    ] {
+        let (status, _, body) = get(&s, missing).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(body, "no such document\n");
+    }
+    let (status, _, body) = get(&s, "/api/stats").await;
+    assert_eq!(status, StatusCode::OK);
+    let stats: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(stats["figures"][0]["label"], "case reviews");
+    assert_eq!(stats["figures"][0]["value"], "11");
+    assert_eq!(stats["charts"].as_array().map(Vec::len), Some(3));
+}

@@ -253,6 +253,23 @@ struct RecRow {
     overdue: bool,
 }
 
+/// The document as JSON (front matter, rendered HTML, history), for `/api/documents/{id}`.
+pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
+    let d = p.doc;
+    let resolve = |target: &str| {
+        resolve_id(ctx, d, target)
+            .and_then(|id| ctx.link(&id))
+            .map(|l| l.url)
+    };
+    let value = serde_json::json!({
+        "front_matter": d,
+        "html": markdown::to_html(p.body, &resolve),
+        "history": ctx.input.history.get(&d.common.id),
+        "url": url(d.common.kind, &d.common.id),
+    });
+    value.to_string().into_bytes()
+}
+
 pub(super) fn document_page(
     ctx: &Ctx<'_>,
     p: &PageDoc<'_>,

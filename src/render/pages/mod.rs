@@ -7,7 +7,7 @@ mod overview;
 mod registers;
 
 use collections::{browse, lists};
-use document::{backlinks, document_page, history_page};
+use document::{backlinks, document_json, document_page, history_page};
 use overview::{home, sitemap, statistics, whats_new};
 use registers::{matrix, register, tracker};
 
@@ -108,6 +108,7 @@ pub(super) fn render_all(
         let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
         out.insert(format!("{base}index.html"), page);
         out.insert(format!("{base}history/index.html"), history_page(&ctx, p)?);
+        out.insert(format!("{base}document.json"), document_json(&ctx, p));
     }
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;

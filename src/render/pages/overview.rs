@@ -89,6 +89,7 @@ pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderErro
         ("reviews-by-year", "Case reviews by year of review", by_year),
     ];
     let mut figures_html = Vec::new();
+    let mut json_charts = Vec::new();
     for (id, title, rows) in specs {
         let chart = Chart {
             title: title.to_owned(),
@@ -103,7 +104,27 @@ pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderErro
             format!("statistics/{id}.csv"),
             charts::csv(&chart, suppress).into_bytes(),
         );
+        let rows: Vec<serde_json::Value> = chart
+            .rows
+            .iter()
+            .map(|(category, n)| serde_json::json!({ "category": category, "count": charts::shown(*n, suppress) }))
+            .collect();
+        json_charts.push(serde_json::json!({ "id": id, "title": title, "rows": rows }));
     }
+    let figures_json: Vec<serde_json::Value> = figures
+        .iter()
+        .map(|f| serde_json::json!({ "label": f.label, "value": f.value }))
+        .collect();
+    let stats = serde_json::json!({
+        "ceiling": ctx.input.ceiling.to_string(),
+        "small_numbers_suppressed": suppress,
+        "figures": figures_json,
+        "charts": json_charts,
+    });
+    out.insert(
+        "statistics/statistics.json".into(),
+        stats.to_string().into_bytes(),
+    );
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
     let page =
         context! { figures => Serde(&figures), charts => figures_html, suppressed => suppress };
