@@ -53,7 +53,8 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         .context("a build reads a commit")?;
     let index_dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
     let overrides = ctx.repo.read_templates(&commit, "templates")?;
-    let current = Current::open(&index_dir, &overrides).map_err(anyhow::Error::msg)?;
+    let current = Current::open(&index_dir, &overrides, &built.checked.corpus.vocabulary)
+        .map_err(anyhow::Error::msg)?;
     let state = AppState(Arc::new(Inner {
         current: RwLock::new(Arc::new(current)),
         last_error: RwLock::new(None),
@@ -144,5 +145,5 @@ fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current> {
     let commit = built.checked.commit.context("a build reads a commit")?;
     let overrides = ctx.repo.read_templates(&commit, "templates")?;
     let dir = build::index_dir(ctx.repo.root(), &ctx.config, opts.ceiling, false);
-    Current::open(&dir, &overrides).map_err(anyhow::Error::msg)
+    Current::open(&dir, &overrides, &built.checked.corpus.vocabulary).map_err(anyhow::Error::msg)
 }

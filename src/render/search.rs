@@ -78,6 +78,10 @@ pub struct SearchPage {
     pub suggestion: Option<(String, String)>,
     /// Previous and next page URLs.
     pub pages: (Option<String>, Option<String>),
+    /// The year range asked for.
+    pub years: (Option<i32>, Option<i32>),
+    /// `relevance` or `newest`.
+    pub sort: String,
 }
 
 /// The compiled templates of a build.
@@ -143,6 +147,9 @@ impl Templates {
             suggestion_url => page.suggestion.as_ref().map(|(_, u)| u.clone()),
             prev_url => page.pages.0.clone(),
             next_url => page.pages.1.clone(),
+            from_year => page.years.0.map(|y| y.to_string()).unwrap_or_default(),
+            to_year => page.years.1.map(|y| y.to_string()).unwrap_or_default(),
+            sort => &page.sort,
         };
         template
             .render(ctx)

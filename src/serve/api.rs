@@ -80,6 +80,7 @@ fn page(
     active: Vec<(String, String)>,
     r: SearchResponse,
 ) -> SearchPage {
+    let current = state.current();
     let facets = [
         (FacetName::Kind, "kind", "Kind"),
         (FacetName::Area, "area", "Area"),
@@ -99,7 +100,11 @@ fn page(
             .flatten()
             .map(|(code, count)| FacetTerm {
                 code: code.clone(),
-                label: code.clone(),
+                label: current
+                    .labels
+                    .get(&((*name).to_owned(), code.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| code.clone()),
                 count: *count,
                 checked: req.filters.get(f).is_some_and(|v| v.contains(code)),
             })
@@ -137,6 +142,11 @@ fn page(
         active,
         warnings: r.warnings,
         pages: (prev, next),
+        years: (req.from, req.to),
+        sort: match req.sort {
+            crate::index::Sort::Relevance => "relevance".to_owned(),
+            crate::index::Sort::Newest => "newest".to_owned(),
+        },
     }
 }
 

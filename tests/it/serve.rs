@@ -11,7 +11,8 @@ use tower::ServiceExt;
 
 fn state(require_header: Option<&'static str>) -> AppState {
     let (repo, index_dir) = crate::search::sample();
-    let current = Current::open(index_dir, &[]).expect("open the built sample");
+    let vocab = casebook::load::built_in_vocabulary();
+    let current = Current::open(index_dir, &[], &vocab).expect("open the built sample");
     AppState(Arc::new(Inner {
         current: RwLock::new(Arc::new(current)),
         last_error: RwLock::new(None),
