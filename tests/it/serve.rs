@@ -322,3 +322,80 @@ async fn documents_and_statistics_as_json() {
     assert_eq!(stats["figures"][0]["value"], "11");
     assert_eq!(stats["charts"].as_array().map(Vec::len), Some(3));
 }
+
+/// An OFFICIAL edition's server returns nothing of an OFFICIAL-SENSITIVE document, through any
+/// route: search hits, counts, suggestions, the document API, its page, statistics.
+#[tokio::test]
+async fn an_official_server_leaks_nothing_above_its_ceiling() {
+    let repo = crate::search::sample_repo();
+    let path = "knowledge/reviews/CR-2021-002-short-let-flats.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace("Operation Harbour Light", "Operation Zephyrquill"),
+    );
+    repo.commit("sentinel");
+    let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let vocab = casebook::load::built_in_vocabulary();
+    let current =
+        Current::open(&repo.path().join(".casebook/index-official"), &[], &vocab).expect("open");
+    let s = AppState(Arc::new(Inner {
+        current: RwLock::new(Arc::new(current)),
+        last_error: RwLock::new(None),
+        site_dir: repo.path().join("public-official"),
+        title: "Partner edition".to_owned(),
+        ceiling: Marking::Official,
+        require_header: None,
+    }));
+    // Searches for the sentinel (or a near miss) find nothing and suggest nothing; the only
+    // place the word appears is the user's own query, echoed back.
+    for q in [
+        "zephyrquill",
+        "zephyrquil",
+        "zephyrqu*",
+        "title:zephyrquill",
+    ] {
+        let (_, _, body) = get(&s, &format!("/api/search?q={q}")).await;
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(json["total"], 0, "{q}: {body}");
+        assert!(json.get("suggestion").is_none(), "{q}: {body}");
+        let (_, _, page) = get(&s, &format!("/search?q={q}")).await;
+        assert!(
+            page.contains("0 results") && !page.contains("Did you mean"),
+            "{q}: {page}"
+        );
+    }
+    for uri in [
+        "/api/search?q=id:CR-2021-002",
+        "/api/search?q=marking:OFFICIAL-SENSITIVE",
+        "/api/search?q=*",
+        "/api/search?q=&area=portsmouth",
+        "/search?q=interpreters",
+        "/api/documents/CR-2021-002",
+        "/reviews/CR-2021-002/",
+        "/reviews/CR-2021-002/document.json",
+        "/api/stats",
+        "/healthz",
+        "/",
+    ] {
+        let (_, _, body) = get(&s, uri).await;
+        let lower = body
+            .to_lowercase()
+            .replace("id:cr-2021-002", "")
+            .replace("marking:official-sensitive", "");
+        assert!(!lower.contains("zephyrquill"), "{uri}: {body}");
+        assert!(
+            !lower.contains("cr-2021-002"),
+            "{uri} names the sensitive review: {body}"
+        );
+        assert!(
+            !lower.contains("official-sensitive\""),
+            "{uri} shows a sensitive marking: {body}"
+        );
+    }
+    let (status, _, _) = get(&s, "/api/documents/CR-2021-002").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = get(&s, "/reviews/CR-2021-002/").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
