@@ -62,6 +62,7 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         title: ctx.config.title.clone(),
         ceiling,
         require_header,
+        max_concurrent: 64,
     }));
     let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
     let watcher = state.clone();

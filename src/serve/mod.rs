@@ -13,12 +13,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use axum::Router;
+use axum::error_handling::HandleErrorLayer;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{BoxError, Router};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -102,6 +104,8 @@ pub struct Inner {
     pub ceiling: Marking,
     /// Identity header every request must carry (behind single sign-on), if any.
     pub require_header: Option<HeaderName>,
+    /// Requests answered at once; more are refused at once with 503 rather than queued.
+    pub max_concurrent: usize,
 }
 
 /// The shared state of the router.
@@ -148,6 +152,14 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             require_identity,
         ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(|_: BoxError| async {
+                    (StatusCode::SERVICE_UNAVAILABLE, "busy: try again shortly\n")
+                }))
+                .load_shed()
+                .concurrency_limit(state.0.max_concurrent),
+        )
         .layer(RequestBodyLimitLayer::new(16 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -20,6 +20,7 @@ fn state(require_header: Option<&'static str>) -> AppState {
         title: "Test edition".to_owned(),
         ceiling: Marking::OfficialSensitive,
         require_header: require_header.map(HeaderName::from_static),
+        max_concurrent: 64,
     }))
 }
 
@@ -347,6 +348,7 @@ async fn an_official_server_leaks_nothing_above_its_ceiling() {
         title: "Partner edition".to_owned(),
         ceiling: Marking::Official,
         require_header: None,
+        max_concurrent: 64,
     }));
     // Searches for the sentinel (or a near miss) find nothing and suggest nothing; the only
     // place the word appears is the user's own query, echoed back.
@@ -398,4 +400,23 @@ async fn an_official_server_leaks_nothing_above_its_ceiling() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _, _) = get(&s, "/reviews/CR-2021-002/").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn excess_load_is_refused_at_once_with_503() {
+    let busy = state(None);
+    let inner = &busy.0;
+    let full = AppState(Arc::new(Inner {
+        current: RwLock::new(busy.current()),
+        last_error: RwLock::new(None),
+        site_dir: inner.site_dir.clone(),
+        title: inner.title.clone(),
+        ceiling: inner.ceiling,
+        require_header: None,
+        max_concurrent: 0,
+    }));
+    let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(body, "busy: try again shortly\n");
+    assert_security_headers(&headers, "503");
 }
