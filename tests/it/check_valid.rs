@@ -1,8 +1,6 @@
 //! Valid knowledge bases pass `check`: the base fixture, and the project's own sample
 //! knowledge base (so CI fails when a sample document breaks).
 
-use std::path::Path;
-
 use crate::support::TestRepo;
 
 #[test]
@@ -16,12 +14,7 @@ fn base_fixture_passes_without_findings() {
 
 #[test]
 fn sample_knowledge_base_passes_check() {
-    let repo = TestRepo::empty();
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
-        &repo.path().join("knowledge"),
-    );
-    repo.commit("sample");
+    let repo = crate::search::sample_repo();
     let run = repo.run(&["check", "--format", "json"]);
     let errors: Vec<_> = run
         .json()
@@ -40,17 +33,4 @@ fn sample_knowledge_base_passes_check() {
         .and_then(|n| n.parse().ok())
         .expect("summary line");
     assert!(checked >= 36, "{summary}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create");
-    for entry in std::fs::read_dir(from).expect("read") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }

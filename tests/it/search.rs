@@ -24,25 +24,12 @@ pub(crate) fn sample() -> &'static (TestRepo, PathBuf) {
 /// A repository holding a copy of the sample knowledge base, committed.
 pub(crate) fn sample_repo() -> TestRepo {
     let repo = TestRepo::empty();
-    copy_tree(
+    crate::support::copy_dir(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"),
         &repo.path().join("knowledge"),
     );
     repo.commit("sample");
     repo
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create");
-    for entry in std::fs::read_dir(from).expect("read") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
 }
 
 fn search(q: &str, filters: &[(FacetName, &[&str])]) -> SearchResponse {

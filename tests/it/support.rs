@@ -152,7 +152,9 @@ pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
     for entry in std::fs::read_dir(from).expect("read fixture folder") {
         let entry = entry.expect("entry");
         let target = to.join(entry.file_name());
