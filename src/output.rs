@@ -92,6 +92,86 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
     Ok(report)
 }
 
+/// A fixed copy of a written site that a server reads while later builds replace the site
+/// folder: every file is hard-linked (copied where links are impossible), so taking one costs
+/// a folder walk, not the bytes. Site files are never changed in place (`write_site` writes
+/// changed pages as new files), so a snapshot stays exactly the build it was taken of. An
+/// owned snapshot is deleted when dropped.
+#[derive(Debug)]
+pub struct SiteSnapshot {
+    dir: PathBuf,
+    owned: bool,
+}
+
+/// Makes snapshot folder names unique within a process.
+static SNAPSHOTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+impl SiteSnapshot {
+    /// Serves `dir` itself (nothing is copied or deleted): for a site that does not change.
+    pub fn borrowed(dir: &Path) -> SiteSnapshot {
+        SiteSnapshot {
+            dir: dir.to_owned(),
+            owned: false,
+        }
+    }
+
+    /// Takes a snapshot of the site in `site` into a new folder under `under`, named after this
+    /// process so that `sweep` can tell the folders of a process that has gone.
+    pub fn take(site: &Path, under: &Path) -> Result<SiteSnapshot> {
+        let seq = SNAPSHOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = under.join(format!("{}-{seq}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        let snapshot = SiteSnapshot { dir, owned: true };
+        for rel in files(site, "") {
+            let (from, to) = (site.join(&rel), snapshot.dir.join(&rel));
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            if fs::hard_link(&from, &to).is_err() {
+                fs::copy(&from, &to).map_err(io(&from))?;
+            }
+        }
+        fs::create_dir_all(&snapshot.dir).map_err(io(&snapshot.dir))?;
+        Ok(snapshot)
+    }
+
+    /// Deletes snapshots under `under` left by processes that are no longer running (a killed
+    /// server cannot delete its own). Where running processes cannot be listed, nothing is
+    /// deleted.
+    pub fn sweep(under: &Path) {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let Ok(entries) = fs::read_dir(under) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+                continue;
+            };
+            if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
+    /// The folder to serve.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for SiteSnapshot {
+    fn drop(&mut self) {
+        if self.owned {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Every file under `dir`, as paths relative to it.
 fn files(dir: &Path, prefix: &str) -> Vec<String> {
     let Ok(entries) = fs::read_dir(dir) else {
@@ -154,5 +234,35 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("x/index.html")).unwrap(), "B");
         assert!(!dir.join("y").exists());
         assert!(!sibling(&dir, "new").exists() && !sibling(&dir, "old").exists());
+    }
+
+    #[test]
+    fn a_snapshot_keeps_its_build_while_the_site_changes_and_goes_when_dropped() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dir, under) = (tmp.path().join("public"), tmp.path().join("snapshots"));
+        write_site(&dir, &site(&[("index.html", "one"), ("a/index.html", "A")])).unwrap();
+        let snapshot = SiteSnapshot::take(&dir, &under).unwrap();
+        write_site(&dir, &site(&[("index.html", "two")])).unwrap();
+        let read = |rel: &str| fs::read_to_string(snapshot.path().join(rel)).unwrap();
+        assert_eq!(
+            (read("index.html"), read("a/index.html")),
+            ("one".into(), "A".into())
+        );
+        assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "two");
+        let path = snapshot.path().to_owned();
+        drop(snapshot);
+        assert!(!path.exists());
+        assert!(dir.join("index.html").exists(), "the site itself is left");
+    }
+
+    #[test]
+    fn sweep_deletes_only_the_snapshots_of_processes_that_are_gone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ours = SiteSnapshot::take(tmp.path(), &tmp.path().join("s")).unwrap();
+        let gone = tmp.path().join("s").join(format!("{}-0", u32::MAX));
+        fs::create_dir_all(&gone).unwrap();
+        SiteSnapshot::sweep(&tmp.path().join("s"));
+        assert!(ours.path().exists());
+        assert_eq!(gone.exists(), !Path::new("/proc/self").exists());
     }
 }

@@ -11,8 +11,9 @@ use axum::http::HeaderName;
 
 use crate::build::{self, BuildOptions};
 use crate::cli::ServeArgs;
-use crate::model::Date;
-use crate::serve::{self, AppState, Current, Inner};
+use crate::model::{Date, Marking};
+use crate::output::SiteSnapshot;
+use crate::serve::{self, AppState, AuditLog, Current, Inner};
 
 use super::{Context, EXIT_CONTENT, check};
 
@@ -51,18 +52,16 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         .commit
         .clone()
         .context("a build reads a commit")?;
-    let index_dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
-    let overrides = ctx.repo.read_templates(&commit, "templates")?;
-    let current = Current::open(&index_dir, &overrides, &built.checked.corpus.vocabulary)
-        .map_err(anyhow::Error::msg)?;
+    SiteSnapshot::sweep(&snapshots_dir(&ctx, ceiling));
+    let current = open(&ctx, &opts, &built)?;
     let state = AppState(Arc::new(Inner {
         current: RwLock::new(Arc::new(current)),
         last_error: RwLock::new(None),
-        site_dir: build::output_dir(ctx.repo.root(), &ctx.config, ceiling),
         title: ctx.config.title.clone(),
         ceiling,
         require_header,
-        max_concurrent: 64,
+        max_concurrent: serve::MAX_CONCURRENT,
+        audit: AuditLog::Stderr,
     }));
     let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
     let watcher = state.clone();
@@ -143,8 +142,33 @@ fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current> {
             check::summary(&built.checked)
         );
     }
-    let commit = built.checked.commit.context("a build reads a commit")?;
-    let overrides = ctx.repo.read_templates(&commit, "templates")?;
-    let dir = build::index_dir(ctx.repo.root(), &ctx.config, opts.ceiling, false);
-    Current::open(&dir, &overrides, &built.checked.corpus.vocabulary).map_err(anyhow::Error::msg)
+    open(ctx, opts, &built)
+}
+
+/// Where the served copies of the site live: beside the index, never inside the site.
+fn snapshots_dir(ctx: &Context, ceiling: Marking) -> std::path::PathBuf {
+    let name = format!("served-{}", ceiling.to_string().to_lowercase());
+    ctx.repo.root().join(&ctx.config.state_dir).join(name)
+}
+
+/// The build just made, ready to serve: its index, templates and a snapshot of its site (so a
+/// later build writing the site folder never changes what this build serves).
+fn open(ctx: &Context, opts: &BuildOptions, built: &build::Built) -> Result<Current> {
+    let commit = built
+        .checked
+        .commit
+        .as_ref()
+        .context("a build reads a commit")?;
+    let overrides = ctx.repo.read_templates(commit, "templates")?;
+    let root = ctx.repo.root();
+    let index = build::index_dir(root, &ctx.config, opts.ceiling, false);
+    let site = build::output_dir(root, &ctx.config, opts.ceiling);
+    let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling))?;
+    Current::open(
+        &index,
+        snapshot,
+        &overrides,
+        &built.checked.corpus.vocabulary,
+    )
+    .map_err(anyhow::Error::msg)
 }

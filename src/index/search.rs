@@ -2,7 +2,7 @@
 //! a facet, AND across facets) with disjunctive counts, sorting, pagination, highlighted
 //! snippets, "did you mean" suggestions and similar documents.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -148,12 +148,17 @@ impl KbIndex {
 
     /// Every indexed document's id and source blob, sorted by id: what the index holds.
     pub fn manifest(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = super::write::indexed_blobs(&self.index, &self.fields)
+        let mut out: Vec<(String, String)> = super::write::indexed_blobs(&self.index)
             .unwrap_or_default()
             .into_iter()
             .collect();
         out.sort();
         out
+    }
+
+    /// Every indexed document's id and marking.
+    pub fn markings(&self) -> HashMap<String, String> {
+        super::write::column_by_id(&self.index, "marking").unwrap_or_default()
     }
 
     /// Runs a search.

@@ -224,7 +224,7 @@ fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, Inde
 
 fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
     let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
-    let present = indexed_blobs(&index, &fields)?;
+    let present = indexed_blobs(&index)?;
     let wanted: HashSet<&str> = docs.published.iter().map(|d| d.id.as_str()).collect();
     let mut report = Report::default();
     let writer = writer(&index)?;
@@ -255,9 +255,14 @@ fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, 
 
 /// Every indexed document's id and source blob, read from the fast-field columns (no stored
 /// document is decompressed).
-pub(super) fn indexed_blobs(
+pub(super) fn indexed_blobs(index: &Index) -> Result<HashMap<String, String>, IndexError> {
+    column_by_id(index, "blob")
+}
+
+/// Every indexed document's id and the value of the fast string column `name`.
+pub(super) fn column_by_id(
     index: &Index,
-    _fields: &Fields,
+    name: &str,
 ) -> Result<HashMap<String, String>, IndexError> {
     let reader = index.reader().map_err(IndexError::tantivy)?;
     let searcher = reader.searcher();
@@ -269,7 +274,7 @@ pub(super) fn indexed_blobs(
                 .map_err(IndexError::tantivy)?
                 .ok_or_else(|| IndexError::Corrupt(format!("no `{name}` column")))
         };
-        let (ids, blobs) = (column("id")?, column("blob")?);
+        let (ids, blobs) = (column("id")?, column(name)?);
         let (mut id, mut blob) = (String::new(), String::new());
         for doc in 0..segment.max_doc() {
             if segment.is_deleted(doc) {

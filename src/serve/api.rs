@@ -1,7 +1,9 @@
 //! The handlers: `/search` (HTML), `/api/search` (JSON) and `/healthz`.
 
+use std::sync::Arc;
+
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Extension, Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -9,32 +11,56 @@ use serde::Serialize;
 use crate::index::{FacetName, SearchRequest, SearchResponse};
 use crate::render::{FacetGroup, FacetTerm, ResultHit, SearchPage};
 
-use super::AppState;
 use super::params::{self, Parsed};
+use super::{AppState, Current, Identity, with_commit};
 
 /// A 400 with a plain message (never echoing the raw query).
 fn bad_request(message: String) -> Response {
     (StatusCode::BAD_REQUEST, format!("bad request: {message}\n")).into_response()
 }
 
-async fn run(state: &AppState, request: SearchRequest) -> Result<SearchResponse, Response> {
+type User = Option<Extension<Identity>>;
+
+/// Runs a search on the current build (off the async threads) and audits it; returns the
+/// build it ran on, so the whole response comes from that one build.
+async fn run(
+    state: &AppState,
+    user: User,
+    route: &'static str,
+    request: SearchRequest,
+) -> Result<(Arc<Current>, SearchResponse), Response> {
     let current = state.current();
-    tokio::task::spawn_blocking(move || current.index.search(&request))
-        .await
-        .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+    let searched = Arc::clone(&current);
+    let (request, response) = tokio::task::spawn_blocking(move || {
+        let response = searched.index.search(&request);
+        (request, response)
+    })
+    .await
+    .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())?;
+    let user = user.map(|Extension(u)| u);
+    state
+        .0
+        .audit
+        .search(user.as_ref(), route, &request, &response, &current);
+    Ok((current, response))
 }
 
 /// `GET /api/search`: the JSON of DESIGN.md.
 pub(super) async fn search_json(
     State(state): State<AppState>,
+    user: User,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let Parsed { request, .. } = match params::parse(raw.as_deref()) {
         Ok(p) => p,
         Err(m) => return bad_request(m),
     };
-    match run(&state, request).await {
-        Ok(response) => Json(response).into_response(),
+    match run(&state, user, "/api/search", request).await {
+        Ok((current, response)) => {
+            let mut r = Json(response).into_response();
+            with_commit(&mut r, &current);
+            r
+        }
         Err(e) => e,
     }
 }
@@ -42,19 +68,24 @@ pub(super) async fn search_json(
 /// `GET /search`: the results page with its facet sidebar, no JavaScript needed.
 pub(super) async fn search_page(
     State(state): State<AppState>,
+    user: User,
     RawQuery(raw): RawQuery,
 ) -> Response {
     let Parsed { request, active } = match params::parse(raw.as_deref()) {
         Ok(p) => p,
         Err(m) => return bad_request(m),
     };
-    let response = match run(&state, request.clone()).await {
+    let (current, response) = match run(&state, user, "/search", request.clone()).await {
         Ok(r) => r,
         Err(e) => return e,
     };
-    let page = page(&state, &request, active, response);
-    match state.current().templates.search_page(&page) {
-        Ok(html) => Html(html).into_response(),
+    let page = page(&state, &current, &request, active, response);
+    match current.templates.search_page(&page) {
+        Ok(html) => {
+            let mut r = Html(html).into_response();
+            with_commit(&mut r, &current);
+            r
+        }
         Err(e) => {
             eprintln!("error: rendering the results page: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
@@ -76,11 +107,11 @@ fn link(q: &str, active: &[(String, String)], page: Option<usize>) -> String {
 
 fn page(
     state: &AppState,
+    current: &Current,
     req: &SearchRequest,
     active: Vec<(String, String)>,
     r: SearchResponse,
 ) -> SearchPage {
-    let current = state.current();
     let facets = [
         (FacetName::Kind, "kind", "Kind"),
         (FacetName::Area, "area", "Area"),
@@ -169,29 +200,33 @@ pub(super) async fn healthz(State(state): State<AppState>) -> Response {
         .read()
         .map(|e| e.clone())
         .unwrap_or_default();
-    Json(Health {
+    let mut response = Json(Health {
         status: if error.is_some() { "degraded" } else { "ok" },
         commit: current.commit.clone(),
         documents: current.index.num_docs(),
         built_at: current.built_at.clone(),
         error,
     })
-    .into_response()
+    .into_response();
+    with_commit(&mut response, &current);
+    response
 }
 
-/// A JSON file of the current site, or a plain 404.
-fn site_json(state: &AppState, rel: &str, missing: &'static str) -> Response {
-    match std::fs::read(state.0.site_dir.join(rel)) {
+/// A JSON file of the current build's site, or a plain 404.
+fn site_json(current: &Current, rel: &str, missing: &'static str) -> Response {
+    let mut response = match std::fs::read(current.site.path().join(rel)) {
         Ok(bytes) => ([(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
         Err(_) => (StatusCode::NOT_FOUND, missing).into_response(),
-    }
+    };
+    with_commit(&mut response, current);
+    response
 }
 
 /// `GET /api/stats`: the figures of the statistics page (small numbers suppressed at
 /// `OFFICIAL`).
 pub(super) async fn stats(State(state): State<AppState>) -> Response {
     site_json(
-        &state,
+        &state.current(),
         "statistics/statistics.json",
         "no statistics in this build\n",
     )
@@ -199,13 +234,23 @@ pub(super) async fn stats(State(state): State<AppState>) -> Response {
 
 /// `GET /api/documents/{id}`: front matter, rendered HTML and history of a published
 /// document; 404 for anything else (including documents above the ceiling).
-pub(super) async fn document(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub(super) async fn document(
+    State(state): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> Response {
     let Some(kind) = crate::model::document::kind_of_id(&id) else {
         return (StatusCode::NOT_FOUND, "no such document\n").into_response();
     };
-    site_json(
-        &state,
+    let current = state.current();
+    let response = site_json(
+        &current,
         &format!("{}/{id}/document.json", kind.folder()),
         "no such document\n",
-    )
+    );
+    if response.status() == StatusCode::OK {
+        let user = user.map(|Extension(u)| u);
+        state.0.audit.view(user.as_ref(), &id, &current);
+    }
+    response
 }

@@ -2,14 +2,18 @@
 //! API and a health check (axum, tokio and tower-http live only here). `app(state)` is the
 //! router; binding, polling for commits and rebuilding are the caller's.
 //!
-//! The current build is swapped as a whole (`Arc<Current>` behind a lock): every request sees
-//! either the old build or the new one.
+//! The current build (index, templates and a snapshot of its site) is swapped as a whole
+//! (`Arc<Current>` behind a lock): every request sees either the old build or the new one, and
+//! says which in its `Casebook-Commit` header.
 
 mod api;
+mod audit;
 mod params;
 
+pub use audit::AuditLog;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -20,7 +24,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{BoxError, Router};
-use tower::ServiceBuilder;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -29,12 +33,17 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::index::KbIndex;
 use crate::model::{Marking, VocabName, Vocabulary};
+use crate::output::SiteSnapshot;
 use crate::render::Templates;
 
 /// One build, as served.
 pub struct Current {
     /// The search index of the build's ceiling.
     pub index: KbIndex,
+    /// The build's static site.
+    pub site: SiteSnapshot,
+    /// Each published document's marking (for the audit log).
+    pub markings: HashMap<String, String>,
     /// The compiled templates (for the results page).
     pub templates: Templates,
     /// The commit built.
@@ -46,10 +55,11 @@ pub struct Current {
 }
 
 impl Current {
-    /// Opens the index at `index_dir`, compiles the templates with `overrides`, and takes the
-    /// facet labels from `vocab`.
+    /// Opens the index at `index_dir` beside the `site` built with it, compiles the templates
+    /// with `overrides`, and takes the facet labels from `vocab`.
     pub fn open(
         index_dir: &Path,
+        site: SiteSnapshot,
         overrides: &[(String, String)],
         vocab: &Vocabulary,
     ) -> Result<Current, String> {
@@ -57,7 +67,9 @@ impl Current {
         let templates = Templates::new(overrides).map_err(|e| e.to_string())?;
         let meta = index.meta().ok_or("the index records no build")?;
         Ok(Current {
+            markings: index.markings(),
             index,
+            site,
             templates,
             commit: meta.commit,
             built_at: meta.built_at,
@@ -96,8 +108,6 @@ pub struct Inner {
     pub current: RwLock<Arc<Current>>,
     /// The last rebuild's failure, if the last rebuild failed.
     pub last_error: RwLock<Option<String>>,
-    /// The static site folder.
-    pub site_dir: PathBuf,
     /// Site title.
     pub title: String,
     /// The edition's ceiling.
@@ -106,7 +116,14 @@ pub struct Inner {
     pub require_header: Option<HeaderName>,
     /// Requests answered at once; more are refused at once with 503 rather than queued.
     pub max_concurrent: usize,
+    /// Where the audit trail of searches and document views goes.
+    pub audit: AuditLog,
 }
+
+/// Requests answered at once by default. A search takes milliseconds, so this many in flight
+/// means the machine is already saturated; more are refused at once with 503 rather than
+/// queued behind them.
+pub const MAX_CONCURRENT: usize = 256;
 
 /// The shared state of the router.
 #[derive(Clone)]
@@ -132,12 +149,11 @@ impl AppState {
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The header naming the commit a response was answered from.
+pub const COMMIT_HEADER: &str = "casebook-commit";
+
 /// The router: API, search page, health check, then the static site.
 pub fn app(state: AppState) -> Router {
-    let site = state.0.site_dir.clone();
-    let static_site = ServeDir::new(&site)
-        .append_index_html_on_directories(true)
-        .not_found_service(ServeFile::new(site.join("404.html")));
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
     };
@@ -147,7 +163,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(api::healthz))
         .route("/api/stats", get(api::stats))
         .route("/api/documents/{id}", get(api::document))
-        .fallback_service(static_site)
+        .fallback(static_site)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_identity,
@@ -176,8 +192,17 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// With `--require-header NAME`, refuses requests without it and logs who asked for what.
-async fn require_identity(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Who made a request, as the identity header named it (absent without `--require-header`).
+#[derive(Clone, Debug)]
+pub(crate) struct Identity(pub(crate) String);
+
+/// With `--require-header NAME`, refuses requests without it and hands the identity on to the
+/// handlers that write the audit trail.
+async fn require_identity(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let Some(name) = &state.0.require_header else {
         return next.run(request).await;
     };
@@ -185,7 +210,7 @@ async fn require_identity(State(state): State<AppState>, request: Request, next:
         .headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty())
+        .filter(|v| !v.trim().is_empty())
     else {
         return (
             StatusCode::FORBIDDEN,
@@ -193,23 +218,40 @@ async fn require_identity(State(state): State<AppState>, request: Request, next:
         )
             .into_response();
     };
-    let who: String = who.chars().filter(|c| !c.is_control()).take(120).collect();
-    let path = request
-        .uri()
-        .path()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(200)
-        .collect::<String>();
-    let query = request
-        .uri()
-        .query()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(300)
-        .collect::<String>();
-    let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    eprintln!("{time} user={who:?} path={path:?} query={query:?}");
+    let who = Identity(who.to_owned());
+    request.extensions_mut().insert(who);
     next.run(request).await
+}
+
+/// The static site of the current build, with its 404 page; a document page view is audited.
+async fn static_site(State(state): State<AppState>, request: Request) -> Response {
+    let current = state.current();
+    let dir = current.site.path();
+    let site = ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(dir.join("404.html")));
+    let viewed = document_of_path(request.uri().path());
+    let user = request.extensions().get::<Identity>().cloned();
+    let Ok(response) = site.oneshot(request).await;
+    let mut response = response.map(axum::body::Body::new);
+    if let Some(id) = viewed.filter(|_| response.status() == StatusCode::OK) {
+        state.0.audit.view(user.as_ref(), &id, &current);
+    }
+    with_commit(&mut response, &current);
+    response
+}
+
+/// The id of the document whose page (or history page) `path` is, if it is one.
+fn document_of_path(path: &str) -> Option<String> {
+    let mut parts = path.trim_start_matches('/').split('/');
+    let (folder, id) = (parts.next()?, parts.next()?);
+    let kind = crate::model::document::kind_of_id(id)?;
+    (kind.folder() == folder).then(|| id.to_owned())
+}
+
+/// Names the build that answered.
+fn with_commit(response: &mut Response, current: &Current) {
+    if let Ok(v) = HeaderValue::from_str(&current.commit) {
+        response.headers_mut().insert(COMMIT_HEADER, v);
+    }
 }

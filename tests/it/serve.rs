@@ -6,22 +6,36 @@ use std::sync::{Arc, RwLock};
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderName, Request, StatusCode};
 use casebook::model::Marking;
-use casebook::serve::{AppState, Current, Inner, app};
+use casebook::output::SiteSnapshot;
+use casebook::serve::{AppState, AuditLog, Current, Inner, app};
 use tower::ServiceExt;
 
 fn state(require_header: Option<&'static str>) -> AppState {
     let (repo, index_dir) = crate::search::sample();
     let vocab = casebook::load::built_in_vocabulary();
-    let current = Current::open(index_dir, &[], &vocab).expect("open the built sample");
+    let site = SiteSnapshot::borrowed(&repo.path().join("public"));
+    let current = Current::open(index_dir, site, &[], &vocab).expect("open the built sample");
     AppState(Arc::new(Inner {
         current: RwLock::new(Arc::new(current)),
         last_error: RwLock::new(None),
-        site_dir: repo.path().join("public"),
         title: "Test edition".to_owned(),
         ceiling: Marking::OfficialSensitive,
         require_header: require_header.map(HeaderName::from_static),
         max_concurrent: 64,
+        audit: AuditLog::Memory(Arc::default()),
     }))
+}
+
+/// The audit lines a state has written, parsed.
+fn audit_lines(state: &AppState) -> Vec<serde_json::Value> {
+    let AuditLog::Memory(lines) = &state.0.audit else {
+        panic!("the test state keeps its audit lines in memory");
+    };
+    let lines = lines.lock().expect("audit lines");
+    lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("each audit line is one JSON object"))
+        .collect()
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -190,6 +204,123 @@ async fn require_header_refuses_anonymous_requests() {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
+async fn get_as(state: &AppState, uri: &str, user: &str) -> (StatusCode, String) {
+    let request = Request::builder()
+        .uri(uri)
+        .header("x-remote-user", user)
+        .body(Body::empty())
+        .expect("request");
+    let response = app(state.clone()).oneshot(request).await.expect("response");
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 4 * 1024 * 1024)
+        .await
+        .expect("body");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// RELIABILITY.md D5 and D6: one structured line per search and per document view, naming who,
+/// when, what and which documents, with hostile values escaped and cut.
+#[tokio::test]
+async fn searches_and_document_views_are_audited() {
+    let s = state(Some("x-remote-user"));
+    let (status, body) = get_as(
+        &s,
+        "/api/search?q=interpreters%0Aforged%1B%5B31m&area=portsmouth",
+        "analyst.one",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let returned: Vec<&str> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .filter_map(|h| h["id"].as_str())
+        .collect();
+    let long_user = format!("analyst.{}", "x".repeat(500));
+    get_as(&s, "/search?q=kestrel", &long_user).await;
+    get_as(&s, "/reviews/CR-2020-003/", "analyst.two").await;
+    get_as(&s, "/api/documents/ORD-2020-001", "analyst.two").await;
+    // Not document views: a missing page, an asset, a list; not searches: a bad request.
+    get_as(&s, "/reviews/CR-2099-001/", "analyst.two").await;
+    get_as(&s, "/assets/style.css", "analyst.two").await;
+    get_as(&s, "/reviews/", "analyst.two").await;
+    get_as(&s, "/api/search?page=0", "analyst.two").await;
+
+    let lines = audit_lines(&s);
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    let raw = match &s.0.audit {
+        AuditLog::Memory(l) => l.lock().expect("lines").clone(),
+        AuditLog::Stderr => unreachable!(),
+    };
+    for line in &raw {
+        assert!(
+            !line.contains(['\n', '\r', '\u{1b}']),
+            "a line stays one line with no terminal escapes: {line:?}"
+        );
+        assert!(line.len() < 2048, "{line}");
+    }
+    let search = &lines[0];
+    assert_eq!(search["event"], "search");
+    assert_eq!(search["user"], "analyst.one");
+    assert_eq!(search["route"], "/api/search");
+    assert_eq!(search["query"], "interpreters\nforged\u{1b}[31m");
+    assert_eq!(search["filters"], serde_json::json!(["area:portsmouth"]));
+    assert_eq!(search["total"], json["total"]);
+    assert_eq!(search["ids"], serde_json::json!(returned));
+    assert_eq!(
+        search["markings"].as_array().map(Vec::len),
+        Some(returned.len())
+    );
+    assert_eq!(search["commit"].as_str().map(str::len), Some(40));
+    let time = search["time"].as_str().unwrap_or_default();
+    assert!(
+        time.len() == 24 && time.ends_with('Z') && time.as_bytes()[10] == b'T',
+        "UTC time: {time}"
+    );
+    assert_eq!(lines[1]["route"], "/search");
+    let user = lines[1]["user"].as_str().unwrap_or_default();
+    assert!(user.ends_with('…') && user.chars().count() == 201, "{user}");
+    assert_eq!(
+        (&lines[2]["event"], &lines[2]["ids"], &lines[2]["markings"]),
+        (
+            &serde_json::json!("view"),
+            &serde_json::json!(["CR-2020-003"]),
+            &serde_json::json!(["OFFICIAL"])
+        )
+    );
+    assert_eq!(lines[3]["ids"], serde_json::json!(["ORD-2020-001"]));
+    assert!(
+        raw.iter().all(|l| !l.contains("Kestrel Lane")),
+        "no document text is logged"
+    );
+}
+
+/// Every answer names the build it came from, the same one `/healthz` reports.
+#[tokio::test]
+async fn responses_name_the_commit_they_were_answered_from() {
+    let s = state(None);
+    let (_, _, health) = get(&s, "/healthz").await;
+    let health: serde_json::Value = serde_json::from_str(&health).expect("json");
+    for uri in [
+        "/",
+        "/api/search?q=interpreters",
+        "/search?q=interpreters",
+        "/api/documents/CR-2020-003",
+        "/api/stats",
+        "/no-such-page",
+    ] {
+        let (_, headers, _) = get(&s, uri).await;
+        assert_eq!(
+            headers
+                .get(casebook::serve::COMMIT_HEADER)
+                .and_then(|v| v.to_str().ok()),
+            health["commit"].as_str(),
+            "{uri}"
+        );
+    }
+}
+
 /// A raw HTTP/1.1 GET on loopback (no client library needed); returns the body.
 fn http_get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
@@ -339,16 +470,22 @@ async fn an_official_server_leaks_nothing_above_its_ceiling() {
     let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let vocab = casebook::load::built_in_vocabulary();
-    let current =
-        Current::open(&repo.path().join(".casebook/index-official"), &[], &vocab).expect("open");
+    let site = SiteSnapshot::borrowed(&repo.path().join("public-official"));
+    let current = Current::open(
+        &repo.path().join(".casebook/index-official"),
+        site,
+        &[],
+        &vocab,
+    )
+    .expect("open");
     let s = AppState(Arc::new(Inner {
         current: RwLock::new(Arc::new(current)),
         last_error: RwLock::new(None),
-        site_dir: repo.path().join("public-official"),
         title: "Partner edition".to_owned(),
         ceiling: Marking::Official,
         require_header: None,
         max_concurrent: 64,
+        audit: AuditLog::Memory(Arc::default()),
     }));
     // Searches for the sentinel (or a near miss) find nothing and suggest nothing; the only
     // place the word appears is the user's own query, echoed back.
@@ -409,11 +546,11 @@ async fn excess_load_is_refused_at_once_with_503() {
     let full = AppState(Arc::new(Inner {
         current: RwLock::new(busy.current()),
         last_error: RwLock::new(None),
-        site_dir: inner.site_dir.clone(),
         title: inner.title.clone(),
         ceiling: inner.ceiling,
         require_header: None,
         max_concurrent: 0,
+        audit: AuditLog::Memory(Arc::default()),
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
