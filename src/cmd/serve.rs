@@ -3,17 +3,17 @@
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use axum::http::HeaderName;
 
 use crate::build::{self, BuildOptions};
 use crate::cli::ServeArgs;
 use crate::model::{Date, Marking};
 use crate::output::SiteSnapshot;
-use crate::serve::{self, AppState, AuditLog, Current, Inner};
+use crate::serve::{self, AppState, Current, Inner};
 
 use super::{Context, EXIT_CONTENT, check};
 
@@ -55,13 +55,8 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     SiteSnapshot::sweep(&snapshots_dir(&ctx, ceiling));
     let current = open(&ctx, &opts, &built)?;
     let state = AppState(Arc::new(Inner {
-        current: RwLock::new(Arc::new(current)),
-        last_error: RwLock::new(None),
-        title: ctx.config.title.clone(),
-        ceiling,
         require_header,
-        max_concurrent: serve::MAX_CONCURRENT,
-        audit: AuditLog::Stderr,
+        ..Inner::new(current, &ctx.config.title, ceiling)
     }));
     let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
     let watcher = state.clone();
@@ -109,6 +104,7 @@ fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut 
         let head = match ctx.repo.resolve("HEAD") {
             Ok(c) => c.id,
             Err(e) => {
+                eprintln!("error: cannot read the repository's HEAD: {e}");
                 state.failed(e.to_string());
                 continue;
             }
@@ -116,33 +112,68 @@ fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut 
         if head == served {
             continue;
         }
+        let short = &head[..head.len().min(7)];
         match rebuild(&ctx, &opts) {
             Ok(current) => {
-                eprintln!("rebuilt at commit {}", &head[..head.len().min(7)]);
+                eprintln!("rebuilt at commit {short}");
                 state.swap(current);
-                served = head;
             }
-            Err(e) => {
+            Err(failure) => {
                 eprintln!(
-                    "error: rebuild of commit {} failed; still serving the last good build: {e:#}",
-                    &head[..head.len().min(7)]
+                    "error: rebuild of commit {short} failed; still serving the last good build: {}",
+                    failure.log
                 );
-                state.failed(format!("{e:#}"));
-                served = head;
+                state.failed(failure.health);
             }
+        }
+        served = head;
+    }
+}
+
+/// Diagnostics named in `/healthz` when a rebuild fails.
+const HEALTH_DIAGNOSTICS: usize = 10;
+
+/// Why a rebuild failed: in full for the log, and as `/healthz` may show it.
+struct Failure {
+    log: String,
+    health: String,
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure {
+            log: format!("{e:#}"),
+            health: format!("{e:#}"),
         }
     }
 }
 
-fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current> {
-    let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
+fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current, Failure> {
+    let built =
+        build::build(&ctx.repo, &ctx.config, opts, Date::today()).map_err(anyhow::Error::from)?;
     if built.index.is_none() {
-        bail!(
-            "the commit has content errors: {}",
-            check::summary(&built.checked)
-        );
+        let summary = check::summary(&built.checked);
+        let mut health = format!("the commit has content errors: {summary}");
+        // A diagnostic names a file and quotes its values; a server whose ceiling is below the
+        // highest marking could be describing a document it must not show, so it gives only
+        // the counts there, and the log (read by operators) has the detail.
+        if opts.ceiling == Marking::OfficialSensitive {
+            let errors = built.checked.diagnostics.iter().filter(|d| d.is_error());
+            for d in errors.take(HEALTH_DIAGNOSTICS) {
+                health.push_str(&format!(
+                    "\n{}:{}:{}: {}: {}",
+                    d.path, d.line, d.column, d.code, d.message
+                ));
+            }
+        } else {
+            health.push_str(" (details in the server log)");
+        }
+        return Err(Failure {
+            log: format!("\n{}{summary}", check::render_all(&built.checked, false)),
+            health,
+        });
     }
-    open(ctx, opts, &built)
+    Ok(open(ctx, opts, &built)?)
 }
 
 /// Where the served copies of the site live: beside the index, never inside the site.

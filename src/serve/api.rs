@@ -29,6 +29,13 @@ async fn run(
     route: &'static str,
     request: SearchRequest,
 ) -> Result<(Arc<Current>, SearchResponse), Response> {
+    let internal = || (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+    let _slot = state
+        .0
+        .search_slots
+        .acquire()
+        .await
+        .map_err(|_| internal())?;
     let current = state.current();
     let searched = Arc::clone(&current);
     let (request, response) = tokio::task::spawn_blocking(move || {
@@ -36,7 +43,7 @@ async fn run(
         (request, response)
     })
     .await
-    .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())?;
+    .map_err(|_| internal())?;
     let user = user.map(|Extension(u)| u);
     state
         .0

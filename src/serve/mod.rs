@@ -118,6 +118,27 @@ pub struct Inner {
     pub max_concurrent: usize,
     /// Where the audit trail of searches and document views goes.
     pub audit: AuditLog,
+    /// Searches run at once, one per core: more wait their turn, so that a burst of searches
+    /// cannot starve a rebuild of the processor.
+    pub search_slots: tokio::sync::Semaphore,
+}
+
+impl Inner {
+    /// A server of `current` with the defaults: no identity header, `MAX_CONCURRENT` requests
+    /// at once, one search per core, audit lines on standard error.
+    pub fn new(current: Current, title: &str, ceiling: Marking) -> Inner {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        Inner {
+            current: RwLock::new(Arc::new(current)),
+            last_error: RwLock::new(None),
+            title: title.to_owned(),
+            ceiling,
+            require_header: None,
+            max_concurrent: MAX_CONCURRENT,
+            audit: AuditLog::Stderr,
+            search_slots: tokio::sync::Semaphore::new(cores),
+        }
+    }
 }
 
 /// Requests answered at once by default. A search takes milliseconds, so this many in flight

@@ -6,5 +6,6 @@ mod check_valid;
 mod repo_states;
 mod search;
 mod serve;
+mod serve_live;
 mod site;
 mod support;

@@ -16,13 +16,9 @@ fn state(require_header: Option<&'static str>) -> AppState {
     let site = SiteSnapshot::borrowed(&repo.path().join("public"));
     let current = Current::open(index_dir, site, &[], &vocab).expect("open the built sample");
     AppState(Arc::new(Inner {
-        current: RwLock::new(Arc::new(current)),
-        last_error: RwLock::new(None),
-        title: "Test edition".to_owned(),
-        ceiling: Marking::OfficialSensitive,
         require_header: require_header.map(HeaderName::from_static),
-        max_concurrent: 64,
         audit: AuditLog::Memory(Arc::default()),
+        ..Inner::new(current, "Test edition", Marking::OfficialSensitive)
     }))
 }
 
@@ -321,103 +317,6 @@ async fn responses_name_the_commit_they_were_answered_from() {
     }
 }
 
-/// A raw HTTP/1.1 GET on loopback (no client library needed); returns the body.
-fn http_get(addr: &str, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default()
-}
-
-/// Polls `/healthz` until `done` holds or ten seconds pass.
-fn wait_for(addr: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let json: serde_json::Value =
-            serde_json::from_str(&http_get(addr, "/healthz")).unwrap_or_default();
-        if done(&json) || std::time::Instant::now() > deadline {
-            return json;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
-}
-
-#[test]
-fn serve_rebuilds_on_new_commits_and_keeps_the_last_good_build() {
-    use std::io::BufRead;
-    let repo = crate::support::TestRepo::fixture("base");
-    repo.write("casebook.toml", "[serve]\npoll_seconds = 1\n");
-    let first = repo.commit("base");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .current_dir(repo.path())
-        .env("CASEBOOK_TODAY", crate::support::TODAY)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = std::io::BufReader::new(stderr).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("serving on http://").map(|a| {
-                a.trim_end_matches(['/', ' '])
-                    .split(' ')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches('/')
-                    .to_owned()
-            })
-        })
-        .expect("the server says where it listens");
-    std::thread::spawn(move || lines.for_each(drop));
-    let health = wait_for(&addr, |j| j["status"] == "ok");
-    assert_eq!(health["commit"], first.as_str());
-
-    let path = "knowledge/agencies/AG-GLAA.md";
-    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
-    repo.write(
-        path,
-        text.replace("Inspect records.", "Inspect records and interview workers."),
-    );
-    let second = repo.commit("edit the GLAA note");
-    let health = wait_for(&addr, |j| j["commit"] == second.as_str());
-    assert_eq!(health["commit"], second.as_str(), "{health}");
-    assert!(http_get(&addr, "/agencies/AG-GLAA/").contains("interview workers"));
-
-    repo.write(path, text.replace("agency: GLAA", "agency: GLAAA"));
-    repo.commit("break the GLAA note");
-    let health = wait_for(&addr, |j| j["status"] == "degraded");
-    child.kill().expect("stop serve");
-    let _ = child.wait();
-    assert_eq!(health["status"], "degraded", "{health}");
-    assert_eq!(
-        health["commit"],
-        second.as_str(),
-        "the last good build is still served"
-    );
-    assert!(
-        health["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("content errors"),
-        "{health}"
-    );
-}
-
 #[tokio::test]
 async fn documents_and_statistics_as_json() {
     let s = state(None);
@@ -478,15 +377,11 @@ async fn an_official_server_leaks_nothing_above_its_ceiling() {
         &vocab,
     )
     .expect("open");
-    let s = AppState(Arc::new(Inner {
-        current: RwLock::new(Arc::new(current)),
-        last_error: RwLock::new(None),
-        title: "Partner edition".to_owned(),
-        ceiling: Marking::Official,
-        require_header: None,
-        max_concurrent: 64,
-        audit: AuditLog::Memory(Arc::default()),
-    }));
+    let s = AppState(Arc::new(Inner::new(
+        current,
+        "Partner edition",
+        Marking::Official,
+    )));
     // Searches for the sentinel (or a near miss) find nothing and suggest nothing; the only
     // place the word appears is the user's own query, echoed back.
     for q in [
@@ -551,6 +446,7 @@ async fn excess_load_is_refused_at_once_with_503() {
         require_header: None,
         max_concurrent: 0,
         audit: AuditLog::Memory(Arc::default()),
+        search_slots: tokio::sync::Semaphore::new(1),
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);

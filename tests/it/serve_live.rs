@@ -1,0 +1,441 @@
+//! `casebook serve` as a process on a real loopback port: live rebuilds as commits arrive,
+//! consistency under load while it rebuilds, and the audit trail in its log.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{TODAY, TestRepo};
+
+/// A running `casebook serve`, killed when dropped. Its log (stderr) is read on a thread of its
+/// own, so the server never blocks on a full pipe.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Receiver<String>,
+}
+
+impl Server {
+    fn start(repo: &TestRepo, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(args)
+            .current_dir(repo.path())
+            .env("CASEBOOK_TODAY", TODAY)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, log) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            log,
+        };
+        let line = server
+            .wait_for_line(Duration::from_secs(120), |l| l.starts_with("serving on "))
+            .expect("the server says where it listens");
+        server.addr = line
+            .trim_start_matches("serving on http://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        server
+    }
+
+    /// Reads the log until a line satisfies `want` (lines before it are dropped).
+    fn wait_for_line(&self, within: Duration, want: impl Fn(&str) -> bool) -> Option<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if want(&line) => return Some(line),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(&self.addr, path, Some("analyst.one"))
+    }
+
+    /// Polls `/healthz` until `done` holds or `within` passes; returns the last answer.
+    fn health_until(
+        &self,
+        within: Duration,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = Instant::now() + within;
+        loop {
+            let json: serde_json::Value =
+                serde_json::from_str(&self.get("/healthz").body).unwrap_or_default();
+            if done(&json) || Instant::now() > deadline {
+                return json;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Response {
+    status: u16,
+    commit: String,
+    body: String,
+}
+
+/// A raw HTTP/1.1 GET on loopback (no client library needed), with a 10 s timeout.
+fn get(addr: &str, path: &str, user: Option<&str>) -> Response {
+    let failed = |why: String| Response {
+        status: 0,
+        commit: String::new(),
+        body: why,
+    };
+    let mut stream = match TcpStream::connect(addr) {
+        Ok(s) => s,
+        Err(e) => return failed(format!("connect: {e}")),
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let user = user.map_or(String::new(), |u| format!("X-Remote-User: {u}\r\n"));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{user}Connection: close\r\n\r\n");
+    if let Err(e) = stream.write_all(request.as_bytes()) {
+        return failed(format!("send: {e}"));
+    }
+    let mut raw = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut raw) {
+        return failed(format!("read: {e}"));
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let commit = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("casebook-commit")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    Response {
+        status,
+        commit,
+        body: body.to_owned(),
+    }
+}
+
+/// A test repository whose build output and state stay out of its commits.
+fn repo_with(poll_seconds: u64, source: TestRepo) -> TestRepo {
+    source.write(
+        "casebook.toml",
+        format!("[serve]\npoll_seconds = {poll_seconds}\n"),
+    );
+    source.write(".gitignore", "/.casebook/\n/public*/\n");
+    source
+}
+
+#[test]
+fn live_rebuilds_serve_new_commits_and_survive_a_broken_one() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    let first = repo.commit("base");
+    let server = Server::start(&repo, &[]);
+    let wait = Duration::from_secs(10);
+    let health = server.health_until(wait, |j| j["status"] == "ok");
+    assert_eq!(health["commit"], first.as_str());
+    assert!(
+        !server
+            .get("/api/search?q=interview")
+            .body
+            .contains("AG-GLAA")
+    );
+
+    // A new commit is searchable and its page served within two poll intervals of the build.
+    let path = "knowledge/agencies/AG-GLAA.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace("Inspect records.", "Inspect records and interview workers."),
+    );
+    let second = repo.commit("edit the GLAA note");
+    let health = server.health_until(wait, |j| j["commit"] == second.as_str());
+    assert_eq!(health["commit"], second.as_str(), "{health}");
+    let found = server.get("/api/search?q=interview");
+    assert_eq!(found.commit, second);
+    assert!(found.body.contains("AG-GLAA"), "{}", found.body);
+    assert!(
+        server
+            .get("/agencies/AG-GLAA/")
+            .body
+            .contains("interview workers")
+    );
+
+    // A broken commit: the last good build is still served, and health says why.
+    repo.write(path, text.replace("agency: GLAA", "agency: GLAAA"));
+    let broken = repo.commit("break the GLAA note");
+    let health = server.health_until(wait, |j| j["status"] == "degraded");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(
+        health["commit"],
+        second.as_str(),
+        "the last good build is still served"
+    );
+    let error = health["error"].as_str().unwrap_or_default();
+    assert!(error.contains("content errors"), "{health}");
+    assert!(error.contains("AG-GLAA.md"), "names the file: {health}");
+    assert!(
+        server
+            .get("/agencies/AG-GLAA/")
+            .body
+            .contains("interview workers")
+    );
+    let logged = server.wait_for_line(wait, |l| l.contains("rebuild of commit"));
+    assert!(
+        logged.is_some_and(|l| l.contains(&broken[..7])),
+        "the log names the failed commit"
+    );
+
+    // Fixing it makes the server healthy again, on the fixed commit.
+    repo.write(path, &text);
+    let fixed = repo.commit("fix the GLAA note");
+    let health = server.health_until(wait, |j| j["commit"] == fixed.as_str());
+    assert_eq!(
+        (health["status"].as_str(), health["commit"].as_str()),
+        (Some("ok"), Some(fixed.as_str())),
+        "{health}"
+    );
+    assert!(health.get("error").is_none(), "{health}");
+    assert!(
+        !server
+            .get("/agencies/AG-GLAA/")
+            .body
+            .contains("interview workers")
+    );
+}
+
+/// The title every load-test document carries in build `k`.
+fn edition(title: &str, k: usize) -> String {
+    format!("{title} (edition {k})")
+}
+
+/// Rewrites every agency note so that build `k` is recognisable in each hit and page: its title
+/// says `edition k`, and its body carries a word only these notes have.
+fn mark_edition(repo: &TestRepo, notes: &[(String, String, String)], k: usize) {
+    for (path, text, title) in notes {
+        let marked = text.replacen(
+            &format!("title: \"{title}\""),
+            &format!("title: \"{}\"", edition(title, k)),
+            1,
+        );
+        repo.write(path, format!("{marked}\nLoadmarker paragraph.\n"));
+    }
+}
+
+/// DESIGN.md "every request sees either the old build or the new one, never a mix": 200
+/// clients search and read pages without pause while three commits are built and swapped in.
+/// Every answer must be a 200 whose hits (and page) all come from the one build its
+/// `Casebook-Commit` header names.
+#[test]
+fn two_hundred_concurrent_clients_see_one_build_per_answer_across_three_rebuilds() {
+    let repo = repo_with(1, crate::search::sample_repo());
+    let folder = repo.path().join("knowledge/agencies");
+    let mut notes = Vec::new();
+    for entry in std::fs::read_dir(&folder).expect("agencies") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let title = text
+            .lines()
+            .find_map(|l| l.strip_prefix("title: \""))
+            .and_then(|t| t.strip_suffix('"'))
+            .expect("a quoted title")
+            .to_owned();
+        let rel = path
+            .strip_prefix(repo.path())
+            .expect("inside")
+            .to_string_lossy()
+            .into_owned();
+        notes.push((rel, text, title));
+    }
+    let titles: BTreeSet<String> = notes.iter().map(|(.., t)| t.clone()).collect();
+    let mut editions = BTreeMap::new();
+    mark_edition(&repo, &notes, 0);
+    editions.insert(repo.commit("edition 0"), 0);
+    let server = Server::start(&repo, &[]);
+    let addr = server.addr.clone();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let seen: Arc<Mutex<Vec<(String, usize, String)>>> = Arc::default();
+    let clients: Vec<_> = (0..200)
+        .map(|n| {
+            let (stop, seen, addr) = (Arc::clone(&stop), Arc::clone(&seen), addr.clone());
+            let titles = titles.clone();
+            std::thread::spawn(move || {
+                let mut answered = 0;
+                loop {
+                    let search = n % 2 == 0 || answered % 3 != 0;
+                    let path = if search {
+                        "/api/search?q=loadmarker&per_page=100"
+                    } else {
+                        "/agencies/AG-GLAA/"
+                    };
+                    let r = get(&addr, path, None);
+                    answered += 1;
+                    let build = if r.status != 200 {
+                        Err(format!("{path}: status {} {}", r.status, r.body))
+                    } else if search {
+                        edition_of_hits(&r.body, &titles)
+                    } else {
+                        edition_of_page(&r.body)
+                    };
+                    let mut seen = seen.lock().expect("seen");
+                    seen.push((r.commit, answered, format!("{build:?}")));
+                    drop(seen);
+                    if stop.load(Ordering::Relaxed) && answered >= 2 {
+                        return answered;
+                    }
+                    // Keep 200 clients busy without starving the rebuild of both cores.
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            })
+        })
+        .collect();
+
+    for k in 1..=3 {
+        std::thread::sleep(Duration::from_millis(300));
+        mark_edition(&repo, &notes, k);
+        let commit = repo.commit(&format!("edition {k}"));
+        editions.insert(commit.clone(), k);
+        let health = server.health_until(Duration::from_secs(60), |j| {
+            j["commit"] == commit.as_str() || j["status"] == "degraded"
+        });
+        assert_eq!(health["commit"], commit.as_str(), "{health}");
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    let answered: usize = clients
+        .into_iter()
+        .map(|c| c.join().expect("client thread"))
+        .sum();
+
+    let seen = seen.lock().expect("seen");
+    assert_eq!(seen.len(), answered);
+    let mut per_build = BTreeMap::new();
+    for (commit, _, build) in seen.iter() {
+        let k = editions.get(commit);
+        assert!(
+            k.is_some(),
+            "an answer names an unknown commit `{commit}`: {build}"
+        );
+        assert_eq!(
+            build,
+            &format!("{:?}", Ok::<usize, String>(*k.unwrap_or(&0))),
+            "an answer from commit {commit} mixes builds"
+        );
+        *per_build.entry(*k.unwrap_or(&0)).or_insert(0) += 1;
+    }
+    assert!(
+        per_build.len() >= 3,
+        "answers came from at least three builds: {per_build:?}"
+    );
+    eprintln!("{answered} answers, by build: {per_build:?}");
+}
+
+/// The one edition all of a search's hits come from; an error when they disagree or any agency
+/// note is missing.
+fn edition_of_hits(body: &str, titles: &BTreeSet<String>) -> Result<usize, String> {
+    let json: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| format!("not JSON ({e}): {body}"))?;
+    if json["total"].as_u64() != Some(titles.len() as u64) {
+        return Err(format!("total {} not {}", json["total"], titles.len()));
+    }
+    let mut editions = BTreeSet::new();
+    for hit in json["hits"].as_array().into_iter().flatten() {
+        let title = hit["title"].as_str().unwrap_or_default();
+        let (base, k) = title
+            .rsplit_once(" (edition ")
+            .ok_or_else(|| format!("no edition in `{title}`"))?;
+        if !titles.contains(base) {
+            return Err(format!("unexpected hit `{title}`"));
+        }
+        editions.insert(
+            k.trim_end_matches(')')
+                .parse::<usize>()
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    match editions.len() {
+        1 => Ok(editions.into_iter().next().unwrap_or_default()),
+        _ => Err(format!("hits from editions {editions:?}")),
+    }
+}
+
+/// The one edition the GLAA note's page (with its similar documents) shows.
+fn edition_of_page(body: &str) -> Result<usize, String> {
+    let shown: Vec<usize> = (0..=3)
+        .filter(|k| body.contains(&format!("(edition {k})")))
+        .collect();
+    match shown[..] {
+        [k] => Ok(k),
+        _ => Err(format!("the page shows editions {shown:?}")),
+    }
+}
+
+/// The audit trail through a real server: `--require-header` refuses anonymous callers and
+/// every search and document view is one JSON line of the log.
+#[test]
+fn the_log_carries_one_audit_line_per_search_and_view() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let server = Server::start(&repo, &["--require-header", "X-Remote-User"]);
+    assert_eq!(get(&server.addr, "/search?q=glaa", None).status, 403);
+    assert_eq!(server.get("/search?q=glaa%0Afake").status, 200);
+    assert_eq!(server.get("/agencies/AG-GLAA/").status, 200);
+    let within = Duration::from_secs(10);
+    let search = server
+        .wait_for_line(within, |l| l.starts_with('{'))
+        .expect("a search line");
+    let view = server
+        .wait_for_line(within, |l| l.starts_with('{'))
+        .expect("a view line");
+    let search: serde_json::Value = serde_json::from_str(&search).expect("JSON");
+    let view: serde_json::Value = serde_json::from_str(&view).expect("JSON");
+    assert_eq!(
+        (&search["event"], &search["user"], &search["query"]),
+        (
+            &serde_json::json!("search"),
+            &serde_json::json!("analyst.one"),
+            &serde_json::json!("glaa\nfake")
+        )
+    );
+    assert_eq!(
+        (&view["event"], &view["ids"], &view["markings"]),
+        (
+            &serde_json::json!("view"),
+            &serde_json::json!(["AG-GLAA"]),
+            &serde_json::json!(["OFFICIAL"])
+        )
+    );
+}
