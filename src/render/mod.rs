@@ -139,5 +139,13 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
         "assets/style.css".to_owned(),
         templates::STYLE.as_bytes().to_vec(),
     );
+    site.insert(
+        "assets/favicon.svg".to_owned(),
+        templates::FAVICON.as_bytes().to_vec(),
+    );
+    site.insert(
+        "assets/search.js".to_owned(),
+        templates::SEARCH_SCRIPT.as_bytes().to_vec(),
+    );
     Ok(site)
 }

@@ -43,6 +43,12 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
 /// The stylesheet.
 pub(super) const STYLE: &str = include_str!("../../templates/assets/style.css");
 
+/// The site's icon.
+pub(super) const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
+
+/// The optional script of the results page (results as you type).
+pub(super) const SEARCH_SCRIPT: &str = include_str!("../../templates/assets/search.js");
+
 /// An environment with the built-in templates, replaced by `overrides` where names match.
 /// An override with another name is refused, as is one that does not compile.
 pub(super) fn environment(

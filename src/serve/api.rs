@@ -166,7 +166,12 @@ fn page(
                 id: h.id,
                 title: h.title,
                 url: h.url,
-                kind: h.kind,
+                kind: match h.kind.as_str() {
+                    "case_review" => "Case review".to_owned(),
+                    "order_record" => "Order record".to_owned(),
+                    "agency_powers" => "Agency powers".to_owned(),
+                    _ => h.kind,
+                },
                 date: h.date,
                 marking: h.marking,
                 snippet_html: h.snippet_html,

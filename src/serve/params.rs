@@ -51,6 +51,11 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
     let mut seen_q = false;
     for (name, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
         let (name, value) = (name.into_owned(), value.into_owned());
+        // An empty year, page or order is what a form sends for a box left blank: absent.
+        if value.is_empty() && matches!(name.as_str(), "from" | "to" | "page" | "per_page" | "sort")
+        {
+            continue;
+        }
         match name.as_str() {
             "q" => {
                 if seen_q {
@@ -104,6 +109,15 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
         }
     }
     request.filters = filters;
+    // Years and order are kept by links and the query box, like the facets.
+    for (name, value) in [("from", request.from), ("to", request.to)] {
+        if let Some(y) = value {
+            active.push((name.to_owned(), y.to_string()));
+        }
+    }
+    if request.sort == Sort::Newest {
+        active.push(("sort".to_owned(), "newest".to_owned()));
+    }
     Ok(Parsed { request, active })
 }
 
@@ -126,7 +140,20 @@ mod tests {
             (p.request.from, p.request.page, p.request.sort),
             (Some(2020), 2, Sort::Newest)
         );
-        assert_eq!(p.active.len(), 2);
+        assert_eq!(
+            p.active,
+            [
+                ("area", "portsmouth"),
+                ("area", "southampton"),
+                ("from", "2020"),
+                ("sort", "newest")
+            ]
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        );
+        // What the filter form sends with its year boxes left empty.
+        let blank = parse(Some("q=x&area=portsmouth&from=&to=&sort=relevance")).unwrap();
+        assert_eq!((blank.request.from, blank.request.to), (None, None));
+        assert_eq!(blank.active.len(), 1);
         assert_eq!(parse(None).unwrap().request.q, "");
     }
 
