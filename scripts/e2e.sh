@@ -55,7 +55,7 @@ log=$work/serve.log
 server=$!
 addr=
 for _ in $(seq 1 600); do
-    addr=$(sed -n 's#^serving on http://\([^/]*\)/.*#\1#p' "$log" | head -n1)
+    addr=$(sed -n 's#^serving on http://\([^/]*\)/.*#\1#p' "$log")
     [ -n "$addr" ] && break
     kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "error: serve exited" >&2; exit 1; }
     sleep 0.2

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use axum::http::HeaderName;
+use axum::serve::ListenerExt as _;
 
 use crate::build::{self, BuildOptions};
 use crate::cli::ServeArgs;
@@ -71,6 +72,11 @@ async fn listen(bind: &str, state: AppState) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
+    // Without TCP_NODELAY a response written in two parts waits for the client's delayed
+    // acknowledgement: about 40 ms on every keep-alive request.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let mut stderr = std::io::stderr().lock();
     writeln!(stderr, "serving on http://{addr}/ (Ctrl-C to stop)")?;
     drop(stderr);
