@@ -439,3 +439,34 @@ fn the_log_carries_one_audit_line_per_search_and_view() {
         )
     );
 }
+
+/// A server below the highest marking does not name or quote a failing document in
+/// `/healthz` (it may be a document above its ceiling); the log has the detail.
+#[test]
+fn an_official_server_keeps_a_failing_sensitive_document_out_of_healthz() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    repo.commit("base");
+    let server = Server::start(&repo, &["--max-marking", "OFFICIAL"]);
+    let wait = Duration::from_secs(10);
+    assert_eq!(
+        server.health_until(wait, |j| j["status"] == "ok")["status"],
+        "ok"
+    );
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace("marking: OFFICIAL", "marking: OFFICIAL-SENSITIVE")
+            .replace("Operation Base\"", "Operation Zephyrquill\"")
+            .replace("areas: [southampton]", "areas: [zephyrquill-town]"),
+    );
+    repo.commit("a broken sensitive review");
+    let health = server.health_until(wait, |j| j["status"] == "degraded");
+    let error = health["error"].as_str().unwrap_or_default();
+    assert!(error.contains("details in the server log"), "{health}");
+    for secret in ["CR-2024-001", "zephyrquill", "Zephyrquill"] {
+        assert!(!error.contains(secret), "{secret} in {health}");
+    }
+    let logged = server.wait_for_line(wait, |l| l.contains("zephyrquill-town"));
+    assert!(logged.is_some(), "the log has the full diagnostics");
+}
