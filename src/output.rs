@@ -158,6 +158,20 @@ impl SiteSnapshot {
         }
     }
 
+    /// Deletes this process's snapshots under `under`: for a server that has stopped serving
+    /// (its last build is still referenced, but no request will read it again).
+    pub fn remove_own(under: &Path) {
+        let Ok(entries) = fs::read_dir(under) else {
+            return;
+        };
+        let own = format!("{}-", std::process::id());
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&own) {
+                let _ = fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
     /// The folder to serve.
     pub fn path(&self) -> &Path {
         &self.dir

@@ -53,7 +53,8 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         .commit
         .clone()
         .context("a build reads a commit")?;
-    SiteSnapshot::sweep(&snapshots_dir(&ctx, ceiling));
+    let snapshots = snapshots_dir(&ctx, ceiling);
+    SiteSnapshot::sweep(&snapshots);
     let current = open(&ctx, &opts, &built)?;
     let state = AppState(Arc::new(Inner {
         require_header,
@@ -63,7 +64,10 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     let watcher = state.clone();
     std::thread::spawn(move || watch(ctx, opts, watcher, poll, commit.id));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server runtime")?;
-    runtime.block_on(listen(&bind, state))?;
+    let served = runtime.block_on(listen(&bind, state));
+    SiteSnapshot::remove_own(&snapshots);
+    served?;
+    eprintln!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 

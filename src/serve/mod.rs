@@ -175,16 +175,23 @@ pub const COMMIT_HEADER: &str = "casebook-commit";
 
 /// The router: API, search page, health check, then the static site.
 pub fn app(state: AppState) -> Router {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-    };
-    Router::new()
+    let routes = Router::new()
         .route("/search", get(api::search_page))
         .route("/api/search", get(api::search_json))
         .route("/healthz", get(api::healthz))
         .route("/api/stats", get(api::stats))
         .route("/api/documents/{id}", get(api::document))
-        .fallback(static_site)
+        .fallback(static_site);
+    harden(routes, state)
+}
+
+/// `routes` behind the server's protections: identity check, load shedding, body limit,
+/// timeout, panic guard and security headers, outermost last.
+pub fn harden(routes: Router<AppState>, state: AppState) -> Router {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_identity,
@@ -203,7 +210,9 @@ pub fn app(state: AppState) -> Router {
             Duration::from_secs(15),
         ))
         .layer(CatchPanicLayer::custom(|_| {
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            // The panic's message has gone to the log through the panic hook.
+            eprintln!("error: a request handler panicked; answered 500 and carried on");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

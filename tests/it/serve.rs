@@ -475,3 +475,49 @@ async fn excess_load_is_refused_at_once_with_503() {
     assert_eq!(body, "busy: try again shortly\n");
     assert_security_headers(&headers, "503");
 }
+
+/// RELIABILITY.md D3 and B11: 405, 413 and a handler's panic are answered with the security
+/// headers, and a panic is a plain 500 after which the server carries on.
+#[tokio::test]
+async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
+    let s = state(None);
+    let send = |router: axum::Router, request: Request<Body>| async move {
+        let response = router.oneshot(request).await.expect("response");
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    };
+    let post = Request::post("/api/search?q=x")
+        .body(Body::empty())
+        .expect("request");
+    let (status, headers, _) = send(app(s.clone()), post).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_security_headers(&headers, "405");
+
+    let big = Request::post("/api/search")
+        .header("content-length", "20000")
+        .body(Body::from(vec![b'x'; 20_000]))
+        .expect("request");
+    let (status, headers, _) = send(app(s.clone()), big).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_security_headers(&headers, "413");
+
+    let routes = axum::Router::new()
+        .route(
+            "/boom",
+            axum::routing::get(|| async {
+                let fault: Option<String> = None;
+                fault.expect("a handler fault")
+            }),
+        )
+        .route("/fine", axum::routing::get(|| async { "fine" }));
+    let router = casebook::serve::harden(routes, s.clone());
+    let boom = Request::get("/boom").body(Body::empty()).expect("request");
+    let (status, headers, body) = send(router.clone(), boom).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(body, "internal error\n", "no message, path or crate name");
+    assert_security_headers(&headers, "500");
+    let fine = Request::get("/fine").body(Body::empty()).expect("request");
+    let (status, _, body) = send(router, fine).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "fine"));
+}

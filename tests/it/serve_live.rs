@@ -470,3 +470,55 @@ fn an_official_server_keeps_a_failing_sensitive_document_out_of_healthz() {
     let logged = server.wait_for_line(wait, |l| l.contains("zephyrquill-town"));
     assert!(logged.is_some(), "the log has the full diagnostics");
 }
+
+/// SIGTERM stops the server gracefully: it exits with success, says so, and removes its site
+/// snapshots.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let mut server = Server::start(&repo, &[]);
+    assert_eq!(server.get("/").status, 200);
+    let snapshots = repo.path().join(".casebook/served-official-sensitive");
+    let pid = server.child.id();
+    let own = |pid: u32| {
+        std::fs::read_dir(&snapshots)
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| {
+                        e.file_name()
+                            .to_string_lossy()
+                            .starts_with(&format!("{pid}-"))
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    assert_eq!(own(pid), 1, "the served build's snapshot");
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "exits with success: {status:?}"
+    );
+    assert!(
+        server
+            .wait_for_line(Duration::from_secs(5), |l| l == "stopped")
+            .is_some()
+    );
+    assert_eq!(own(pid), 0, "its snapshots are gone");
+}
