@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, EmptyQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
     RegexQuery, TermQuery,
@@ -449,51 +449,89 @@ impl KbIndex {
         years: Option<Box<dyn Query>>,
         failures: &Failures,
     ) -> BTreeMap<String, BTreeMap<String, u64>> {
+        // A facet is counted under every filter but its own (disjunctive counts). Facets with
+        // no filter of their own share one query, so they are counted in one pass.
+        let (own, shared): (Vec<FacetName>, Vec<FacetName>) = FacetName::ALL
+            .into_iter()
+            .partition(|f| filters.contains_key(f));
+        let mut groups: Vec<(Vec<FacetName>, Option<FacetName>)> = vec![(shared, None)];
+        groups.extend(own.into_iter().map(|f| (vec![f], Some(f))));
         let mut out = BTreeMap::new();
-        for facet in FacetName::ALL {
+        for (facets, excluded) in groups {
+            if facets.is_empty() {
+                continue;
+            }
             let others = filters
                 .iter()
-                .filter(|(f, _)| **f != facet)
+                .filter(|(f, _)| Some(**f) != excluded)
                 .flat_map(|(_, q)| q.iter());
             let q = combine(text, aliases, others, years.as_ref().map(|y| y.box_clone()));
-            let field = facet.field(&self.fields);
-            let name = searcher.schema().get_field_name(field).to_owned();
-            let root =
-                Facet::from_text(&format!("/{}", facet.key())).unwrap_or_else(|_| Facet::root());
-            let parents: BTreeSet<Facet> = self.facet_paths[&facet]
+            let mut multi = MultiCollector::new();
+            let handles: Vec<_> = facets
                 .iter()
-                .filter_map(|p| {
-                    let path = p.to_path();
-                    (path.len() > 2).then(|| Facet::from_path(&path[..path.len() - 1]))
+                .map(|&facet| {
+                    let (top, nested, root, parents) = self.facet_collectors(searcher, facet);
+                    (
+                        facet,
+                        multi.add_collector(top),
+                        multi.add_collector(nested),
+                        root,
+                        parents,
+                    )
                 })
                 .collect();
-            // A collector may not hold a facet and its descendant: the root and the parents
-            // (siblings of each other) are collected separately, in one pass.
-            let mut top = FacetCollector::for_field(&name);
-            top.add_facet(root.clone());
-            let mut nested = FacetCollector::for_field(&name);
-            parents.iter().for_each(|p| nested.add_facet(p.clone()));
-            let (top_counts, nested_counts) = match searcher.search(&*q, &(top, nested)) {
-                Ok(counts) => counts,
+            let mut fruits = match searcher.search(&*q, &multi) {
+                Ok(fruits) => fruits,
                 Err(e) => {
-                    let message = format!("facet counts for {} failed: {e}", facet.key());
-                    failures.borrow_mut().push(message);
-                    out.insert(facet.key().to_owned(), BTreeMap::new());
+                    for facet in &facets {
+                        let message = format!("facet counts for {} failed: {e}", facet.key());
+                        failures.borrow_mut().push(message);
+                        out.insert(facet.key().to_owned(), BTreeMap::new());
+                    }
                     continue;
                 }
             };
-            let mut terms = BTreeMap::new();
-            let children = top_counts
-                .get(root.clone())
-                .chain(parents.iter().flat_map(|p| nested_counts.get(p.clone())));
-            for (f, n) in children {
-                if let Some(leaf) = f.to_path().last() {
-                    terms.insert((*leaf).to_owned(), n);
+            for (facet, top, nested, root, parents) in handles {
+                let (top_counts, nested_counts) =
+                    (top.extract(&mut fruits), nested.extract(&mut fruits));
+                let mut terms = BTreeMap::new();
+                let children = top_counts
+                    .get(root.clone())
+                    .chain(parents.iter().flat_map(|p| nested_counts.get(p.clone())));
+                for (f, n) in children {
+                    if let Some(leaf) = f.to_path().last() {
+                        terms.insert((*leaf).to_owned(), n);
+                    }
                 }
+                out.insert(facet.key().to_owned(), terms);
             }
-            out.insert(facet.key().to_owned(), terms);
         }
         out
+    }
+
+    /// The collectors of one facet's counts, with the root and parents they count under. A
+    /// collector may not hold a facet and its descendant: the root and the parents (siblings
+    /// of each other) are collected separately, in the same pass.
+    fn facet_collectors(
+        &self,
+        searcher: &Searcher,
+        facet: FacetName,
+    ) -> (FacetCollector, FacetCollector, Facet, BTreeSet<Facet>) {
+        let field = facet.field(&self.fields);
+        let name = searcher.schema().get_field_name(field).to_owned();
+        let root = Facet::from_text(&format!("/{}", facet.key())).unwrap_or_else(|_| Facet::root());
+        let parents: BTreeSet<Facet> = self.facet_paths[&facet]
+            .iter()
+            .filter_map(|p| {
+                let path = p.to_path();
+                (path.len() > 2).then(|| Facet::from_path(&path[..path.len() - 1]))
+            })
+            .collect();
+        let mut top = FacetCollector::for_field(&name);
+        top.add_facet(root.clone());
+        let mut nested = FacetCollector::for_field(&name);
+        parents.iter().for_each(|p| nested.add_facet(p.clone()));
+        (top, nested, root, parents)
     }
 
     /// A corrected query, replacing words the index does not know by their nearest known word.
