@@ -130,6 +130,28 @@ pub fn is_safe_scheme(scheme: &str) -> bool {
     matches!(scheme, "http" | "https" | "mailto")
 }
 
+/// The repository path a relative `.md` link target points at, resolved against the linking
+/// file's folder (`../orders/ORD-2020-001.md` from `knowledge/reviews/x.md` →
+/// `knowledge/orders/ORD-2020-001.md`). None for anything else: an absolute path, a target
+/// that is not a `.md` file, or one that climbs out of the repository.
+pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
+    if !target.ends_with(".md") || target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// Renders a markdown body to HTML that is safe to insert into a page:
 /// raw HTML is shown as text, never passed through; links keep only `http`, `https` and
 /// `mailto` targets or targets `resolve` turns into a page URL (document ids, `.md` paths);
@@ -295,6 +317,22 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn relative_paths_resolve_against_the_linking_file() {
+        let from = "knowledge/reviews/CR-2024-001.md";
+        assert_eq!(
+            resolve_relative(from, "../orders/ORD-2020-001.md").as_deref(),
+            Some("knowledge/orders/ORD-2020-001.md")
+        );
+        assert_eq!(
+            resolve_relative(from, "CR-2020-003-x.md").as_deref(),
+            Some("knowledge/reviews/CR-2020-003-x.md")
+        );
+        assert_eq!(resolve_relative(from, "../../../../x.md"), None);
+        assert_eq!(resolve_relative(from, "AG-GLAA"), None);
+        assert_eq!(resolve_relative(from, "/etc/passwd.md"), None);
+    }
+
     use super::*;
 
     #[test]

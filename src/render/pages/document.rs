@@ -221,21 +221,7 @@ fn resolve_id(ctx: &Ctx<'_>, from: &Document, target: &str) -> Option<String> {
     if ctx.by_id.contains_key(target) {
         return Some(target.to_owned());
     }
-    if !target.ends_with(".md") {
-        return None;
-    }
-    let mut parts: Vec<&str> = from.path.split('/').collect();
-    parts.pop();
-    for part in target.split('/') {
-        match part {
-            "." | "" => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let path = parts.join("/");
+    let path = crate::markdown::resolve_relative(&from.path, target)?;
     ctx.input
         .docs
         .iter()
