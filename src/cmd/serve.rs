@@ -107,18 +107,34 @@ async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-/// Polls the repository's HEAD; rebuilds and swaps the served build when it moves.
+/// Polls the repository's HEAD; rebuilds and swaps the served build when it moves. A
+/// repository that cannot be read (moved, permissions, a broken ref) marks the server degraded
+/// until it can be read again; the last good build is served throughout.
 fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut served: String) {
+    // Why the build of `served` failed, if it did: health returns to this once the repository
+    // can be read again.
+    let mut failure: Option<String> = None;
+    let mut unreadable = false;
     loop {
         std::thread::sleep(poll);
         let head = match ctx.repo.resolve("HEAD") {
             Ok(c) => c.id,
             Err(e) => {
-                eprintln!("error: cannot read the repository's HEAD: {e}");
-                state.failed(e.to_string());
+                if !unreadable {
+                    eprintln!(
+                        "error: cannot read the repository's HEAD: {e}; still serving the last good build"
+                    );
+                }
+                unreadable = true;
+                state.failed(format!("cannot read the repository: {e}"));
                 continue;
             }
         };
+        if unreadable {
+            unreadable = false;
+            eprintln!("the repository can be read again");
+            state.set_error(failure.clone());
+        }
         if head == served {
             continue;
         }
@@ -127,13 +143,15 @@ fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut 
             Ok(current) => {
                 eprintln!("rebuilt at commit {short}");
                 state.swap(current);
+                failure = None;
             }
-            Err(failure) => {
+            Err(f) => {
                 eprintln!(
                     "error: rebuild of commit {short} failed; still serving the last good build: {}",
-                    failure.log
+                    f.log
                 );
-                state.failed(failure.health);
+                state.failed(f.health.clone());
+                failure = Some(f.health);
             }
         }
         served = head;

@@ -164,7 +164,12 @@ impl AppState {
 
     /// Records a failed rebuild (the previous build keeps being served).
     pub fn failed(&self, error: String) {
-        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = Some(error);
+        self.set_error(Some(error));
+    }
+
+    /// Sets or clears what `/healthz` reports as wrong.
+    pub fn set_error(&self, error: Option<String>) {
+        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = error;
     }
 }
 

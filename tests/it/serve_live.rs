@@ -522,3 +522,39 @@ fn sigterm_stops_the_server_cleanly() {
     );
     assert_eq!(own(pid), 0, "its snapshots are gone");
 }
+
+/// RELIABILITY.md B14: the repository going away while the server runs marks it degraded and
+/// keeps the last good build served; it is healthy again once the repository is back.
+#[test]
+fn a_repository_that_goes_away_and_comes_back() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    let first = repo.commit("base");
+    let server = Server::start(&repo, &[]);
+    let wait = Duration::from_secs(10);
+    assert_eq!(
+        server.health_until(wait, |j| j["status"] == "ok")["status"],
+        "ok"
+    );
+    let (git, away) = (repo.path().join(".git"), repo.path().join(".git-away"));
+    std::fs::rename(&git, &away).expect("move the repository away");
+    let health = server.health_until(wait, |j| j["status"] == "degraded");
+    let page = server.get("/agencies/AG-GLAA/").status;
+    let moved_back = std::fs::rename(&away, &git);
+    assert_eq!(page, 200, "the last good build is served");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert!(
+        health["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("cannot read the repository"),
+        "{health}"
+    );
+    assert_eq!(health["commit"], first.as_str());
+    moved_back.expect("move the repository back");
+    let health = server.health_until(wait, |j| j["status"] == "ok");
+    assert_eq!(
+        (health["status"].as_str(), health["commit"].as_str()),
+        (Some("ok"), Some(first.as_str())),
+        "{health}"
+    );
+}
