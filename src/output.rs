@@ -58,25 +58,39 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
             fs::remove_dir_all(leftover).map_err(io(leftover))?;
         }
     }
-    let mut report = SiteReport::default();
-    for (rel, bytes) in site {
-        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
-            continue;
-        }
-        let target = fresh.join(rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        let previous = dir.join(rel);
-        let same = fs::symlink_metadata(&previous).is_ok_and(|m| m.is_file())
-            && fs::read(&previous).is_ok_and(|b| b == *bytes);
-        if same && fs::hard_link(&previous, &target).is_ok() {
-            report.unchanged += 1;
-        } else {
-            fs::write(&target, bytes).map_err(io(&target))?;
-            report.written += 1;
-        }
+    let pages: Vec<(&String, &Vec<u8>)> = site
+        .iter()
+        .filter(|(rel, _)| !rel.split('/').any(|c| c == ".." || c.is_empty()))
+        .collect();
+    // Folders first, once each; then the files.
+    let folders: std::collections::BTreeSet<PathBuf> = pages
+        .iter()
+        .filter_map(|(rel, _)| fresh.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(io(folder))?;
     }
+    let written = pages
+        .iter()
+        .map(|(rel, bytes)| {
+            let (target, previous) = (fresh.join(rel), dir.join(rel));
+            // Same length first: most changed pages are told apart without reading them.
+            let same = fs::symlink_metadata(&previous)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                && fs::read(&previous).is_ok_and(|b| b == **bytes);
+            if same && fs::hard_link(&previous, &target).is_ok() {
+                Ok(false)
+            } else {
+                fs::write(&target, bytes).map_err(io(&target))?;
+                Ok(true)
+            }
+        })
+        .collect::<Result<Vec<bool>>>()?;
+    let mut report = SiteReport {
+        written: written.iter().filter(|w| **w).count(),
+        unchanged: written.iter().filter(|w| !**w).count(),
+        ..SiteReport::default()
+    };
     report.removed = files(dir, "")
         .iter()
         .filter(|p| !site.contains_key(*p))
