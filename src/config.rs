@@ -130,6 +130,39 @@ impl Config {
                 );
             }
         }
+        // The output folder is served as it is: it must hold nothing but the build, so it cannot
+        // be the repository itself, a hidden folder (`.git`), or overlap the content or state.
+        let parts = |v: &str| -> Vec<String> {
+            Path::new(v)
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let output = parts(&self.output_dir);
+        if output.is_empty() || output.iter().any(|c| c.starts_with('.')) {
+            return fail(
+                "output_dir",
+                format!(
+                    "`output_dir` must name a folder of its own, not `{}` (it is served as it is)",
+                    self.output_dir
+                ),
+            );
+        }
+        for (key, other) in [
+            ("knowledge_dir", &self.knowledge_dir),
+            ("state_dir", &self.state_dir),
+        ] {
+            let other = parts(other);
+            if output.starts_with(&other) || other.starts_with(&output) {
+                return fail(
+                    "output_dir",
+                    format!("`output_dir` must not overlap `{key}` (it is served as it is)"),
+                );
+            }
+        }
         if self.serve.poll_seconds == 0 {
             return fail(
                 "poll_seconds",
@@ -206,6 +239,22 @@ mod tests {
             "{err}"
         );
         assert!(parse("output_dir = \"../elsewhere\"\n").is_err());
+        for served in [
+            ".",
+            "./",
+            ".git",
+            "site/.hidden",
+            "knowledge",
+            "knowledge/site",
+            ".casebook/x",
+        ] {
+            let err = parse(&format!("output_dir = \"{served}\"\n"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("`output_dir` must"), "{served}: {err}");
+        }
+        assert!(parse("output_dir = \"site/public\"\n").is_ok());
         assert!(parse("[serve]\npoll_seconds = 0\n").is_err());
     }
 }

@@ -63,6 +63,22 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
     let watcher = state.clone();
     std::thread::spawn(move || watch(ctx, opts, watcher, poll, commit.id));
+    // A fault's message may quote request input: print it escaped, on one line that cannot be
+    // taken for an audit line (those start with `{`).
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let message: String = message.chars().take(300).collect();
+        eprintln!("error: internal fault at {at}: {message:?}");
+    }));
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server runtime")?;
     let served = runtime.block_on(listen(&bind, state));
     SiteSnapshot::remove_own(&snapshots);
@@ -84,11 +100,29 @@ async fn listen(bind: &str, state: AppState) -> Result<()> {
     let mut stderr = std::io::stderr().lock();
     writeln!(stderr, "serving on http://{addr}/ (Ctrl-C to stop)")?;
     drop(stderr);
-    axum::serve(listener, serve::app(state))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    let (stopping, stopped) = tokio::sync::oneshot::channel();
+    let server = axum::serve(listener, serve::app(state)).with_graceful_shutdown(async {
+        shutdown().await;
+        let _ = stopping.send(());
+    });
+    // Requests in flight get DRAIN to finish once a stop is asked for; then the server stops
+    // anyway, so a stalled client cannot hold it up.
+    let drain = async {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(DRAIN).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        served = server => served?,
+        () = drain => eprintln!("stopping with requests still open after {} s", DRAIN.as_secs()),
+    }
     Ok(())
 }
+
+/// How long requests in flight may take to finish after a stop is asked for.
+const DRAIN: Duration = Duration::from_secs(20);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown() {
@@ -107,14 +141,18 @@ async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-/// Polls the repository's HEAD; rebuilds and swaps the served build when it moves. A
-/// repository that cannot be read (moved, permissions, a broken ref) marks the server degraded
-/// until it can be read again; the last good build is served throughout.
+/// Polls the repository's HEAD; rebuilds and swaps the served build when it moves.
+///
+/// The last good build is served throughout. A commit that cannot be built for a reason in the
+/// commit (content errors, a broken template) is not tried again; a failure that may pass (the
+/// index busy with another build, a full disk) is retried at the next poll. A repository that
+/// cannot be read marks the server degraded until it can be read again.
 fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut served: String) {
     // Why the build of `served` failed, if it did: health returns to this once the repository
     // can be read again.
     let mut failure: Option<String> = None;
     let mut unreadable = false;
+    let mut last_logged = String::new();
     loop {
         std::thread::sleep(poll);
         let head = match ctx.repo.resolve("HEAD") {
@@ -126,7 +164,7 @@ fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut 
                     );
                 }
                 unreadable = true;
-                state.failed(format!("cannot read the repository: {e}"));
+                state.failed("cannot read the repository (details in the server log)".to_owned());
                 continue;
             }
         };
@@ -138,47 +176,94 @@ fn watch(ctx: Context, opts: BuildOptions, state: AppState, poll: Duration, mut 
         if head == served {
             continue;
         }
-        let short = &head[..head.len().min(7)];
-        match rebuild(&ctx, &opts) {
+        let short = head[..head.len().min(7)].to_owned();
+        // A fault in the build must not end the watching: catch it and report it like a failure.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rebuild(&ctx, &opts)))
+            .unwrap_or_else(|_| {
+                Err(Failure {
+                    log: "the build stopped on an internal fault (reported above)".to_owned(),
+                    health: format!("the rebuild of commit {short} stopped on an internal fault (details in the server log)"),
+                    retry: false,
+                })
+            });
+        match outcome {
             Ok(current) => {
                 eprintln!("rebuilt at commit {short}");
                 state.swap(current);
                 failure = None;
+                served = head;
             }
             Err(f) => {
-                eprintln!(
-                    "error: rebuild of commit {short} failed; still serving the last good build: {}",
-                    f.log
-                );
+                if f.log != last_logged {
+                    eprintln!(
+                        "error: rebuild of commit {short} failed; still serving the last good build: {}{}",
+                        f.log,
+                        if f.retry {
+                            " (retrying at the next poll)"
+                        } else {
+                            ""
+                        }
+                    );
+                    last_logged.clone_from(&f.log);
+                }
                 state.failed(f.health.clone());
                 failure = Some(f.health);
+                if !f.retry {
+                    served = head;
+                }
             }
         }
-        served = head;
     }
 }
 
 /// Diagnostics named in `/healthz` when a rebuild fails.
 const HEALTH_DIAGNOSTICS: usize = 10;
 
-/// Why a rebuild failed: in full for the log, and as `/healthz` may show it.
+/// Why a rebuild failed: in full for the log, and as `/healthz` may show it (no file system
+/// paths or internal detail there).
 struct Failure {
     log: String,
     health: String,
+    /// The failure may pass: build the same commit again at the next poll.
+    retry: bool,
+}
+
+impl From<crate::error::Error> for Failure {
+    fn from(e: crate::error::Error) -> Failure {
+        use crate::error::Error;
+        let (health, retry) = match &e {
+            // Reasons in the commit itself: its templates or configuration.
+            Error::Render(message) => (format!("the rebuild failed: {message}"), false),
+            Error::Config { .. } => (
+                "the rebuild failed: the configuration is wrong (details in the server log)"
+                    .to_owned(),
+                false,
+            ),
+            Error::Repository(_) | Error::Io { .. } => (
+                "the rebuild failed; retrying (details in the server log)".to_owned(),
+                true,
+            ),
+        };
+        Failure {
+            log: e.to_string(),
+            health,
+            retry,
+        }
+    }
 }
 
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
         Failure {
             log: format!("{e:#}"),
-            health: format!("{e:#}"),
+            health: "the rebuild failed; retrying (details in the server log)".to_owned(),
+            retry: true,
         }
     }
 }
 
 fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current, Failure> {
-    let built =
-        build::build(&ctx.repo, &ctx.config, opts, Date::today()).map_err(anyhow::Error::from)?;
+    let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
     if built.index.is_none() {
         let summary = check::summary(&built.checked);
         let mut health = format!("the commit has content errors: {summary}");
@@ -199,6 +284,7 @@ fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current, Failure> {
         return Err(Failure {
             log: format!("\n{}{summary}", check::render_all(&built.checked, false)),
             health,
+            retry: false,
         });
     }
     Ok(open(ctx, opts, &built)?)

@@ -198,7 +198,10 @@ pub fn id_shape_ok(id: &str, kind: Kind) -> bool {
                     .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
         }
         _ => {
-            let (year, number) = rest.split_at(rest.len().min(4));
+            // `get`, not `split_at`: byte 4 may fall inside a character (`CR-é€`).
+            let Some((year, number)) = rest.get(..4).zip(rest.get(4..)) else {
+                return false;
+            };
             year.len() == 4
                 && year.bytes().all(|b| b.is_ascii_digit())
                 && number.len() >= 4
@@ -340,6 +343,16 @@ mod tests {
         }
         assert!(!id_shape_ok("AG-glaa", Kind::AgencyPowers));
         assert_eq!(kind_of_id("ORD-2021-002"), Some(Kind::OrderRecord));
+        // Byte 4 inside a character: not an id, and no panic.
+        for odd in [
+            "CR-é€",
+            "CR-20é",
+            "ORD-€€€€-001",
+            "CR-2024é-001",
+            "CR-\u{10FFFF}",
+        ] {
+            assert_eq!(kind_of_id(odd), None, "{odd}");
+        }
     }
 
     #[test]

@@ -30,16 +30,17 @@ async fn run(
     request: SearchRequest,
 ) -> Result<(Arc<Current>, SearchResponse), Response> {
     let internal = || (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    let _slot = state
-        .0
-        .search_slots
-        .acquire()
+    // The slot moves into the search: a request dropped by the timeout frees it only when the
+    // search itself has finished.
+    let slot = Arc::clone(&state.0.search_slots)
+        .acquire_owned()
         .await
         .map_err(|_| internal())?;
     let current = state.current();
     let searched = Arc::clone(&current);
     let (request, response) = tokio::task::spawn_blocking(move || {
         let response = searched.index.search(&request);
+        drop(slot);
         (request, response)
     })
     .await

@@ -3,8 +3,9 @@
 //! returned or viewed, with their markings. Nothing of a document's text is logged.
 //!
 //! Every value is escaped by the JSON encoder (a newline or an ANSI escape in a query cannot
-//! start a line of its own or drive a terminal), invisible direction and width characters are
-//! replaced, and long values are cut to `MAX_VALUE` characters.
+//! start a line of its own or drive a terminal); the controls and separators JSON leaves alone
+//! (DEL, C1, U+2028/9) and invisible direction and width characters are replaced; long values
+//! are cut to `MAX_VALUE` characters.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -50,9 +51,17 @@ fn clean(value: &str) -> String {
     let mut out: String = value
         .chars()
         .map(|c| match c {
-            '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {
-                '\u{FFFD}'
-            }
+            // Left to the JSON encoder, which escapes them: `\n`, `\u001b`…
+            '\u{0}'..='\u{1F}' => c,
+            // Not escaped by JSON, but line breaks or terminal controls to some readers: DEL
+            // and the C1 controls, the Unicode line and paragraph separators, and invisible
+            // direction and width marks.
+            '\u{7F}'..='\u{9F}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => '\u{FFFD}',
             c => c,
         })
         .take(MAX_VALUE)
@@ -140,6 +149,10 @@ mod tests {
     fn values_are_cut_and_invisible_characters_replaced() {
         assert_eq!(clean("plain"), "plain");
         assert_eq!(clean("a\u{202E}b"), "a\u{FFFD}b");
+        for c in ['\u{7F}', '\u{85}', '\u{9B}', '\u{2028}', '\u{2029}'] {
+            assert_eq!(clean(&format!("a{c}b")), "a\u{FFFD}b", "{:?}", c);
+        }
+        assert_eq!(clean("a\nb"), "a\nb", "left for the JSON encoder to escape");
         let long = clean(&"x".repeat(10_000));
         assert_eq!(long.chars().count(), MAX_VALUE + 1);
         assert!(long.ends_with('…'));

@@ -120,7 +120,7 @@ pub struct Inner {
     pub audit: AuditLog,
     /// Searches run at once, one per core: more wait their turn, so that a burst of searches
     /// cannot starve a rebuild of the processor.
-    pub search_slots: tokio::sync::Semaphore,
+    pub search_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl Inner {
@@ -136,7 +136,7 @@ impl Inner {
             require_header: None,
             max_concurrent: MAX_CONCURRENT,
             audit: AuditLog::Stderr,
-            search_slots: tokio::sync::Semaphore::new(cores),
+            search_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
         }
     }
 }
@@ -241,12 +241,20 @@ async fn require_identity(
     let Some(name) = &state.0.require_header else {
         return next.run(request).await;
     };
-    let Some(who) = request
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.trim().is_empty())
-    else {
+    // Health probes come from the platform, not from a signed-on person.
+    if request.uri().path() == "/healthz" {
+        return next.run(request).await;
+    }
+    // Exactly one value: a proxy that appends its header rather than replacing the client's
+    // would otherwise let the client's own value through.
+    let mut values = request.headers().get_all(name).iter();
+    let (Some(who), None) = (
+        values
+            .next()
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.trim().is_empty()),
+        values.next(),
+    ) else {
         return (
             StatusCode::FORBIDDEN,
             "this service is available only through the organisation's sign-on\n",
@@ -258,30 +266,83 @@ async fn require_identity(
     next.run(request).await
 }
 
+/// Longest URL path the static site answers; longer is a 404 (a file system would refuse it).
+const MAX_PATH: usize = 1024;
+
 /// The static site of the current build, with its 404 page; a document page view is audited.
 async fn static_site(State(state): State<AppState>, request: Request) -> Response {
     let current = state.current();
     let dir = current.site.path();
-    let site = ServeDir::new(dir)
-        .append_index_html_on_directories(true)
-        .not_found_service(ServeFile::new(dir.join("404.html")));
-    let viewed = document_of_path(request.uri().path());
-    let user = request.extensions().get::<Identity>().cloned();
-    let Ok(response) = site.oneshot(request).await;
-    let mut response = response.map(axum::body::Body::new);
-    if let Some(id) = viewed.filter(|_| response.status() == StatusCode::OK) {
-        state.0.audit.view(user.as_ref(), &id, &current);
-    }
+    let segments = decoded_segments(request.uri().path());
+    // Only the build output is served: no hidden names (the output folder never has any, so a
+    // request for one is probing), nothing a file system would refuse as too long.
+    let refused = request.uri().path().len() > MAX_PATH
+        || segments
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|p| p.starts_with('.') || p.len() > 255));
+    let mut response = if refused {
+        not_found(dir)
+    } else {
+        let viewed = (request.method() == axum::http::Method::GET)
+            .then(|| segments.as_deref().and_then(document_of))
+            .flatten();
+        let user = request.extensions().get::<Identity>().cloned();
+        let site = ServeDir::new(dir)
+            .append_index_html_on_directories(true)
+            .not_found_service(ServeFile::new(dir.join("404.html")));
+        let Ok(response) = site.oneshot(request).await;
+        let response = response.map(axum::body::Body::new);
+        let status = response.status();
+        if let Some(id) =
+            viewed.filter(|_| status == StatusCode::OK || status == StatusCode::PARTIAL_CONTENT)
+        {
+            state.0.audit.view(user.as_ref(), &id, &current);
+        }
+        if status.is_server_error() {
+            // A file that cannot be read is the server's fault, but nothing a client needs to
+            // know more of than that the page is not there.
+            eprintln!("error: the static site answered {status}; sent the 404 page instead");
+            not_found(dir)
+        } else {
+            response
+        }
+    };
     with_commit(&mut response, &current);
     response
 }
 
-/// The id of the document whose page (or history page) `path` is, if it is one.
-fn document_of_path(path: &str) -> Option<String> {
-    let mut parts = path.trim_start_matches('/').split('/');
-    let (folder, id) = (parts.next()?, parts.next()?);
+/// The 404 page of the site in `dir`.
+fn not_found(dir: &Path) -> Response {
+    match std::fs::read(dir.join("404.html")) {
+        Ok(page) => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            page,
+        )
+            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}
+
+/// A path's segments as the file server sees them: percent-decoded, without empty and `.`
+/// segments. None when a segment is not UTF-8 after decoding.
+fn decoded_segments(path: &str) -> Option<Vec<String>> {
+    path.split('/')
+        .map(|raw| {
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8()
+                .ok()
+                .map(|s| s.into_owned())
+        })
+        .filter(|s| s.as_deref().is_none_or(|s| !s.is_empty() && s != "."))
+        .collect()
+}
+
+/// The id of the document whose page (or history page) the segments name, if they do.
+fn document_of(segments: &[String]) -> Option<String> {
+    let (folder, id) = (segments.first()?, segments.get(1)?);
     let kind = crate::model::document::kind_of_id(id)?;
-    (kind.folder() == folder).then(|| id.to_owned())
+    (kind.folder() == folder).then(|| id.clone())
 }
 
 /// Names the build that answered.

@@ -39,6 +39,10 @@ fn number<T: std::str::FromStr + PartialOrd>(
         .ok_or_else(|| format!("`{name}` must be a whole number in its allowed range"))
 }
 
+/// Every parameter a search takes.
+const PARAMETERS: &str =
+    "q, kind, area, exploitation, agency, theme, outcome, from, to, sort, page, per_page";
+
 /// Parses a raw query string.
 pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
     let mut request = SearchRequest {
@@ -89,9 +93,9 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
             }
             other => {
                 let Some(f) = facet(other) else {
+                    // The name is not repeated back: error bodies never echo what was sent.
                     return Err(format!(
-                        "unknown parameter `{}`",
-                        other.chars().take(40).collect::<String>()
+                        "unknown parameter; the parameters are {PARAMETERS}"
                     ));
                 };
                 if value.len() > 64 || value.is_empty() {
@@ -165,7 +169,11 @@ mod tests {
                 "page=-1",
                 "`page` must be a whole number in its allowed range",
             ),
-            ("limit=10000000", "unknown parameter `limit`"),
+            (
+                "limit=10000000",
+                "unknown parameter; the parameters are q, kind, area, exploitation, agency, \
+                 theme, outcome, from, to, sort, page, per_page",
+            ),
             ("sort=best", "`sort` must be `relevance` or `newest`"),
             (
                 "from=abc",

@@ -277,3 +277,24 @@ fn ownership_checks_are_never_disabled() {
         }
     }
 }
+
+/// An id, file name or `related:` entry with a multi-byte character where the year's digits
+/// should be is a content error, never a crash (it once split a character in two).
+#[test]
+fn ids_with_multibyte_characters_are_errors_not_crashes() {
+    let repo = TestRepo::fixture("base");
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        "knowledge/reviews/CR-é€-odd.md",
+        text.replace("id: CR-2024-001", "id: CR-é€")
+            .replace("related: [AG-GLAA]", "related: [AG-GLAA, CR-20é4-001]"),
+    );
+    repo.commit("odd ids");
+    let run = repo.run(&["check"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(!run.stderr().contains("panicked"), "{}", run.stderr());
+    let out = format!("{}{}", run.stdout(), run.stderr());
+    assert!(out.contains("CR-é€"), "{out}");
+    assert!(out.contains("CR-20é4-001"), "{out}");
+}

@@ -468,7 +468,7 @@ async fn excess_load_is_refused_at_once_with_503() {
         require_header: None,
         max_concurrent: 0,
         audit: AuditLog::Memory(Arc::default()),
-        search_slots: tokio::sync::Semaphore::new(1),
+        search_slots: Arc::new(tokio::sync::Semaphore::new(1)),
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -519,4 +519,85 @@ async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
     let fine = Request::get("/fine").body(Body::empty()).expect("request");
     let (status, _, body) = send(router, fine).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "fine"));
+}
+
+/// Paths a file system would refuse or that name hidden files are the 404 page, never a 5xx;
+/// an id with multi-byte characters is a 404, not a fault.
+#[tokio::test]
+async fn odd_paths_and_ids_are_404() {
+    let s = state(None);
+    let long_segment = format!("/{}", "a".repeat(300));
+    let long_path = format!("/{}", "abc/".repeat(300));
+    for uri in [
+        long_segment.as_str(),
+        long_path.as_str(),
+        "/.well-known/security.txt",
+        "/reviews/.hidden",
+        "/reviews/%2Ehidden",
+        "/reviews/CR-%C3%A9%E2%82%AC/",
+        "/api/documents/CR-%C3%A9%E2%82%AC",
+        "/api/documents/ORD-%E2%82%AC%E2%82%AC-001",
+    ] {
+        let (status, headers, body) = get(&s, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
+        assert_security_headers(&headers, uri);
+    }
+    let (_, _, body) = get(&s, &long_segment).await;
+    assert!(body.contains("Page not found"), "the site's 404 page");
+}
+
+/// A document page reached through any spelling of its path is audited once per view; a HEAD
+/// request (no content) is not a view.
+#[tokio::test]
+async fn every_spelling_of_a_document_path_is_audited() {
+    let s = state(Some("x-remote-user"));
+    for uri in [
+        "/reviews/CR%2D2020%2D003/",
+        "/reviews//CR-2020-003/",
+        "/reviews/./CR-2020-003/",
+        "/./reviews/CR-2020-003/index.html",
+    ] {
+        let (status, body) = get_as(&s, uri, "analyst.one").await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+    }
+    let ranged = Request::get("/reviews/CR-2020-003/")
+        .header("x-remote-user", "analyst.one")
+        .header("range", "bytes=0-99")
+        .body(Body::empty())
+        .expect("request");
+    let response = app(s.clone()).oneshot(ranged).await.expect("response");
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    let head = Request::head("/reviews/CR-2020-003/")
+        .header("x-remote-user", "analyst.one")
+        .body(Body::empty())
+        .expect("request");
+    let response = app(s.clone()).oneshot(head).await.expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let lines = audit_lines(&s);
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["event"] == "view" && l["ids"] == serde_json::json!(["CR-2020-003"])),
+        "{lines:#?}"
+    );
+}
+
+/// The identity header must be there exactly once (a proxy that appends rather than replaces
+/// would otherwise let a client's own value through); health probes need none.
+#[tokio::test]
+async fn the_identity_header_must_be_given_exactly_once() {
+    let s = state(Some("x-remote-user"));
+    let twice = Request::get("/api/search?q=interpreters")
+        .header("x-remote-user", "forged.by.client")
+        .header("x-remote-user", "analyst.one")
+        .body(Body::empty())
+        .expect("request");
+    let response = app(s.clone()).oneshot(twice).await.expect("response");
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (status, _, _) = get(&s, "/healthz").await;
+    assert_eq!(status, StatusCode::OK, "health probes carry no identity");
+    let (status, _, _) = get(&s, "/").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(audit_lines(&s).is_empty());
 }
