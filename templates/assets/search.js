@@ -45,7 +45,11 @@
     pending = new AbortController();
     fetch(url, { credentials: "same-origin", signal: pending.signal })
       .then(function (r) {
-        // A refused or failed search leaves the page as it was; submitting the form still works.
+        // A refused search leaves the results as they were and says so; submitting the form
+        // shows the server's reason.
+        if (!r.ok && status) {
+          status.textContent = "This search could not be run; press Search to see why.";
+        }
         return r.ok ? r.text() : null;
       })
       .then(function (html) {
