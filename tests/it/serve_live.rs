@@ -558,3 +558,39 @@ fn a_repository_that_goes_away_and_comes_back() {
         "{health}"
     );
 }
+
+/// A rebuild that fails for a reason outside the commit (here the index is locked by another
+/// build) is retried at the next poll, and the commit is served once it can be built.
+#[test]
+fn a_rebuild_blocked_by_another_build_is_retried() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    repo.commit("base");
+    let server = Server::start(&repo, &[]);
+    let wait = Duration::from_secs(10);
+    assert_eq!(
+        server.health_until(wait, |j| j["status"] == "ok")["status"],
+        "ok"
+    );
+    let lock = std::fs::File::open(repo.path().join(".casebook/index-official-sensitive.lock"))
+        .expect("the index lock file");
+    lock.lock()
+        .expect("hold the index lock, as a `casebook build` would");
+    let path = "knowledge/agencies/AG-GLAA.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        text.replace("Inspect records.", "Inspect records and interview workers."),
+    );
+    let second = repo.commit("edit while the index is busy");
+    let health = server.health_until(wait, |j| j["status"] == "degraded");
+    let error = health["error"].as_str().unwrap_or_default().to_owned();
+    drop(lock);
+    assert!(error.contains("retrying"), "{health}");
+    assert!(!error.contains(".casebook"), "no server folders: {health}");
+    let health = server.health_until(wait, |j| j["commit"] == second.as_str());
+    assert_eq!(
+        (health["status"].as_str(), health["commit"].as_str()),
+        (Some("ok"), Some(second.as_str())),
+        "{health}"
+    );
+}
