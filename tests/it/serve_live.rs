@@ -173,18 +173,42 @@ fn live_rebuilds_serve_new_commits_and_survive_a_broken_one() {
             .contains("AG-GLAA")
     );
 
-    // A new commit is searchable and its page served within two poll intervals of the build.
+    // A commit adding a document and editing another: the new document is searchable and both
+    // pages are served once the poll has seen it and the build is done.
+    let review = std::fs::read_to_string(repo.path().join("knowledge/reviews/CR-2024-001-base.md"))
+        .expect("read");
+    repo.write(
+        "knowledge/reviews/CR-2024-002-lanternfish.md",
+        review
+            .replace("id: CR-2024-001", "id: CR-2024-002")
+            .replace("Operation Base", "Operation Lanternfish")
+            .replace("orders: [ORD-2024-001]", "orders: []"),
+    );
     let path = "knowledge/agencies/AG-GLAA.md";
     let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
     repo.write(
         path,
         text.replace("Inspect records.", "Inspect records and interview workers."),
     );
-    let second = repo.commit("edit the GLAA note");
+    let second = repo.commit("add the Lanternfish review, edit the GLAA note");
+    let committed = Instant::now();
+    let found = loop {
+        let found = server.get("/api/search?q=lanternfish");
+        if found.body.contains("CR-2024-002") || committed.elapsed() > wait {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    eprintln!(
+        "new document searchable {:.1} s after the commit (poll 1 s)",
+        committed.elapsed().as_secs_f64()
+    );
+    assert!(found.body.contains("CR-2024-002"), "{}", found.body);
+    assert_eq!(found.commit, second);
+    assert_eq!(server.get("/reviews/CR-2024-002/").status, 200);
     let health = server.health_until(wait, |j| j["commit"] == second.as_str());
     assert_eq!(health["commit"], second.as_str(), "{health}");
     let found = server.get("/api/search?q=interview");
-    assert_eq!(found.commit, second);
     assert!(found.body.contains("AG-GLAA"), "{}", found.body);
     assert!(
         server
