@@ -112,7 +112,10 @@ fn get(addr: &str, path: &str, user: Option<&str>) -> Response {
         commit: String::new(),
         body: why,
     };
-    let mut stream = match TcpStream::connect(addr) {
+    let connected = addr.parse().map_err(|e| format!("{e}")).and_then(|to| {
+        TcpStream::connect_timeout(&to, Duration::from_secs(5)).map_err(|e| e.to_string())
+    });
+    let mut stream = match connected {
         Ok(s) => s,
         Err(e) => return failed(format!("connect: {e}")),
     };
@@ -617,4 +620,82 @@ fn a_rebuild_blocked_by_another_build_is_retried() {
         (Some("ok"), Some(second.as_str())),
         "{health}"
     );
+}
+
+/// RELIABILITY.md B10 and C5: slow or idle clients holding every file descriptor the process
+/// may open (`ulimit -n 128`, 300 half-sent requests) neither crash the server nor leave it
+/// stuck: once they go, it answers again.
+#[cfg(unix)]
+#[test]
+fn running_out_of_file_descriptors_is_survived() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let bin = env!("CARGO_BIN_EXE_casebook");
+    let mut child = Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -n 128 && exec '{bin}' serve --bind 127.0.0.1:0"),
+        ])
+        .current_dir(repo.path())
+        .env("CASEBOOK_TODAY", TODAY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, log) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut server = Server {
+        child,
+        addr: String::new(),
+        log,
+    };
+    let line = server
+        .wait_for_line(Duration::from_secs(120), |l| l.starts_with("serving on "))
+        .expect("the server says where it listens");
+    server.addr = line
+        .trim_start_matches("serving on http://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(server.get("/healthz").status, 200);
+
+    let to: std::net::SocketAddr = server.addr.parse().expect("address");
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        // Once the server can accept no more, the kernel's queue fills and connecting stalls.
+        let Ok(mut s) = TcpStream::connect_timeout(&to, Duration::from_secs(1)) else {
+            break;
+        };
+        let _ = s.write_all(b"GET /search?q=slow HTTP/1.1\r\nHost: x\r\n");
+        idle.push(s);
+    }
+    assert!(
+        idle.len() > 128,
+        "more idle clients than descriptors: {}",
+        idle.len()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        server.child.try_wait().expect("wait").is_none(),
+        "the server is still running"
+    );
+    drop(idle);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let answered = loop {
+        let r = server.get("/api/search?q=glaa");
+        if r.status == 200 || Instant::now() > deadline {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(answered.status, 200, "answers again: {}", answered.body);
+    assert!(answered.body.contains("AG-GLAA"));
 }
