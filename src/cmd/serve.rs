@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use axum::http::HeaderName;
-use axum::serve::ListenerExt as _;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 
 use crate::build::{self, BuildOptions};
 use crate::cli::ServeArgs;
@@ -92,34 +95,56 @@ async fn listen(bind: &str, state: AppState) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
-    // Without TCP_NODELAY a response written in two parts waits for the client's delayed
-    // acknowledgement: about 40 ms on every keep-alive request.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let mut stderr = std::io::stderr().lock();
     writeln!(stderr, "serving on http://{addr}/ (Ctrl-C to stop)")?;
     drop(stderr);
-    let (stopping, stopped) = tokio::sync::oneshot::channel();
-    let server = axum::serve(listener, serve::app(state)).with_graceful_shutdown(async {
-        shutdown().await;
-        let _ = stopping.send(());
-    });
-    // Requests in flight get DRAIN to finish once a stop is asked for; then the server stops
-    // anyway, so a stalled client cannot hold it up.
-    let drain = async {
-        if stopped.await.is_ok() {
-            tokio::time::sleep(DRAIN).await;
-        } else {
-            std::future::pending::<()>().await;
+    let app = serve::app(state);
+    let connections = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let tcp = match accepted {
+                    Ok((tcp, _)) => tcp,
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // wait a moment (the waiting clients stay queued) and go on.
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                // Without TCP_NODELAY a response written in two parts waits for the client's
+                // delayed acknowledgement: about 40 ms on every keep-alive request.
+                let _ = tcp.set_nodelay(true);
+                let connection = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    // A client that has not sent its request's headers in this time is
+                    // dropped, so slow or idle clients cannot hold connections for ever.
+                    .header_read_timeout(HEADER_READ)
+                    .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+                let connection = connections.watch(connection);
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+            }
+            () = &mut stop => break,
         }
-    };
+    }
+    drop(listener);
+    // Requests in flight get DRAIN to finish; then the server stops anyway, so a stalled
+    // client cannot hold it up.
     tokio::select! {
-        served = server => served?,
-        () = drain => eprintln!("stopping with requests still open after {} s", DRAIN.as_secs()),
+        () = connections.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => {
+            eprintln!("stopping with requests still open after {} s", DRAIN.as_secs());
+        }
     }
     Ok(())
 }
+
+/// How long a client may take to send a request's headers (and how long an idle keep-alive
+/// connection waits for the next request).
+const HEADER_READ: Duration = Duration::from_secs(10);
 
 /// How long requests in flight may take to finish after a stop is asked for.
 const DRAIN: Duration = Duration::from_secs(20);

@@ -622,9 +622,10 @@ fn a_rebuild_blocked_by_another_build_is_retried() {
     );
 }
 
-/// RELIABILITY.md B10 and C5: slow or idle clients holding every file descriptor the process
-/// may open (`ulimit -n 128`, 300 half-sent requests) neither crash the server nor leave it
-/// stuck: once they go, it answers again.
+/// RELIABILITY.md B10 and C5: slow clients holding every file descriptor the process may open
+/// (`ulimit -n 128`, 300 half-sent requests) neither crash the server nor hold it: clients that
+/// have not sent their headers within 10 s are dropped, and it answers again while they are
+/// still connected.
 #[cfg(unix)]
 #[test]
 fn running_out_of_file_descriptors_is_survived() {
@@ -687,8 +688,7 @@ fn running_out_of_file_descriptors_is_survived() {
         server.child.try_wait().expect("wait").is_none(),
         "the server is still running"
     );
-    drop(idle);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(40);
     let answered = loop {
         let r = server.get("/api/search?q=glaa");
         if r.status == 200 || Instant::now() > deadline {
@@ -696,6 +696,7 @@ fn running_out_of_file_descriptors_is_survived() {
         }
         std::thread::sleep(Duration::from_millis(200));
     };
+    drop(idle);
     assert_eq!(answered.status, 200, "answers again: {}", answered.body);
     assert!(answered.body.contains("AG-GLAA"));
 }
