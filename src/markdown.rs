@@ -160,7 +160,7 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     let safe = Safe {
         inner: parser(body),
         resolve,
-        skip_ends: Vec::new(),
+        ends: Vec::new(),
         anchors: Vec::new(),
         ready: VecDeque::new(),
     };
@@ -174,7 +174,8 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
 struct Safe<'a, 'r, I> {
     inner: I,
     resolve: &'r dyn Fn(&str) -> Option<String>,
-    skip_ends: Vec<bool>,
+    /// For each open link or image, the end event to give for it (none: dropped).
+    ends: Vec<Option<TagEnd>>,
     anchors: Vec<String>,
     ready: VecDeque<Event<'a>>,
 }
@@ -211,7 +212,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
                 id,
             }) => {
                 let url = safe_target(&dest_url, self.resolve);
-                self.skip_ends.push(url.is_none());
+                self.ends.push(url.is_some().then_some(TagEnd::Link));
                 url.map(|u| {
                     Event::Start(Tag::Link {
                         link_type,
@@ -221,14 +222,28 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
                     })
                 })
             }
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
-                let external = link_scheme(dest_url).is_some_and(|s| s == "https" || s == "http");
-                self.skip_ends.push(!external);
-                external.then_some(event)
+            // An image on another site becomes a link to it: loading it with the page would tell
+            // that site who is reading, and when. Any other image is its text.
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let external = link_scheme(&dest_url).is_some_and(|s| s == "https" || s == "http");
+                self.ends.push(external.then_some(TagEnd::Link));
+                external.then(|| {
+                    let title = if title.is_empty() {
+                        CowStr::from("image on another site, not loaded")
+                    } else {
+                        title
+                    };
+                    Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Inline,
+                        dest_url,
+                        title,
+                        id: CowStr::from(""),
+                    })
+                })
             }
-            Event::End(TagEnd::Link | TagEnd::Image) => {
-                (!self.skip_ends.pop().unwrap_or(true)).then_some(event)
-            }
+            Event::End(TagEnd::Link | TagEnd::Image) => self.ends.pop().flatten().map(Event::End),
             other => Some(other),
         }
     }
@@ -377,6 +392,23 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(" and old.</p>"), "{html}");
+    }
+
+    #[test]
+    fn images_on_other_sites_become_links_and_are_never_loaded() {
+        let html = render(
+            "![the yard](https://example.org/yard.png) ![map](https://example.org/m.png \"Map\") ![local](x.png)",
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://example.org/yard.png" title="image on another site, not loaded">the yard</a>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://example.org/m.png" title="Map">map</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(" local</p>"), "{html}");
     }
 
     #[test]
