@@ -623,7 +623,7 @@ fn a_rebuild_blocked_by_another_build_is_retried() {
 }
 
 /// RELIABILITY.md B10 and C5: slow clients holding every file descriptor the process may open
-/// (`ulimit -n 128`, 300 half-sent requests) neither crash the server nor hold it: clients that
+/// (`ulimit -n 128`, 200 half-sent requests) neither crash the server nor hold it: clients that
 /// have not sent their headers within 10 s are dropped, and it answers again while they are
 /// still connected.
 #[cfg(unix)]
@@ -670,7 +670,7 @@ fn running_out_of_file_descriptors_is_survived() {
 
     let to: std::net::SocketAddr = server.addr.parse().expect("address");
     let mut idle = Vec::new();
-    for _ in 0..300 {
+    for _ in 0..200 {
         // Once the server can accept no more, the kernel's queue fills and connecting stalls.
         let Ok(mut s) = TcpStream::connect_timeout(&to, Duration::from_secs(1)) else {
             break;
@@ -688,7 +688,9 @@ fn running_out_of_file_descriptors_is_survived() {
         server.child.try_wait().expect("wait").is_none(),
         "the server is still running"
     );
-    let deadline = Instant::now() + Duration::from_secs(40);
+    // Each round of held connections is dropped after 10 s; the waiting ones are then accepted
+    // in turn, so allow a few rounds on a slow machine.
+    let deadline = Instant::now() + Duration::from_secs(90);
     let answered = loop {
         let r = server.get("/api/search?q=glaa");
         if r.status == 200 || Instant::now() > deadline {
