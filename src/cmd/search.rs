@@ -23,6 +23,9 @@ pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
         )
     })?;
     let response = index.search(&request(args));
+    for e in &response.errors {
+        eprintln!("error: {e}");
+    }
     let mut stdout = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {

@@ -99,6 +99,11 @@ pub struct SearchResponse {
     /// A corrected query when nothing matched and a likely misspelling was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// Internal failures met while answering, in full, for the operator's log; `warnings`
+    /// says only that part of the search could not be completed (an error's text can name
+    /// server files, which a client is not shown).
+    #[serde(skip)]
+    pub errors: Vec<String>,
 }
 
 /// An open, checksum-verified index.
@@ -211,9 +216,11 @@ impl KbIndex {
             &failures,
         );
         let suggestion = (total == 0).then(|| self.suggest(&prepared.text)).flatten();
-        let mut failures = failures.into_inner();
-        failures.dedup_by(|a, b| a.rsplit(": ").next() == b.rsplit(": ").next());
-        warnings.append(&mut failures);
+        let mut errors = failures.into_inner();
+        errors.dedup_by(|a, b| a.rsplit(": ").next() == b.rsplit(": ").next());
+        if !errors.is_empty() {
+            warnings.push("part of this search could not be completed".to_owned());
+        }
         SearchResponse {
             query: req.q.clone(),
             total,
@@ -224,6 +231,7 @@ impl KbIndex {
             hits,
             facets,
             suggestion,
+            errors,
         }
     }
 

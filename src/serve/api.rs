@@ -45,6 +45,9 @@ async fn run(
     })
     .await
     .map_err(|_| internal())?;
+    for e in &response.errors {
+        eprintln!("error: search: {e}");
+    }
     let user = user.map(|Extension(u)| u);
     state
         .0
