@@ -22,9 +22,14 @@ struct Server {
 
 impl Server {
     fn start(repo: &TestRepo, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .args(args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_casebook"));
+        command.args(["serve", "--bind", "127.0.0.1:0"]).args(args);
+        Server::run(repo, command)
+    }
+
+    /// Runs `command` (which starts `casebook serve`) in `repo` and waits until it listens.
+    fn run(repo: &TestRepo, mut command: Command) -> Server {
+        let mut child = command
             .current_dir(repo.path())
             .env("CASEBOOK_TODAY", TODAY)
             .stdout(Stdio::null())
@@ -632,40 +637,12 @@ fn running_out_of_file_descriptors_is_survived() {
     let repo = repo_with(60, TestRepo::fixture("base"));
     repo.commit("base");
     let bin = env!("CARGO_BIN_EXE_casebook");
-    let mut child = Command::new("sh")
-        .args([
-            "-c",
-            &format!("ulimit -n 128 && exec '{bin}' serve --bind 127.0.0.1:0"),
-        ])
-        .current_dir(repo.path())
-        .env("CASEBOOK_TODAY", TODAY)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, log) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        addr: String::new(),
-        log,
-    };
-    let line = server
-        .wait_for_line(Duration::from_secs(120), |l| l.starts_with("serving on "))
-        .expect("the server says where it listens");
-    server.addr = line
-        .trim_start_matches("serving on http://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let mut command = Command::new("sh");
+    command.args([
+        "-c",
+        &format!("ulimit -n 128 && exec '{bin}' serve --bind 127.0.0.1:0"),
+    ]);
+    let mut server = Server::run(&repo, command);
     assert_eq!(server.get("/healthz").status, 200);
 
     let to: std::net::SocketAddr = server.addr.parse().expect("address");
