@@ -34,18 +34,22 @@ fn audit_lines(state: &AppState) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let request = Request::builder()
-        .uri(uri)
-        .body(Body::empty())
-        .expect("request");
-    let response = app(state.clone()).oneshot(request).await.expect("response");
-    let status = response.status();
-    let headers = response.headers().clone();
+/// Sends `request` through `router`; the status, headers and body text of the answer.
+async fn send(
+    router: axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = router.oneshot(request).await.expect("response");
+    let (status, headers) = (response.status(), response.headers().clone());
     let body = to_bytes(response.into_body(), 4 * 1024 * 1024)
         .await
         .expect("body");
     (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::get(uri).body(Body::empty()).expect("request");
+    send(app(state.clone()), request).await
 }
 
 fn assert_security_headers(headers: &axum::http::HeaderMap, uri: &str) {
@@ -223,17 +227,12 @@ async fn require_header_refuses_anonymous_requests() {
 }
 
 async fn get_as(state: &AppState, uri: &str, user: &str) -> (StatusCode, String) {
-    let request = Request::builder()
-        .uri(uri)
+    let request = Request::get(uri)
         .header("x-remote-user", user)
         .body(Body::empty())
         .expect("request");
-    let response = app(state.clone()).oneshot(request).await.expect("response");
-    let status = response.status();
-    let body = to_bytes(response.into_body(), 4 * 1024 * 1024)
-        .await
-        .expect("body");
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let (status, _, body) = send(app(state.clone()), request).await;
+    (status, body)
 }
 
 /// RELIABILITY.md D5 and D6: one structured line per search and per document view, naming who,
@@ -486,12 +485,6 @@ async fn faulty() -> &'static str {
 #[tokio::test]
 async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
     let s = state(None);
-    let send = |router: axum::Router, request: Request<Body>| async move {
-        let response = router.oneshot(request).await.expect("response");
-        let (status, headers) = (response.status(), response.headers().clone());
-        let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
-        (status, headers, String::from_utf8_lossy(&body).into_owned())
-    };
     let post = Request::post("/api/search?q=x")
         .body(Body::empty())
         .expect("request");
