@@ -27,7 +27,7 @@ use axum::{BoxError, Router};
 use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -287,9 +287,7 @@ async fn static_site(State(state): State<AppState>, request: Request) -> Respons
             .then(|| segments.as_deref().and_then(document_of))
             .flatten();
         let user = request.extensions().get::<Identity>().cloned();
-        let site = ServeDir::new(dir)
-            .append_index_html_on_directories(true)
-            .not_found_service(ServeFile::new(dir.join("404.html")));
+        let site = ServeDir::new(dir).append_index_html_on_directories(true);
         let Ok(response) = site.oneshot(request).await;
         let response = response.map(axum::body::Body::new);
         let status = response.status();
@@ -302,6 +300,8 @@ async fn static_site(State(state): State<AppState>, request: Request) -> Respons
             // A file that cannot be read is the server's fault, but nothing a client needs to
             // know more of than that the page is not there.
             eprintln!("error: the static site answered {status}; sent the 404 page instead");
+        }
+        if status == StatusCode::NOT_FOUND || status.is_server_error() {
             not_found(dir)
         } else {
             response
