@@ -209,13 +209,10 @@ struct Health {
 
 /// `GET /healthz`: the build being served and the last rebuild's failure, if any.
 pub(super) async fn healthz(State(state): State<AppState>) -> Response {
-    let current = state.current();
-    let error = state
-        .0
-        .last_error
-        .read()
-        .map(|e| e.clone())
-        .unwrap_or_default();
+    let super::Served {
+        build: current,
+        error,
+    } = state.served();
     let mut response = Json(Health {
         status: if error.is_some() { "degraded" } else { "ok" },
         commit: current.commit.clone(),

@@ -102,12 +102,20 @@ fn labels(vocab: &Vocabulary) -> HashMap<(String, String), String> {
     labels
 }
 
+/// The build being served and what is wrong, if anything: one value, replaced whole, so
+/// `/healthz` can never pair one build's commit with another build's error.
+#[derive(Clone)]
+pub struct Served {
+    /// The build being served.
+    pub build: Arc<Current>,
+    /// Why the server is degraded (the last rebuild failed, or the repository cannot be read).
+    pub error: Option<String>,
+}
+
 /// What the server shares between requests and the rebuild loop.
 pub struct Inner {
-    /// The build being served.
-    pub current: RwLock<Arc<Current>>,
-    /// The last rebuild's failure, if the last rebuild failed.
-    pub last_error: RwLock<Option<String>>,
+    /// The build being served and its health, behind one lock.
+    pub served: RwLock<Served>,
     /// Site title.
     pub title: String,
     /// The edition's ceiling.
@@ -129,8 +137,10 @@ impl Inner {
     pub fn new(current: Current, title: &str, ceiling: Marking) -> Inner {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Inner {
-            current: RwLock::new(Arc::new(current)),
-            last_error: RwLock::new(None),
+            served: RwLock::new(Served {
+                build: Arc::new(current),
+                error: None,
+            }),
             title: title.to_owned(),
             ceiling,
             require_header: None,
@@ -153,13 +163,24 @@ pub struct AppState(pub Arc<Inner>);
 impl AppState {
     /// The build being served.
     pub fn current(&self) -> Arc<Current> {
-        Arc::clone(&self.0.current.read().unwrap_or_else(|e| e.into_inner()))
+        Arc::clone(&self.served().build)
     }
 
-    /// Replaces the build being served and clears the last error.
+    /// The build being served and its health, read together.
+    pub fn served(&self) -> Served {
+        self.0
+            .served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces the build being served and clears the error, in one step.
     pub fn swap(&self, next: Current) {
-        *self.0.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(next);
-        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = None;
+        *self.0.served.write().unwrap_or_else(|e| e.into_inner()) = Served {
+            build: Arc::new(next),
+            error: None,
+        };
     }
 
     /// Records a failed rebuild (the previous build keeps being served).
@@ -167,9 +188,13 @@ impl AppState {
         self.set_error(Some(error));
     }
 
-    /// Sets or clears what `/healthz` reports as wrong.
+    /// Sets or clears what `/healthz` reports as wrong (the build served stays).
     pub fn set_error(&self, error: Option<String>) {
-        *self.0.last_error.write().unwrap_or_else(|e| e.into_inner()) = error;
+        self.0
+            .served
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .error = error;
     }
 }
 

@@ -460,8 +460,7 @@ async fn excess_load_is_refused_at_once_with_503() {
     let busy = state(None);
     let inner = &busy.0;
     let full = AppState(Arc::new(Inner {
-        current: RwLock::new(busy.current()),
-        last_error: RwLock::new(None),
+        served: RwLock::new(busy.served()),
         title: inner.title.clone(),
         ceiling: inner.ceiling,
         require_header: None,

@@ -171,7 +171,7 @@ fn live_rebuilds_serve_new_commits_and_survive_a_broken_one() {
     let repo = repo_with(1, TestRepo::fixture("base"));
     let first = repo.commit("base");
     let server = Server::start(&repo, &[]);
-    let wait = Duration::from_secs(10);
+    let wait = Duration::from_secs(60);
     let health = server.health_until(wait, |j| j["status"] == "ok");
     assert_eq!(health["commit"], first.as_str());
     assert!(
@@ -266,6 +266,73 @@ fn live_rebuilds_serve_new_commits_and_survive_a_broken_one() {
             .body
             .contains("interview workers")
     );
+}
+
+/// Issue 9: the served build and its health are one value. `/healthz` is read without pause
+/// by two clients while a broken commit is fixed and rebuilt; every answer pairs a commit with
+/// that build's own health: the last good commit with the broken commit's error, or the fixed
+/// commit with `ok`, never the fixed commit with the old error (nor the old one cleared early).
+#[test]
+fn health_never_pairs_a_build_with_another_builds_error() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    let mut good = repo.commit("base");
+    let server = Server::start(&repo, &[]);
+    let wait = Duration::from_secs(60);
+    let path = "knowledge/agencies/AG-GLAA.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    for round in 0..3 {
+        repo.write(path, text.replace("agency: GLAA", "agency: GLAAA"));
+        repo.commit(&format!("break the GLAA note ({round})"));
+        let health = server.health_until(wait, |j| j["status"] == "degraded");
+        assert_eq!(
+            (health["status"].as_str(), health["commit"].as_str()),
+            (Some("degraded"), Some(good.as_str())),
+            "{health}"
+        );
+        let edited = format!("{text}\nRound {round}.\n");
+        repo.write(path, &edited);
+        let fixed = repo.commit(&format!("fix the GLAA note ({round})"));
+        let done = AtomicBool::new(false);
+        let seen: Mutex<BTreeSet<(String, String, bool)>> = Mutex::default();
+        let addr = server.addr.as_str();
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    let deadline = Instant::now() + wait;
+                    while !done.load(Ordering::Relaxed) && Instant::now() < deadline {
+                        let r = get(addr, "/healthz", None);
+                        let json: serde_json::Value =
+                            serde_json::from_str(&r.body).unwrap_or_default();
+                        let status = json["status"].as_str().unwrap_or_default().to_owned();
+                        let commit = json["commit"].as_str().unwrap_or_default().to_owned();
+                        let has_error = json.get("error").is_some();
+                        if commit == fixed && status == "ok" {
+                            done.store(true, Ordering::Relaxed);
+                        }
+                        seen.lock()
+                            .expect("seen")
+                            .insert((commit, status, has_error));
+                    }
+                });
+            }
+        });
+        let seen = seen.into_inner().expect("seen");
+        let allowed: BTreeSet<(String, String, bool)> = [
+            (good.clone(), "degraded".to_owned(), true),
+            (fixed.clone(), "ok".to_owned(), false),
+        ]
+        .into();
+        assert!(
+            seen.contains(&(fixed.clone(), "ok".to_owned(), false)),
+            "the fix was served: {seen:?}"
+        );
+        assert!(seen.is_subset(&allowed), "torn health answers: {seen:?}");
+        // The next round breaks the build of the commit now served.
+        repo.write(path, &text);
+        good = repo.commit(&format!("restore the GLAA note ({round})"));
+        let health = server.health_until(wait, |j| j["commit"] == good.as_str());
+        assert_eq!(health["status"], "ok", "{health}");
+    }
 }
 
 /// The title every load-test document carries in build `k`.
@@ -479,7 +546,7 @@ fn an_official_server_keeps_a_failing_sensitive_document_out_of_healthz() {
     let repo = repo_with(1, TestRepo::fixture("base"));
     repo.commit("base");
     let server = Server::start(&repo, &["--max-marking", "OFFICIAL"]);
-    let wait = Duration::from_secs(10);
+    let wait = Duration::from_secs(60);
     assert_eq!(
         server.health_until(wait, |j| j["status"] == "ok")["status"],
         "ok"
@@ -562,7 +629,7 @@ fn a_repository_that_goes_away_and_comes_back() {
     let repo = repo_with(1, TestRepo::fixture("base"));
     let first = repo.commit("base");
     let server = Server::start(&repo, &[]);
-    let wait = Duration::from_secs(10);
+    let wait = Duration::from_secs(60);
     assert_eq!(
         server.health_until(wait, |j| j["status"] == "ok")["status"],
         "ok"
@@ -598,7 +665,7 @@ fn a_rebuild_blocked_by_another_build_is_retried() {
     let repo = repo_with(1, TestRepo::fixture("base"));
     repo.commit("base");
     let server = Server::start(&repo, &[]);
-    let wait = Duration::from_secs(10);
+    let wait = Duration::from_secs(60);
     assert_eq!(
         server.health_until(wait, |j| j["status"] == "ok")["status"],
         "ok"
