@@ -83,6 +83,7 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
         drafts: opts.drafts,
         vocabulary: vocabulary_fingerprint(&checked.corpus),
         built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        terms: index::SearchVocab::new(&checked.corpus.vocabulary),
     };
     let dir = index_dir(repo.root(), config, opts.ceiling, opts.drafts);
     let ids: Vec<Published> = docs.iter().map(|(p, _, _)| p.clone()).collect();
@@ -281,15 +282,12 @@ fn published<'c>(
         .collect()
 }
 
-/// A content hash of every vocabulary label (the indexed text includes labels).
+/// A content hash of every vocabulary term (the indexed text includes labels and power words).
 fn vocabulary_fingerprint(corpus: &Corpus) -> String {
     let mut text = String::new();
     for name in crate::model::VocabName::ALL {
         for t in corpus.vocabulary.terms(name) {
-            text.push_str(&format!(
-                "{name:?}\t{}\t{}\t{:?}\t{:?}\n",
-                t.code, t.label, t.parent, t.reporting_area
-            ));
+            text.push_str(&format!("{name:?}\t{t:?}\n"));
         }
     }
     load::content_hash(text.as_bytes())

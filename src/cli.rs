@@ -157,6 +157,12 @@ pub struct SearchArgs {
     /// Only this learning theme.
     #[arg(long)]
     pub theme: Vec<String>,
+    /// Only this outcome.
+    #[arg(long)]
+    pub outcome: Vec<String>,
+    /// Only agencies holding this power type (`closure`, `entry`, …).
+    #[arg(long)]
+    pub power: Vec<String>,
     /// From this year.
     #[arg(long, value_name = "YYYY")]
     pub from: Option<i32>,

@@ -161,7 +161,7 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
         inner: parser(body),
         resolve,
         ends: Vec::new(),
-        anchors: Vec::new(),
+        anchors: Anchors::default(),
         ready: VecDeque::new(),
     };
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -176,7 +176,7 @@ struct Safe<'a, 'r, I> {
     resolve: &'r dyn Fn(&str) -> Option<String>,
     /// For each open link or image, the end event to give for it (none: dropped).
     ends: Vec<Option<TagEnd>>,
-    anchors: Vec<String>,
+    anchors: Anchors,
     ready: VecDeque<Event<'a>>,
 }
 
@@ -262,7 +262,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
                 break;
             }
         }
-        let anchor = unique(&mut self.anchors, slug(&text));
+        let anchor = self.anchors.unique(slug(&text));
         if let Some(Event::Start(Tag::Heading { id, .. })) = held.first_mut() {
             *id = Some(CowStr::from(anchor));
         }
@@ -270,16 +270,71 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
     }
 }
 
-/// `base`, or `base-2`, `base-3`… when already used; records the one returned.
-fn unique(used: &mut Vec<String>, base: String) -> String {
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while used.contains(&candidate) {
-        n += 1;
-        candidate = format!("{base}-{n}");
+/// Ids the page templates give their own elements; a body heading never takes one (nor a
+/// `power-…` id, which agency pages give each power), so anchors and the skip link stay unique.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "q",
+    "meta-heading",
+    "links-heading",
+    "history-heading",
+    "recommendations",
+    "good-practice",
+    "case-in-figures",
+    "order-terms",
+    "order-prohibitions",
+    "order-foreign-travel",
+    "order-management",
+    "order-breaches",
+    "limits",
+    "limits-heading",
+    "powers",
+    "powers-heading",
+    "orders",
+    "orders-heading",
+    "engage",
+    "engage-heading",
+    "legal-bases",
+    "legal-bases-heading",
+];
+
+/// The heading anchors of one body: unique, never reserved, each found in constant time.
+#[derive(Default)]
+struct Anchors {
+    used: std::collections::HashSet<String>,
+    /// The last suffix tried for a base, so repeated headings do not retry from `-2`.
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl Anchors {
+    fn taken(&self, id: &str) -> bool {
+        self.used.contains(id) || RESERVED_IDS.contains(&id)
     }
-    used.push(candidate.clone());
-    candidate
+
+    /// `base`, or `base-2`, `base-3`… when already taken; records the one returned. A base in
+    /// the agency pages' `power-…` space becomes `section-power-…`.
+    fn unique(&mut self, base: String) -> String {
+        let base = if base.starts_with("power-") {
+            format!("section-{base}")
+        } else {
+            base
+        };
+        if !self.taken(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(1);
+        let candidate = loop {
+            n += 1;
+            let candidate = format!("{base}-{n}");
+            if !self.taken(&candidate) {
+                break candidate;
+            }
+        };
+        self.next.insert(base, n);
+        self.used.insert(candidate.clone());
+        candidate
+    }
 }
 
 /// The URL a link may point at, or none when it must be shown as plain text.
@@ -420,6 +475,36 @@ mod tests {
         assert!(html.contains(r#"<h2 id="what-worked">"#), "{html}");
         assert!(html.contains(r#"<h2 id="what-worked-2">"#), "{html}");
         assert!(html.contains(r#"<h3 id="migr-code">"#), "{html}");
+    }
+
+    #[test]
+    fn heading_anchors_never_take_the_templates_ids() {
+        let html = to_html(
+            "## Powers\n\n## Main\n\n## Recommendations\n\n## Power: entry\n\n## Power: entry\n\n## Notes\n\n## Notes-2\n\n## Notes\n",
+            &no_documents,
+        );
+        for id in [
+            "powers-2",
+            "main-2",
+            "recommendations-2",
+            "section-power-entry",
+            "section-power-entry-2",
+            "notes",
+            "notes-2",
+            "notes-3",
+        ] {
+            assert!(html.contains(&format!(r#"id="{id}""#)), "{id}: {html}");
+        }
+        for id in RESERVED_IDS {
+            assert!(!html.contains(&format!(r#"id="{id}""#)), "{id}: {html}");
+        }
+    }
+
+    #[test]
+    fn thousands_of_repeated_headings_get_anchors_in_linear_time() {
+        let body = "## Notes\n\n".repeat(20_000);
+        let html = to_html(&body, &no_documents);
+        assert!(html.contains(r#"id="notes-20000""#));
     }
 
     /// RELIABILITY.md 3.A items 17–23: everything hostile renders inert.

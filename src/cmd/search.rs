@@ -49,6 +49,8 @@ fn request(args: &SearchArgs) -> SearchRequest {
         (FacetName::Exploitation, &args.exploitation),
         (FacetName::Agency, &args.agency),
         (FacetName::Theme, &args.theme),
+        (FacetName::Outcome, &args.outcome),
+        (FacetName::Power, &args.power),
     ] {
         if !values.is_empty() {
             filters.insert(facet, values.clone());
@@ -68,18 +70,52 @@ fn request(args: &SearchArgs) -> SearchRequest {
     }
 }
 
-/// Results for people: rank, id, kind, date, title, snippet; then warnings and facet counts.
+/// Results for people: the answer box, then rank, id, kind, date, title, snippet; then
+/// warnings and facet counts, in labels.
 pub fn human(r: &SearchResponse, terminal: bool) -> String {
     let mut out = String::new();
+    for a in &r.answers {
+        let what = if a.related { "Also see" } else { "Answer" };
+        out.push_str(&format!("{what}: {} ({})\n", a.question, a.url));
+        for h in &a.holders {
+            let bases: Vec<String> = h
+                .powers
+                .iter()
+                .map(|p| {
+                    let warrant = if p.warrant_required {
+                        "warrant needed"
+                    } else {
+                        "no warrant needed"
+                    };
+                    format!("{} ({warrant})", p.basis)
+                })
+                .collect();
+            out.push_str(&format!("  - {}: {}\n", h.name, bases.join("; ")));
+        }
+        if a.holders.is_empty() {
+            out.push_str("  no agency in this knowledge base records this power\n");
+        }
+    }
+    if !r.answers.is_empty() {
+        out.push('\n');
+    }
     for (i, hit) in r.hits.iter().enumerate() {
+        let status = if hit.status == "approved" {
+            String::new()
+        } else {
+            format!("  [{}]", hit.status_label)
+        };
         out.push_str(&format!(
-            "{:>3}. {}  {}  {}  {}\n",
+            "{:>3}. {}  {}  {}  {}{status}\n",
             i + 1,
             hit.id,
-            hit.kind,
+            hit.kind_label,
             hit.date,
             hit.title
         ));
+        for s in &hit.superseded_by {
+            out.push_str(&format!("     replaced by {}: {}\n", s.id, s.title));
+        }
         out.push_str(&format!("     {}\n", plain(&hit.snippet_html, terminal)));
     }
     let shown = r.hits.len();
@@ -94,7 +130,18 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
         out.push_str(&format!("warning: {w}\n"));
     }
     for (name, terms) in r.facets.iter().filter(|(_, t)| !t.is_empty()) {
-        let list: Vec<String> = terms.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        let labels = r.labels.get(name);
+        let list: Vec<String> = terms
+            .iter()
+            .map(|(t, n)| {
+                let label = labels.and_then(|l| l.get(t)).unwrap_or(t);
+                if label == t {
+                    format!("{t} {n}")
+                } else {
+                    format!("{label} [{t}] {n}")
+                }
+            })
+            .collect();
         out.push_str(&format!("{name}: {}\n", list.join(", ")));
     }
     out

@@ -334,11 +334,5 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &build::Built) -> Result<Curr
     let index = build::index_dir(root, &ctx.config, opts.ceiling, false);
     let site = build::output_dir(root, &ctx.config, opts.ceiling);
     let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling))?;
-    Current::open(
-        &index,
-        snapshot,
-        &overrides,
-        &built.checked.corpus.vocabulary,
-    )
-    .map_err(anyhow::Error::msg)
+    Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)
 }

@@ -5,7 +5,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
 use crate::markdown;
-use crate::model::{Date, Document, KindData, VocabName, Vocabulary};
+use crate::model::{Date, Document, FacetName, KindData, VocabName, Vocabulary};
 
 use super::schema::Fields;
 
@@ -36,76 +36,14 @@ pub struct IndexDoc {
     pub learning: String,
     /// Searchable metadata (labels, operation, basis).
     pub meta: String,
+    /// An agency's structured powers, legal bases and limits.
+    pub powers: String,
+    /// An agency's powers as JSON, for the answer box (empty for other kinds).
+    pub powers_data: String,
+    /// The ids the document names in `related`.
+    pub refers: Vec<String>,
     /// Facet paths, e.g. `/area/hampshire/havant`.
     pub facets: Vec<(FacetName, String)>,
-}
-
-/// The facets of the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FacetName {
-    /// Document kind.
-    Kind,
-    /// Area, under its reporting area.
-    Area,
-    /// Exploitation type, under its parent.
-    Exploitation,
-    /// Agency.
-    Agency,
-    /// Learning theme.
-    Theme,
-    /// Investigation outcome.
-    Outcome,
-    /// Order type.
-    OrderType,
-    /// Protective marking.
-    Marking,
-    /// Year.
-    Year,
-}
-
-impl FacetName {
-    /// Every facet, in display order.
-    pub const ALL: [FacetName; 9] = [
-        FacetName::Kind,
-        FacetName::Area,
-        FacetName::Exploitation,
-        FacetName::Agency,
-        FacetName::Theme,
-        FacetName::Outcome,
-        FacetName::OrderType,
-        FacetName::Marking,
-        FacetName::Year,
-    ];
-
-    /// The facet's name in the API and its root path segment.
-    pub fn key(self) -> &'static str {
-        match self {
-            FacetName::Kind => "kind",
-            FacetName::Area => "area",
-            FacetName::Exploitation => "exploitation",
-            FacetName::Agency => "agency",
-            FacetName::Theme => "theme",
-            FacetName::Outcome => "outcome",
-            FacetName::OrderType => "order_type",
-            FacetName::Marking => "marking",
-            FacetName::Year => "year",
-        }
-    }
-
-    /// The facet's field.
-    pub fn field(self, f: &Fields) -> tantivy::schema::Field {
-        match self {
-            FacetName::Kind => f.f_kind,
-            FacetName::Area => f.f_area,
-            FacetName::Exploitation => f.f_exploitation,
-            FacetName::Agency => f.f_agency,
-            FacetName::Theme => f.f_theme,
-            FacetName::Outcome => f.f_outcome,
-            FacetName::OrderType => f.f_order_type,
-            FacetName::Marking => f.f_marking,
-            FacetName::Year => f.f_year,
-        }
-    }
 }
 
 /// The site URL of a document.
@@ -181,20 +119,34 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
             text.add_meta(&format!("{} {}", a.agency, a.name));
             text.add_meta(&a.engagement.route);
             text.add_meta(&a.engagement.spoc_role);
-            a.limits.iter().for_each(|l| text.add_meta(l));
-            for b in &a.legal_bases {
-                text.add_learning(&format!("{} {} {}", b.act, b.section, b.summary));
-            }
             for p in &a.powers {
                 let label = vocab.label(VocabName::PowerTypes, &p.power_type);
-                let notes = p.notes.as_deref().unwrap_or_default();
-                text.add_learning(&format!("{} {label} power: {} {notes}", a.agency, p.basis));
+                let mut line = format!("{label}: {}.", p.basis.trim_end_matches('.'));
+                if let Some(by) = &p.exercised_by {
+                    line.push_str(&format!(" Exercised by: {by}."));
+                }
+                if let Some(notes) = &p.notes {
+                    line.push(' ');
+                    line.push_str(notes);
+                }
+                text.add_powers(&line);
+                // The everyday words for the power ("close" for closure) find the note.
+                if let Some(term) = vocab.get(VocabName::PowerTypes, &p.power_type) {
+                    text.add_meta(&term.words.join(" "));
+                }
             }
+            for b in &a.legal_bases {
+                text.add_powers(&format!("{} {}: {}", b.act, b.section, b.summary));
+            }
+            a.limits.iter().for_each(|l| text.add_powers(l));
+            text.powers_data = powers_data(a);
             push_all(
                 &mut facets,
                 FacetName::Agency,
                 std::slice::from_ref(&a.agency),
             );
+            let types: Vec<String> = a.powers.iter().map(|p| p.power_type.clone()).collect();
+            push_all(&mut facets, FacetName::Power, &types);
             a.last_verified
         }
     };
@@ -214,6 +166,9 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         body: text.body,
         learning: text.learning,
         meta: text.meta,
+        powers: text.powers,
+        powers_data: text.powers_data,
+        refers: c.related.clone(),
         facets,
     }
 }
@@ -235,12 +190,71 @@ struct Texts {
     body: String,
     learning: String,
     meta: String,
+    powers: String,
+    powers_data: String,
+}
+
+/// One power of an agency, as the answer box shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct PowerEntry {
+    /// Power-type code.
+    #[serde(rename = "type")]
+    pub(super) power_type: String,
+    /// Legal basis.
+    pub(super) basis: String,
+    /// Whether a warrant is needed.
+    pub(super) warrant_required: bool,
+    /// Who exercises it, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) exercised_by: Option<String>,
+    /// Conditions and notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) notes: Option<String>,
+}
+
+/// The stored answer-box data of an agency note: its agency's name and powers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct AgencyEntry {
+    /// Agency code.
+    pub(super) agency: String,
+    /// The agency's name.
+    pub(super) name: String,
+    /// Its powers.
+    pub(super) powers: Vec<PowerEntry>,
+}
+
+fn powers_data(a: &crate::model::agency_powers::AgencyPowers) -> String {
+    let entry = AgencyEntry {
+        agency: a.agency.clone(),
+        name: a.name.clone(),
+        powers: a
+            .powers
+            .iter()
+            .map(|p| PowerEntry {
+                power_type: p.power_type.clone(),
+                basis: p.basis.clone(),
+                warrant_required: p.warrant_required,
+                exercised_by: p.exercised_by.clone(),
+                notes: p.notes.clone(),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&entry).unwrap_or_default()
 }
 
 impl Texts {
     fn add_meta(&mut self, s: &str) {
         self.meta.push_str(s);
         self.meta.push_str(" \n");
+    }
+
+    fn add_powers(&mut self, s: &str) {
+        let s = s.trim();
+        self.powers.push_str(s);
+        if !s.ends_with(['.', '!', '?']) {
+            self.powers.push('.');
+        }
+        self.powers.push(' ');
     }
 
     fn add_body(&mut self, s: &str) {
@@ -324,12 +338,26 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
     doc.add_text(f.body, &d.body);
     doc.add_text(f.learning, &d.learning);
     doc.add_text(f.meta, &d.meta);
-    for text in [&d.title, &d.summary, &d.learning, &d.body, &d.meta] {
+    doc.add_text(f.powers, &d.powers);
+    if !d.powers_data.is_empty() {
+        doc.add_text(f.powers_data, &d.powers_data);
+    }
+    for id in &d.refers {
+        doc.add_text(f.refers, id);
+    }
+    for text in [
+        &d.title,
+        &d.summary,
+        &d.learning,
+        &d.body,
+        &d.meta,
+        &d.powers,
+    ] {
         doc.add_text(f.words, text);
     }
     for (name, path) in &d.facets {
         if let Ok(facet) = Facet::from_text(path) {
-            doc.add_facet(name.field(f), facet);
+            doc.add_facet(f.facet(*name), facet);
         }
     }
     doc

@@ -8,14 +8,17 @@ mod lexicon;
 mod query;
 mod schema;
 mod search;
+mod vocab;
 mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use document::{FacetName, IndexDoc, index_doc, url};
+pub use crate::model::FacetName;
+pub use document::{IndexDoc, index_doc, url};
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, KbIndex, SearchRequest, SearchResponse, Sort};
+pub use vocab::{PowerType, SearchVocab, question};
 pub use write::{BuildMeta, Published, Report};
 
 /// A failure of the index.

@@ -3,7 +3,7 @@
 //! can catch), and friendly `area:`/`agency:`/`theme:`/`type:` aliases turned into facet
 //! filters. Pure: no tantivy.
 
-use super::document::FacetName;
+use crate::model::FacetName;
 
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 256;
@@ -60,7 +60,18 @@ pub(super) fn prepare(raw: &str) -> Prepared {
     let mut kept = Vec::new();
     let mut aliases = Vec::new();
     let mut prefixes = Vec::new();
-    for token in tokens(&text) {
+    let all = tokens(&text);
+    // Question words ("who can … a …") are not required and not highlighted, unless the query
+    // has nothing else.
+    let asking = all.iter().any(|t| !is_question_word(t));
+    for token in all {
+        if asking && is_question_word(&token) {
+            continue;
+        }
+        let token = match token.strip_suffix('?') {
+            Some(t) if !t.is_empty() && !token.starts_with('"') => t.to_owned(),
+            _ => token,
+        };
         if let Some(clause) = alias(&token) {
             aliases.push(clause);
         } else if let Some(p) = prefix(&token) {
@@ -75,6 +86,24 @@ pub(super) fn prepare(raw: &str) -> Prepared {
         prefixes,
         warnings,
     }
+}
+
+/// Words of a question that say nothing about what is sought: "who can close a premises?"
+/// searches for `close premises`. Lower case only: `AND`, `OR` and `NOT` are operators.
+const QUESTION_WORDS: &[&str] = &[
+    "a", "an", "and", "any", "are", "at", "be", "by", "can", "could", "do", "does", "for", "from",
+    "has", "have", "how", "i", "in", "is", "it", "may", "of", "on", "or", "our", "should", "the",
+    "their", "them", "there", "they", "this", "to", "we", "what", "when", "where", "which", "who",
+    "whom", "why", "will", "with", "would", "you",
+];
+
+/// True when `token` is a bare question word (not quoted, not a field, not `+`/`-`).
+pub(super) fn is_question_word(token: &str) -> bool {
+    let word = token.trim_end_matches(['?', ',', '.', '!']);
+    let mut chars = word.chars();
+    // `who` or `Who`, never `OR`.
+    let cased = chars.next().is_some_and(char::is_alphabetic) && chars.all(char::is_lowercase);
+    cased && QUESTION_WORDS.contains(&word.to_lowercase().as_str())
 }
 
 /// Deepest nesting of brackets of any kind.
@@ -186,6 +215,17 @@ mod tests {
     }
 
     #[test]
+    fn question_words_are_not_required() {
+        assert_eq!(prepare("who can close a premises?").text, "close premises");
+        assert_eq!(prepare("Who can apply for an STPO?").text, "apply STPO");
+        // Operators, phrases and a query of nothing else are left alone.
+        assert_eq!(prepare("GLAA OR HMRC").text, "GLAA OR HMRC");
+        assert_eq!(prepare("\"who can\" visit").text, "\"who can\" visit");
+        assert_eq!(prepare("the").text, "the");
+        assert_eq!(prepare("-the labour").text, "-the labour");
+    }
+
+    #[test]
     fn caps_length_depth_and_control_characters() {
         let long = prepare(&"x".repeat(100_000));
         assert_eq!(long.text.len(), MAX_QUERY_BYTES);
@@ -196,7 +236,7 @@ mod tests {
         assert_eq!(deep.warnings, expected);
         let huge = prepare(&"(".repeat(800));
         assert_eq!((huge.text.as_str(), huge.warnings.len()), ("", 2));
-        assert_eq!(prepare("a\u{0}b\u{b}c").text, "a b c");
+        assert_eq!(prepare("x\u{0}y\u{b}z").text, "x y z");
         let multibyte = prepare(&"é".repeat(200));
         assert!(multibyte.text.len() <= MAX_QUERY_BYTES);
     }

@@ -1,16 +1,18 @@
 //! The tantivy schema, built once as a struct of fields.
 
+use crate::model::FacetName;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
+
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -20,62 +22,71 @@ pub(super) const WORDS_TOKENIZER: &str = "casebook_words";
 
 /// Every field of the index.
 #[derive(Debug, Clone, Copy)]
-pub struct Fields {
+pub(super) struct Fields {
     /// Document id (`CR-2024-007`), exact.
-    pub id: Field,
+    pub(super) id: Field,
     /// Kind code, exact.
-    pub kind: Field,
+    pub(super) kind: Field,
     /// Title, stemmed text, stored.
-    pub title: Field,
+    pub(super) title: Field,
     /// Site URL, stored.
-    pub url: Field,
+    pub(super) url: Field,
     /// Display date (`YYYY-MM-DD`), stored.
-    pub date: Field,
+    pub(super) date: Field,
     /// Date as a sortable number (`YYYYMMDD`), fast.
-    pub date_sort: Field,
+    pub(super) date_sort: Field,
     /// Year, for ranges.
-    pub year: Field,
+    pub(super) year: Field,
     /// Marking code, exact.
-    pub marking: Field,
+    pub(super) marking: Field,
     /// Status code, exact.
-    pub status: Field,
+    pub(super) status: Field,
     /// Git blob id of the source file, for incremental builds.
-    pub blob: Field,
+    pub(super) blob: Field,
     /// The `## Summary` section (or the remit of an agency note).
-    pub summary: Field,
+    pub(super) summary: Field,
     /// The whole body and the descriptive front matter.
-    pub body: Field,
+    pub(super) body: Field,
     /// Themes' labels, good practice, recommendations.
-    pub learning: Field,
+    pub(super) learning: Field,
     /// Searchable metadata: vocabulary labels, operation name, order basis (not stored, so
     /// never a snippet).
-    pub meta: Field,
+    pub(super) meta: Field,
+    /// An agency's structured powers, legal bases and limits, stemmed text, stored (for
+    /// snippets).
+    pub(super) powers: Field,
+    /// The ids a document names in `related` (to find a superseded document's successor).
+    pub(super) refers: Field,
+    /// An agency note's powers as JSON (`PowerEntry`s), stored: the answer box's data.
+    pub(super) powers_data: Field,
     /// Every word, unstemmed, for "did you mean" suggestions (not stored; its term
     /// dictionary is the lexicon).
-    pub words: Field,
+    pub(super) words: Field,
     /// Facet: kind.
-    pub f_kind: Field,
+    pub(super) f_kind: Field,
     /// Facet: area under its reporting area.
-    pub f_area: Field,
+    pub(super) f_area: Field,
     /// Facet: exploitation type under its parent.
-    pub f_exploitation: Field,
+    pub(super) f_exploitation: Field,
     /// Facet: agency.
-    pub f_agency: Field,
+    pub(super) f_agency: Field,
     /// Facet: learning theme.
-    pub f_theme: Field,
+    pub(super) f_theme: Field,
     /// Facet: outcome.
-    pub f_outcome: Field,
+    pub(super) f_outcome: Field,
+    /// Facet: power type an agency holds.
+    pub(super) f_power: Field,
     /// Facet: order type.
-    pub f_order_type: Field,
+    pub(super) f_order_type: Field,
     /// Facet: marking.
-    pub f_marking: Field,
+    pub(super) f_marking: Field,
     /// Facet: year.
-    pub f_year: Field,
+    pub(super) f_year: Field,
 }
 
 impl Fields {
     /// Builds the schema and its fields.
-    pub fn build() -> (Schema, Fields) {
+    pub(super) fn build() -> (Schema, Fields) {
         let mut b = Schema::builder();
         let text = |stored: bool| {
             let indexing = TextFieldIndexing::default()
@@ -104,6 +115,9 @@ impl Fields {
             body: b.add_text_field("body", text(true)),
             learning: b.add_text_field("learning", text(true)),
             meta: b.add_text_field("meta", text(false)),
+            powers: b.add_text_field("powers", text(true)),
+            refers: b.add_text_field("refers", STRING),
+            powers_data: b.add_text_field("powers_data", STORED),
             words: b.add_text_field(
                 "words",
                 TextOptions::default().set_indexing_options(
@@ -118,6 +132,7 @@ impl Fields {
             f_agency: b.add_facet_field("f_agency", facet()),
             f_theme: b.add_facet_field("f_theme", facet()),
             f_outcome: b.add_facet_field("f_outcome", facet()),
+            f_power: b.add_facet_field("f_power", facet()),
             f_order_type: b.add_facet_field("f_order_type", facet()),
             f_marking: b.add_facet_field("f_marking", facet()),
             f_year: b.add_facet_field("f_year", facet()),
@@ -125,8 +140,24 @@ impl Fields {
         (b.build(), fields)
     }
 
+    /// The field of a facet.
+    pub(super) fn facet(&self, name: FacetName) -> Field {
+        match name {
+            FacetName::Kind => self.f_kind,
+            FacetName::Area => self.f_area,
+            FacetName::Exploitation => self.f_exploitation,
+            FacetName::Agency => self.f_agency,
+            FacetName::Theme => self.f_theme,
+            FacetName::Outcome => self.f_outcome,
+            FacetName::Power => self.f_power,
+            FacetName::OrderType => self.f_order_type,
+            FacetName::Marking => self.f_marking,
+            FacetName::Year => self.f_year,
+        }
+    }
+
     /// Rebuilds the field handles from an existing index's schema (same layout).
-    pub fn from_schema(schema: &Schema) -> Option<Fields> {
+    pub(super) fn from_schema(schema: &Schema) -> Option<Fields> {
         let (expected, fields) = Fields::build();
         (expected == *schema).then_some(fields)
     }

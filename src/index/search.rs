@@ -11,8 +11,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, MoreLikeThisQuery, Occur, Query, QueryParser, RangeQuery,
-    RegexQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, MoreLikeThisQuery, Occur, Query, QueryParser,
+    RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -21,10 +21,12 @@ use tantivy::{
 };
 
 use super::IndexError;
-use super::document::FacetName;
+use super::document::AgencyEntry;
 use super::query::{self, AliasClause};
 use super::schema::Fields;
+use super::vocab::SearchVocab;
 use super::write::{BuildMeta, open_checked, read_meta};
+use crate::model::FacetName;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -63,6 +65,8 @@ pub struct Hit {
     pub id: String,
     /// Kind code.
     pub kind: String,
+    /// What readers call the kind.
+    pub kind_label: String,
     /// Title.
     pub title: String,
     /// Site URL.
@@ -71,10 +75,76 @@ pub struct Hit {
     pub date: String,
     /// Marking.
     pub marking: String,
+    /// Status code (`approved`, `superseded`).
+    pub status: String,
+    /// What readers call the status.
+    pub status_label: String,
+    /// For a superseded document, the published documents that replace it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub superseded_by: Vec<HitLink>,
     /// HTML-escaped excerpt with matches in `<mark>`.
     pub snippet_html: String,
     /// Relevance score (0 when sorted by date).
     pub score: f32,
+}
+
+/// A link to another published document.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HitLink {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Site URL.
+    pub url: String,
+}
+
+/// An agency that holds a power, as the answer box lists it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Holder {
+    /// The agency note's id (`AG-GLAA`).
+    pub id: String,
+    /// Agency code.
+    pub agency: String,
+    /// The agency's name.
+    pub name: String,
+    /// The power on the agency's page (`/agencies/AG-GLAA/#power-entry`).
+    pub url: String,
+    /// Each legal basis the agency holds the power under.
+    pub powers: Vec<HolderPower>,
+}
+
+/// One legal basis of a power an agency holds.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HolderPower {
+    /// Legal basis.
+    pub basis: String,
+    /// Whether a warrant is needed.
+    pub warrant_required: bool,
+    /// Who exercises it, when recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercised_by: Option<String>,
+    /// Conditions and notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// The answer to a question naming a power ("who can close premises?"): every agency of the
+/// build that holds it, from the structured powers of the agency notes.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Answer {
+    /// Power-type code.
+    pub power_type: String,
+    /// Its label.
+    pub label: String,
+    /// The officer's question it answers.
+    pub question: String,
+    /// The power's page.
+    pub url: String,
+    /// True for a power shown because a named one points readers to it (`see_also`).
+    pub related: bool,
+    /// The agencies that hold it.
+    pub holders: Vec<Holder>,
 }
 
 /// The answer to a search (the shape of `/api/search`).
@@ -96,6 +166,11 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Counts per facet term; each facet's counts apply every other active filter.
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// What readers call each facet term counted: facet → code → label.
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// When the query names a power: the agencies that hold it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<Answer>,
     /// A corrected query when nothing matched and a likely misspelling was found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
@@ -113,6 +188,12 @@ pub struct KbIndex {
     fields: Fields,
     facet_paths: BTreeMap<FacetName, Vec<Facet>>,
     lexicon: std::sync::OnceLock<Vec<(String, u64)>>,
+    /// Labels and power types of the build.
+    terms: SearchVocab,
+    /// Power-type code → the agencies that hold it (agency notes in id order).
+    holders: BTreeMap<String, Vec<Holder>>,
+    /// Power-type code → the analysed forms of its label and everyday words.
+    triggers: Vec<(String, Vec<Vec<String>>)>,
 }
 
 /// Errors met while answering one search, reported as warnings.
@@ -130,15 +211,136 @@ impl KbIndex {
         let searcher = reader.searcher();
         let mut facet_paths = BTreeMap::new();
         for name in FacetName::ALL {
-            facet_paths.insert(name, facet_terms(&searcher, name.field(&fields)));
+            facet_paths.insert(name, facet_terms(&searcher, fields.facet(name)));
         }
+        let terms = read_meta(&index).map(|m| m.terms).unwrap_or_default();
+        let holders = holders(&searcher, &fields);
+        let mut analyzer = index
+            .tokenizer_for_field(fields.title)
+            .map_err(IndexError::tantivy)?;
+        let triggers = terms
+            .power_types
+            .iter()
+            .map(|p| {
+                let forms = std::iter::once(&p.label)
+                    .chain(&p.words)
+                    .map(|w| analysed(&mut analyzer, w))
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                (p.code.clone(), forms)
+            })
+            .collect();
         Ok(KbIndex {
             index,
             reader,
             fields,
             facet_paths,
             lexicon: std::sync::OnceLock::new(),
+            terms,
+            holders,
+            triggers,
         })
+    }
+
+    /// The labels and power types of the build.
+    pub fn terms(&self) -> &SearchVocab {
+        &self.terms
+    }
+
+    /// The agencies of the build that hold each power type.
+    pub fn holders(&self) -> &BTreeMap<String, Vec<Holder>> {
+        &self.holders
+    }
+
+    /// The power types a query names by label or everyday word (`close` → `closure`).
+    fn named_powers(&self, q: &str) -> Vec<&str> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {
+            return Vec::new();
+        };
+        let stems = analysed(&mut analyzer, &content_words(q).join(" "));
+        self.triggers
+            .iter()
+            .filter(|(_, forms)| forms.iter().any(|f| contains_run(&stems, f)))
+            .map(|(code, _)| code.as_str())
+            .collect()
+    }
+
+    /// A query naming a power ranks the agencies that hold it higher, and their snippet shows
+    /// that power: the label's terms in the powers field, optional.
+    fn power_boost(&self, q: &str) -> Option<Box<dyn Query>> {
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.powers).ok()?;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .named_powers(q)
+            .into_iter()
+            .filter_map(|code| self.terms.power_type(code))
+            .flat_map(|p| analysed(&mut analyzer, &p.label))
+            .map(|stem| {
+                let term = Term::from_field_text(self.fields.powers, &stem);
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q, 2.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// The answer box of a query: the powers it names (by label or everyday word), each with
+    /// the agencies that hold it, then the powers those point readers to. Only for a question
+    /// ("who can…", "…powers") or a short query, and not when the kinds filtered exclude
+    /// agency notes.
+    pub fn answers(&self, req: &SearchRequest) -> Vec<Answer> {
+        let kinds = req.filters.get(&FacetName::Kind);
+        if kinds.is_some_and(|k| !k.is_empty() && !k.iter().any(|k| k == "agency_powers")) {
+            return Vec::new();
+        }
+        let words: Vec<String> = req
+            .q
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        let asks = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "who" | "which" | "can" | "power" | "powers"));
+        let content = content_words(&req.q);
+        if content.is_empty() || !(asks || content.len() <= 3) {
+            return Vec::new();
+        }
+        let named = self.named_powers(&req.q);
+        let related: Vec<&str> = named
+            .iter()
+            .filter_map(|c| self.terms.power_type(c))
+            .flat_map(|p| p.see_also.iter().map(String::as_str))
+            .filter(|c| !named.contains(c))
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        let answer = |code: &str, related: bool| -> Option<Answer> {
+            let p = self.terms.power_type(code)?;
+            let holders = self.holders.get(code).cloned().unwrap_or_default();
+            (!related || !holders.is_empty()).then(|| Answer {
+                power_type: p.code.clone(),
+                label: p.label.clone(),
+                question: p.question.clone(),
+                url: format!("/powers/{}/", p.code),
+                related,
+                holders,
+            })
+        };
+        named
+            .iter()
+            .filter_map(|c| answer(c, false))
+            .chain(related.iter().filter_map(|c| answer(c, true)))
+            .collect()
     }
 
     /// What the index was built from.
@@ -216,6 +418,21 @@ impl KbIndex {
             &failures,
         );
         let suggestion = (total == 0).then(|| self.suggest(&prepared.text)).flatten();
+        let labels = facets
+            .iter()
+            .map(|(key, counts)| {
+                let facet = FacetName::ALL.into_iter().find(|f| f.key() == key);
+                let labels = counts
+                    .keys()
+                    .map(|code| {
+                        let label = facet.map_or(code.as_str(), |f| self.terms.label(f, code));
+                        (code.clone(), label.to_owned())
+                    })
+                    .collect();
+                (key.clone(), labels)
+            })
+            .collect();
+        let answers = self.answers(req);
         let mut errors = failures.into_inner();
         errors.dedup_by(|a, b| a.rsplit(": ").next() == b.rsplit(": ").next());
         if !errors.is_empty() {
@@ -230,6 +447,8 @@ impl KbIndex {
             warnings,
             hits,
             facets,
+            labels,
+            answers,
             suggestion,
             errors,
         }
@@ -249,9 +468,10 @@ impl KbIndex {
         let f = &self.fields;
         let mut parser = QueryParser::for_index(
             &self.index,
-            vec![f.title, f.learning, f.summary, f.body, f.meta],
+            vec![f.title, f.learning, f.summary, f.body, f.meta, f.powers],
         );
         parser.set_field_boost(f.title, 4.0);
+        parser.set_field_boost(f.powers, 1.0);
         parser.set_field_boost(f.learning, 2.0);
         parser.set_field_boost(f.summary, 1.5);
         if all_words {
@@ -270,6 +490,13 @@ impl KbIndex {
         let Ok((query, errors)) = parsed else {
             warnings.push("the query could not be read and was ignored".to_owned());
             return Box::new(EmptyQuery);
+        };
+        let query: Box<dyn Query> = match self.power_boost(&text) {
+            Some(boost) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (Occur::Should, boost),
+            ])),
+            None => query,
         };
         for e in errors.iter().take(5) {
             let mut message = format!("ignored part of the query: {e}");
@@ -308,7 +535,7 @@ impl KbIndex {
 
     fn facet_query(&self, facet: FacetName, code: &str) -> Option<Box<dyn Query>> {
         let path = self.resolve(facet, code)?;
-        let term = Term::from_facet(facet.field(&self.fields), path);
+        let term = Term::from_facet(self.fields.facet(facet), path);
         Some(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
     }
 
@@ -421,7 +648,7 @@ impl KbIndex {
 
     fn hits(&self, searcher: &Searcher, text: &dyn Query, top: Vec<(f32, DocAddress)>) -> Vec<Hit> {
         let f = &self.fields;
-        let generators: Vec<FieldSnippets> = [f.summary, f.learning, f.body]
+        let generators: Vec<FieldSnippets> = [f.summary, f.learning, f.powers, f.body]
             .into_iter()
             .filter_map(|field| FieldSnippets::new(searcher, text, field))
             .collect();
@@ -434,18 +661,71 @@ impl KbIndex {
                         .unwrap_or_default()
                         .to_owned()
                 };
+                let (id, kind, status) = (get(f.id), get(f.kind), get(f.status));
+                let superseded_by = if status == "superseded" {
+                    self.successors(searcher, &id, &kind)
+                } else {
+                    Vec::new()
+                };
                 Some(Hit {
-                    id: get(f.id),
-                    kind: get(f.kind),
+                    kind_label: self.terms.label(FacetName::Kind, &kind).to_owned(),
+                    status_label: <crate::model::Status as crate::model::enums::Closed>::label_of(
+                        &status,
+                    )
+                    .unwrap_or(&status)
+                    .to_owned(),
+                    id,
+                    kind,
                     title: get(f.title),
                     url: get(f.url),
                     date: get(f.date),
                     marking: get(f.marking),
+                    status,
+                    superseded_by,
                     snippet_html: snippet(&generators, &doc, &get(f.summary)),
                     score,
                 })
             })
             .collect()
+    }
+
+    /// The published documents of the same kind that name `id` in `related` and are not
+    /// superseded themselves: what replaced a superseded document.
+    fn successors(&self, searcher: &Searcher, id: &str, kind: &str) -> Vec<HitLink> {
+        let f = &self.fields;
+        let term = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, term(f.refers, id)),
+            (Occur::Must, term(f.kind, kind)),
+            (Occur::MustNot, term(f.status, "superseded")),
+        ]);
+        let Ok(top) = searcher.search(&query, &TopDocs::with_limit(5).order_by_score()) else {
+            return Vec::new();
+        };
+        let mut links: Vec<HitLink> = top
+            .into_iter()
+            .filter_map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(address).ok()?;
+                let get = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_owned()
+                };
+                Some(HitLink {
+                    id: get(f.id),
+                    title: get(f.title),
+                    url: get(f.url),
+                })
+            })
+            .collect();
+        links.sort_by(|a, b| a.id.cmp(&b.id));
+        links
     }
 
     fn facet_counts(
@@ -525,7 +805,7 @@ impl KbIndex {
         searcher: &Searcher,
         facet: FacetName,
     ) -> (FacetCollector, FacetCollector, Facet, BTreeSet<Facet>) {
-        let field = facet.field(&self.fields);
+        let field = self.fields.facet(facet);
         let name = searcher.schema().get_field_name(field).to_owned();
         let root = Facet::from_text(&format!("/{}", facet.key())).unwrap_or_else(|_| Facet::root());
         let parents: BTreeSet<Facet> = self.facet_paths[&facet]
@@ -830,6 +1110,75 @@ fn facet_terms(searcher: &Searcher, field: tantivy::schema::Field) -> Vec<Facet>
         }
     }
     out.into_iter().collect()
+}
+
+/// The agencies that hold each power type, from the stored powers of every agency note.
+fn holders(searcher: &Searcher, f: &Fields) -> BTreeMap<String, Vec<Holder>> {
+    let kind = TermQuery::new(
+        Term::from_field_text(f.kind, "agency_powers"),
+        IndexRecordOption::Basic,
+    );
+    let limit = (searcher.num_docs() as usize).clamp(1, 100_000);
+    let top = searcher
+        .search(&kind, &TopDocs::with_limit(limit).order_by_score())
+        .unwrap_or_default();
+    let mut notes: Vec<(String, String, AgencyEntry)> = top
+        .into_iter()
+        .filter_map(|(_, address)| {
+            let doc: TantivyDocument = searcher.doc(address).ok()?;
+            let get = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let entry = serde_json::from_str(get(f.powers_data)?).ok()?;
+            Some((get(f.id)?.to_owned(), get(f.url)?.to_owned(), entry))
+        })
+        .collect();
+    notes.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: BTreeMap<String, Vec<Holder>> = BTreeMap::new();
+    for (id, url, entry) in notes {
+        for p in entry.powers {
+            let holders = out.entry(p.power_type.clone()).or_default();
+            if holders.last().is_none_or(|h| h.id != id) {
+                holders.push(Holder {
+                    id: id.clone(),
+                    agency: entry.agency.clone(),
+                    name: entry.name.clone(),
+                    url: format!("{url}#power-{}", p.power_type),
+                    powers: Vec::new(),
+                });
+            }
+            if let Some(h) = holders.last_mut() {
+                h.powers.push(HolderPower {
+                    basis: p.basis,
+                    warrant_required: p.warrant_required,
+                    exercised_by: p.exercised_by,
+                    notes: p.notes,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The words of a query that say what is sought: no question words, field clauses or
+/// exclusions.
+fn content_words(q: &str) -> Vec<&str> {
+    q.split_whitespace()
+        .filter(|w| !query::is_question_word(w) && !w.contains(':') && !w.starts_with('-'))
+        .collect()
+}
+
+/// The analysed tokens of `text` (lower-cased, stemmed), as the index stores them.
+fn analysed(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// True when `run` occurs in `words` as consecutive words.
+fn contains_run(words: &[String], run: &[String]) -> bool {
+    !run.is_empty() && words.windows(run.len()).any(|w| w == run)
 }
 
 #[cfg(test)]

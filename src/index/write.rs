@@ -33,6 +33,9 @@ pub struct BuildMeta {
     pub vocabulary: String,
     /// When the index was written (RFC 3339, UTC).
     pub built_at: String,
+    /// The labels and power types of the build's vocabulary.
+    #[serde(default)]
+    pub terms: super::SearchVocab,
 }
 
 /// What a build did.
@@ -339,9 +342,9 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::document::FacetName;
     use crate::index::search::KbIndex;
     use crate::model::Date;
+    use crate::model::FacetName;
 
     fn doc(id: &str, blob: &str) -> IndexDoc {
         IndexDoc {
@@ -357,6 +360,9 @@ mod tests {
             body: "Body text.".to_owned(),
             learning: "Plan interpreters.".to_owned(),
             meta: String::new(),
+            powers: String::new(),
+            powers_data: String::new(),
+            refers: Vec::new(),
             facets: vec![(FacetName::Kind, "/kind/case_review".to_owned())],
         }
     }
@@ -369,6 +375,7 @@ mod tests {
             drafts: false,
             vocabulary: "v".to_owned(),
             built_at: "2026-11-29T00:00:00Z".to_owned(),
+            terms: Default::default(),
         }
     }
 

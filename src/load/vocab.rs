@@ -56,6 +56,7 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
     };
     let built_in = built_in();
     let mut diags = Vec::new();
+    let mut see_also = Vec::new();
     for (name, terms) in lists {
         let key = serde_name(name);
         for (i, term) in terms.into_iter().enumerate() {
@@ -63,8 +64,28 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
             if let Some(d) = check_term(vocab, &built_in, name, &term, &spans, &file.path, &field) {
                 diags.push(d);
             } else {
+                for (j, code) in term.see_also.iter().enumerate() {
+                    see_also.push((format!("{key}[{i}].see_also[{j}]"), code.clone()));
+                }
                 vocab.add(name, term);
             }
+        }
+    }
+    // Every power type a term points readers to exists (it may be defined after the term).
+    for (field, code) in see_also {
+        if !vocab.contains(VocabName::PowerTypes, &code) {
+            let span = spans.locate(&field);
+            let hint = vocab
+                .nearest(VocabName::PowerTypes, &code)
+                .map_or(String::new(), |n| format!("did you mean `{n}`?"));
+            let d = Diagnostic::at_file(
+                Code::VocabularyFile,
+                &file.path,
+                format!("`see_also` names power type `{code}`, which is not defined"),
+            )
+            .at(span.line, span.column, span.len)
+            .field(&field);
+            diags.push(if hint.is_empty() { d } else { d.hint(hint) });
         }
     }
     diags
@@ -105,6 +126,17 @@ fn check_term(
         VocabName::Offences => !term.code.is_empty() && !term.code.contains(char::is_whitespace),
         _ => crate::model::document::is_kebab(&term.code),
     };
+    let power_fields =
+        term.question.is_some() || !term.words.is_empty() || !term.see_also.is_empty();
+    if power_fields && name != VocabName::PowerTypes {
+        return Some(at(
+            Code::VocabularyFile,
+            format!(
+                "{what} `{}` has `question`, `words` or `see_also`, which only power types take",
+                term.code
+            ),
+        ));
+    }
     if !code_ok || term.code.is_empty() {
         let style = if name == VocabName::Agencies {
             "upper case, e.g. `LA-NEW`"
@@ -170,6 +202,29 @@ mod tests {
         assert_eq!(codes, vec![("E081", 3), ("E082", 5)]);
         assert!(v.contains(VocabName::Themes, "language-barriers"));
         assert_eq!(v.label(VocabName::Areas, "portsmouth"), "Portsmouth");
+    }
+
+    #[test]
+    fn power_types_take_questions_words_and_existing_see_also() {
+        let v = built_in();
+        let closure = v.get(VocabName::PowerTypes, "closure").unwrap();
+        assert_eq!(closure.question.as_deref(), Some("Who can close premises?"));
+        assert!(closure.words.iter().any(|w| w == "close"));
+        for t in v.terms(VocabName::PowerTypes) {
+            assert!(t.question.is_some(), "{} has a question", t.code);
+            for s in &t.see_also {
+                assert!(v.contains(VocabName::PowerTypes, s), "{s}");
+            }
+        }
+        let mut v = built_in();
+        let text = "power_types:\n  - {code: dispersal, label: Dispersal, words: [disperse], see_also: [closur]}\nthemes:\n  - {code: x-y, label: X, words: [x]}\n";
+        let diags = extend(&mut v, &file(text));
+        let mut found: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        found.sort_by_key(|f| f.1);
+        assert_eq!(found, vec![("E080", 2), ("E080", 4)], "{diags:?}");
+        assert!(diags.iter().any(|d| d.message.contains("`closur`")));
+        assert!(v.contains(VocabName::PowerTypes, "dispersal"));
+        assert!(!v.contains(VocabName::Themes, "x-y"));
     }
 
     #[test]

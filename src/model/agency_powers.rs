@@ -62,6 +62,9 @@ pub struct Power {
     pub basis: String,
     /// Whether a warrant is needed.
     pub warrant_required: bool,
+    /// The role that exercises it ("Labour abuse prevention officer"), when not simply the
+    /// agency's officers.
+    pub exercised_by: Option<String>,
     /// Conditions and practice.
     pub notes: Option<String>,
 }
@@ -73,6 +76,74 @@ pub struct Engagement {
     pub route: String,
     /// The single point of contact's role (never a name).
     pub spoc_role: String,
+}
+
+/// A powers note not verified for this many months is flagged as stale.
+pub const STALE_AFTER_MONTHS: i64 = 12;
+
+impl AgencyPowers {
+    /// Whole months since the note was last verified, when that is long enough for it to be
+    /// flagged ("not verified for 14 months").
+    pub fn stale_months(&self, today: Date) -> Option<i64> {
+        let months = self.last_verified.months_until(today);
+        (months >= STALE_AFTER_MONTHS).then_some(months)
+    }
+
+    /// The power types the agency holds, each once, in the order first recorded.
+    pub fn power_types(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for p in &self.powers {
+            if !out.contains(&p.power_type.as_str()) {
+                out.push(&p.power_type);
+            }
+        }
+        out
+    }
+
+    /// The legal basis entry a power's basis falls under: same Act, and the power's first
+    /// section number inside the entry's sections (`s52` in `ss51-53`); or the Act's only
+    /// entry.
+    pub fn basis_entry(&self, basis: &str) -> Option<&LegalBasis> {
+        let lower = basis.to_lowercase();
+        let same_act: Vec<&LegalBasis> = self
+            .legal_bases
+            .iter()
+            .filter(|b| lower.starts_with(&b.act.to_lowercase()))
+            .collect();
+        let number = first_number(&lower[same_act.first()?.act.len()..]);
+        let by_section = number.and_then(|n| {
+            same_act
+                .iter()
+                .find(|b| section_ranges(&b.section).iter().any(|r| r.contains(&n)))
+        });
+        match (by_section, same_act.as_slice()) {
+            (Some(b), _) => Some(b),
+            (None, [only]) => Some(only),
+            _ => None,
+        }
+    }
+}
+
+/// The first whole number in `text`.
+fn first_number(text: &str) -> Option<u32> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The section numbers a section list covers: `ss6-9, 12-17` → 6..=9, 12..=17.
+fn section_ranges(section: &str) -> Vec<std::ops::RangeInclusive<u32>> {
+    section
+        .split([',', ';'])
+        .filter_map(|part| {
+            let (a, b) = part.split_once(['-', '–']).unwrap_or((part, part));
+            let (a, b) = (first_number(a)?, first_number(b)?);
+            Some(a.min(b)..=a.max(b))
+        })
+        .collect()
 }
 
 /// Validates an agency powers note's own fields.
@@ -112,7 +183,7 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Option<AgencyPowers
     let last_verified = ctx.past_date("last_verified", &raw.last_verified);
     if let Some(date) = last_verified {
         let months = date.months_until(ctx.today);
-        if months >= 12 {
+        if months >= STALE_AFTER_MONTHS {
             let message =
                 format!("powers note not verified for {months} months (`last_verified` is {date})");
             let hint =
@@ -192,9 +263,67 @@ fn powers(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Vec<Power> {
                 power_type,
                 basis,
                 warrant_required,
+                exercised_by: p.exercised_by.clone(),
                 notes: p.notes.clone(),
             });
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basis(act: &str, section: &str, summary: &str) -> LegalBasis {
+        LegalBasis {
+            act: act.into(),
+            section: section.into(),
+            summary: summary.into(),
+        }
+    }
+
+    #[test]
+    fn a_power_finds_the_legal_basis_it_falls_under() {
+        let note = AgencyPowers {
+            agency: "LA-LIC".into(),
+            name: "Licensing".into(),
+            parent_body: None,
+            jurisdiction: super::super::enums::Jurisdiction::Local,
+            remit: "r".into(),
+            legal_bases: vec![
+                basis("Licensing Act 2003", "ss51-53", "review"),
+                basis("Licensing Act 2003", "s179", "entry"),
+                basis(
+                    "Local Government (Miscellaneous Provisions) Act 1976",
+                    "s61",
+                    "taxis",
+                ),
+            ],
+            powers: Vec::new(),
+            first_responder: true,
+            duty_to_notify: true,
+            order_applicant: false,
+            engagement: Engagement {
+                route: "r".into(),
+                spoc_role: "s".into(),
+            },
+            limits: Vec::new(),
+            last_verified: Date::parse("2025-01-31").unwrap(),
+        };
+        let summary = |b: &str| note.basis_entry(b).map(|e| e.summary.as_str());
+        assert_eq!(summary("Licensing Act 2003 s52"), Some("review"));
+        assert_eq!(summary("Licensing Act 2003 s179"), Some("entry"));
+        assert_eq!(
+            summary("Local Government (Miscellaneous Provisions) Act 1976 s61"),
+            Some("taxis")
+        );
+        assert_eq!(summary("Licensing Act 2003 s200"), None);
+        assert_eq!(summary("Housing Act 2004 s20"), None);
+        assert_eq!(note.stale_months(Date::parse("2026-01-30").unwrap()), None);
+        assert_eq!(
+            note.stale_months(Date::parse("2026-03-31").unwrap()),
+            Some(14)
+        );
+    }
 }

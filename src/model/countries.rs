@@ -14,6 +14,30 @@ pub fn is_country(code: &str) -> bool {
     code.len() == 2 && CODES.split(' ').any(|c| c == code)
 }
 
+/// The name of a country, for pages (`AL` → `Albania`); the code itself when unknown.
+pub fn name(code: &str) -> String {
+    let short = match code {
+        "GB" => Some("United Kingdom"),
+        "US" => Some("United States"),
+        "KR" => Some("South Korea"),
+        "KP" => Some("North Korea"),
+        "VN" => Some("Vietnam"),
+        "CD" => Some("Democratic Republic of the Congo"),
+        "RU" => Some("Russia"),
+        "SY" => Some("Syria"),
+        "TZ" => Some("Tanzania"),
+        _ => None,
+    };
+    if let Some(s) = short {
+        return s.to_owned();
+    }
+    match isocountry::CountryCode::for_alpha2(code) {
+        // ISO's short names qualify some states in brackets: "Iran (Islamic Republic of)".
+        Ok(c) => c.name().split(" (").next().unwrap_or(c.name()).to_owned(),
+        Err(_) => code.to_owned(),
+    }
+}
+
 /// Every code, for "did you mean" hints.
 pub fn codes() -> impl Iterator<Item = &'static str> {
     CODES.split(' ')
@@ -28,6 +52,11 @@ mod tests {
         assert_eq!(codes().count(), 249);
         assert!(codes().all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
         assert!(is_country("AL") && is_country("VN") && is_country("GB"));
+        assert_eq!(name("AL"), "Albania");
+        assert_eq!(name("VN"), "Vietnam");
+        assert_eq!(name("IR"), "Iran");
+        assert_eq!(name("GB"), "United Kingdom");
+        assert!(codes().all(|c| name(c) != c), "every code has a name");
         assert!(!is_country("UK") && !is_country("al") && !is_country("XX"));
     }
 }

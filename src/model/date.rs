@@ -111,6 +111,26 @@ impl Month {
         }
     }
 
+    /// The month in words: `October 2020`.
+    pub fn long(self) -> String {
+        const NAMES: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let name = NAMES.get(self.month as usize - 1).copied().unwrap_or("?");
+        format!("{name} {}", self.year)
+    }
+
     /// A number that grows by one each month, for comparisons and differences.
     fn index(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
@@ -162,5 +182,6 @@ mod tests {
         let a = Date::parse("2025-03-10").unwrap();
         assert_eq!(a.months_until(Date::parse("2026-03-10").unwrap()), 12);
         assert_eq!(a.months_until(Date::parse("2026-03-09").unwrap()), 11);
+        assert_eq!(Month::parse("2020-10").unwrap().long(), "October 2020");
     }
 }

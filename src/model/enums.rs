@@ -13,10 +13,16 @@ pub trait Closed: Sized + Copy + 'static {
     fn from_code(code: &str) -> Option<Self>;
     /// The value's code.
     fn code(self) -> &'static str;
+    /// What pages show for the value: words a practitioner uses, never the code.
+    fn label(self) -> &'static str;
+    /// The label of a code, if it is one.
+    fn label_of(code: &str) -> Option<&'static str> {
+        Self::from_code(code).map(Self::label)
+    }
 }
 
 macro_rules! closed {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal => $label:literal),* $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $(
@@ -32,6 +38,9 @@ macro_rules! closed {
             }
             fn code(self) -> &'static str {
                 match self { $($name::$variant => $code,)* }
+            }
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)* }
             }
         }
 
@@ -51,111 +60,142 @@ macro_rules! closed {
 
 closed!(
     /// The three document kinds.
-    Kind, "kind" { CaseReview = "case_review", OrderRecord = "order_record", AgencyPowers = "agency_powers" }
+    Kind, "kind" {
+        CaseReview = "case_review" => "Case review",
+        OrderRecord = "order_record" => "Order record",
+        AgencyPowers = "agency_powers" => "Agency powers",
+    }
 );
 closed!(
     /// Protective marking. Ordered: a build's ceiling admits everything at or below it.
-    Marking, "marking" { Official = "OFFICIAL", OfficialSensitive = "OFFICIAL-SENSITIVE" }
+    Marking, "marking" {
+        Official = "OFFICIAL" => "OFFICIAL",
+        OfficialSensitive = "OFFICIAL-SENSITIVE" => "OFFICIAL-SENSITIVE",
+    }
 );
 closed!(
     /// Editorial status of a document.
     Status, "status" {
-        Draft = "draft", InReview = "in-review", Approved = "approved",
-        Superseded = "superseded", Withdrawn = "withdrawn",
+        Draft = "draft" => "Draft", InReview = "in-review" => "In review",
+        Approved = "approved" => "Approved", Superseded = "superseded" => "Superseded",
+        Withdrawn = "withdrawn" => "Withdrawn",
     }
 );
 closed!(
     /// What kind of review a case review is.
     ReviewType, "review_type" {
-        DeepDive = "deep-dive", Debrief = "debrief", Thematic = "thematic",
-        PeerReview = "peer-review", FileAudit = "file-audit",
+        DeepDive = "deep-dive" => "Deep dive", Debrief = "debrief" => "Debrief",
+        Thematic = "thematic" => "Thematic review", PeerReview = "peer-review" => "Peer review",
+        FileAudit = "file-audit" => "File audit",
     }
 );
 closed!(
     /// A perpetrator's role.
     PerpetratorRole, "perpetrator role" {
-        Controller = "controller", Recruiter = "recruiter", Transporter = "transporter",
-        Enforcer = "enforcer", Landlord = "landlord", Employer = "employer",
-        MoneyLaunderer = "money-launderer", Other = "other",
+        Controller = "controller" => "Controller", Recruiter = "recruiter" => "Recruiter",
+        Transporter = "transporter" => "Transporter", Enforcer = "enforcer" => "Enforcer",
+        Landlord = "landlord" => "Landlord", Employer = "employer" => "Employer",
+        MoneyLaunderer = "money-launderer" => "Money launderer", Other = "other" => "Other role",
     }
 );
 closed!(
     /// An agency's role in an investigation.
     AgencyRole, "agency role" {
-        Lead = "lead", Support = "support", Safeguarding = "safeguarding",
-        Enforcement = "enforcement", Intelligence = "intelligence",
+        Lead = "lead" => "Lead", Support = "support" => "Support",
+        Safeguarding = "safeguarding" => "Safeguarding", Enforcement = "enforcement" => "Enforcement",
+        Intelligence = "intelligence" => "Intelligence",
     }
 );
 closed!(
     /// Progress of a recommendation.
     RecommendationStatus, "recommendation status" {
-        Open = "open", InProgress = "in-progress", Done = "done", Rejected = "rejected",
+        Open = "open" => "Open", InProgress = "in-progress" => "In progress",
+        Done = "done" => "Done", Rejected = "rejected" => "Rejected",
     }
 );
 closed!(
     /// The four kinds of order under the Modern Slavery Act 2015 Part 2.
     OrderType, "order_type" {
-        Stpo = "STPO", Stro = "STRO", InterimStpo = "interim-STPO", InterimStro = "interim-STRO",
+        Stpo = "STPO" => "STPO", Stro = "STRO" => "STRO",
+        InterimStpo = "interim-STPO" => "Interim STPO", InterimStro = "interim-STRO" => "Interim STRO",
     }
 );
 closed!(
     /// The section an order was made or sought under.
     Basis, "basis" {
-        S14 = "MSA2015-s14", S15 = "MSA2015-s15", S21 = "MSA2015-s21",
-        S23 = "MSA2015-s23", S28 = "MSA2015-s28",
+        S14 = "MSA2015-s14" => "Modern Slavery Act 2015 s14 (on conviction)",
+        S15 = "MSA2015-s15" => "Modern Slavery Act 2015 s15 (on application)",
+        S21 = "MSA2015-s21" => "Modern Slavery Act 2015 s21 (interim prevention order)",
+        S23 = "MSA2015-s23" => "Modern Slavery Act 2015 s23 (risk order)",
+        S28 = "MSA2015-s28" => "Modern Slavery Act 2015 s28 (interim risk order)",
     }
 );
 closed!(
     /// Who applied for an order.
     Applicant, "applicant" {
-        ChiefOfficerPolice = "chief-officer-police", ImmigrationOfficer = "immigration-officer",
-        NcaDirectorGeneral = "nca-director-general", Glaa = "glaa",
+        ChiefOfficerPolice = "chief-officer-police" => "Chief officer of police",
+        ImmigrationOfficer = "immigration-officer" => "Immigration officer",
+        NcaDirectorGeneral = "nca-director-general" => "Director General of the NCA",
+        Glaa = "glaa" => "Gangmasters and Labour Abuse Authority",
     }
 );
 closed!(
     /// The court that made or heard the order.
     Court, "court" {
-        Magistrates = "magistrates", Crown = "crown", Youth = "youth", CourtOfAppeal = "court-of-appeal",
+        Magistrates = "magistrates" => "Magistrates' court", Crown = "crown" => "Crown Court",
+        Youth = "youth" => "Youth court", CourtOfAppeal = "court-of-appeal" => "Court of Appeal",
     }
 );
 closed!(
     /// Where an order stands.
     OrderStatus, "order_status" {
-        ConsideredNotPursued = "considered-not-pursued", Applied = "applied", Refused = "refused",
-        Withdrawn = "withdrawn", InterimGranted = "interim-granted", Granted = "granted",
-        Varied = "varied", Renewed = "renewed", Discharged = "discharged", Expired = "expired",
+        ConsideredNotPursued = "considered-not-pursued" => "Considered, not pursued",
+        Applied = "applied" => "Applied for", Refused = "refused" => "Refused",
+        Withdrawn = "withdrawn" => "Application withdrawn",
+        InterimGranted = "interim-granted" => "Interim order granted", Granted = "granted" => "Granted",
+        Varied = "varied" => "Varied", Renewed = "renewed" => "Renewed",
+        Discharged = "discharged" => "Discharged", Expired = "expired" => "Expired",
     }
 );
 closed!(
     /// How far a foreign travel prohibition reaches.
-    TravelScope, "foreign_travel.scope" { NamedCountries = "named-countries", AllExcept = "all-except", All = "all" }
+    TravelScope, "foreign_travel.scope" {
+        NamedCountries = "named-countries" => "Named countries",
+        AllExcept = "all-except" => "All countries except those named",
+        All = "all" => "All countries",
+    }
 );
 closed!(
     /// Age band of an order's subject.
     AgeBand, "age_band" {
-        Under18 = "under-18", A18to24 = "18-24", A25to34 = "25-34", A35to44 = "35-44",
-        A45to54 = "45-54", A55Plus = "55+",
+        Under18 = "under-18" => "Under 18", A18to24 = "18-24" => "18 to 24",
+        A25to34 = "25-34" => "25 to 34", A35to44 = "35-44" => "35 to 44",
+        A45to54 = "45-54" => "45 to 54", A55Plus = "55+" => "55 and over",
     }
 );
 closed!(
     /// Sex of an order's subject.
-    Sex, "sex" { Female = "female", Male = "male", Unknown = "unknown" }
+    Sex, "sex" { Female = "female" => "Female", Male = "male" => "Male", Unknown = "unknown" => "Not known" }
 );
 closed!(
     /// How often a current order is reviewed.
     ReviewFrequency, "review_frequency" {
-        Monthly = "monthly", Quarterly = "quarterly", SixMonthly = "six-monthly", Annual = "annual",
+        Monthly = "monthly" => "Monthly", Quarterly = "quarterly" => "Quarterly",
+        SixMonthly = "six-monthly" => "Every six months", Annual = "annual" => "Annually",
     }
 );
 closed!(
     /// What followed a breach of an order.
-    BreachAction, "breach action" { S30Charged = "s30-charged", Convicted = "convicted", Nfa = "nfa", Warning = "warning" }
+    BreachAction, "breach action" {
+        S30Charged = "s30-charged" => "Charged with breach (s30)", Convicted = "convicted" => "Convicted of breach",
+        Nfa = "nfa" => "No further action", Warning = "warning" => "Warning",
+    }
 );
 closed!(
     /// Where an agency's powers run.
     Jurisdiction, "jurisdiction" {
-        EnglandWales = "england-wales", GreatBritain = "great-britain",
-        UnitedKingdom = "united-kingdom", Local = "local",
+        EnglandWales = "england-wales" => "England and Wales", GreatBritain = "great-britain" => "Great Britain",
+        UnitedKingdom = "united-kingdom" => "United Kingdom", Local = "local" => "Its own area only",
     }
 );
 
@@ -249,6 +289,28 @@ mod tests {
         }
         assert_eq!(Marking::from_code("official"), None);
         assert!(Marking::Official < Marking::OfficialSensitive);
+    }
+
+    #[test]
+    fn labels_are_words_not_codes() {
+        assert_eq!(Court::Magistrates.label(), "Magistrates' court");
+        assert_eq!(
+            OrderStatus::label_of("considered-not-pursued"),
+            Some("Considered, not pursued")
+        );
+        assert_eq!(ReviewType::DeepDive.label(), "Deep dive");
+        assert_eq!(Jurisdiction::EnglandWales.label(), "England and Wales");
+        assert_eq!(
+            Applicant::label_of("chief-officer-police"),
+            Some("Chief officer of police")
+        );
+        // Every label of a kebab-case code reads as words.
+        for code in OrderStatus::CODES.iter().chain(Applicant::CODES) {
+            let label = OrderStatus::label_of(code)
+                .or_else(|| Applicant::label_of(code))
+                .unwrap_or_default();
+            assert!(!label.contains('-'), "{code}: {label}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod countries;
 pub mod date;
 pub mod document;
 pub mod enums;
+pub mod facet;
 pub mod lint;
 pub mod order_record;
 pub mod raw;
@@ -21,6 +22,7 @@ pub use corpus::Corpus;
 pub use date::{Date, Month};
 pub use document::{Document, KindData};
 pub use enums::{Kind, Marking, Status};
+pub use facet::FacetName;
 pub use source::{ParsedFile, SourceFile, Span, Spans};
 pub use vocab::{VocabName, Vocabulary};
 

@@ -343,6 +343,8 @@ raw_struct!(
         basis: Option<String>,
         /// `warrant_required`
         warrant_required: Option<bool>,
+        /// `exercised_by`
+        exercised_by: Option<String>,
         /// `notes`
         notes: Option<String>,
     }

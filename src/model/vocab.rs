@@ -76,6 +76,33 @@ pub struct Term {
     /// Areas only: the reporting area statistics roll the area up to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reporting_area: Option<String>,
+    /// Power types only: the officer's question the power answers ("Who can close
+    /// premises?"), heading its page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// Power types only: everyday words and phrases that name the power in a search
+    /// ("close", "shut" for closure).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
+    /// Power types only: other power types a reader of this one also needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see_also: Vec<String>,
+}
+
+impl Term {
+    /// A term with only a code and a label.
+    pub fn new(code: &str, label: &str) -> Term {
+        Term {
+            code: code.to_owned(),
+            label: label.to_owned(),
+            parent: None,
+            gss: None,
+            reporting_area: None,
+            question: None,
+            words: Vec::new(),
+            see_also: Vec::new(),
+        }
+    }
 }
 
 /// All vocabularies, built in plus the repository's additions.
@@ -152,13 +179,7 @@ mod tests {
     fn vocab() -> Vocabulary {
         let mut v = Vocabulary::default();
         for code in ["portsmouth", "southampton", "havant"] {
-            let term = Term {
-                code: code.into(),
-                label: code.into(),
-                parent: None,
-                gss: None,
-                reporting_area: None,
-            };
+            let term = Term::new(code, code);
             assert!(v.add(VocabName::Areas, term));
         }
         v

@@ -10,6 +10,10 @@ pub(super) struct Chart {
     pub title: String,
     /// Slug used for the anchor and `<id>.csv`.
     pub id: String,
+    /// What the rows are (the table's and CSV's first heading): "Reporting area".
+    pub category: String,
+    /// What is counted (the second heading): "Case reviews".
+    pub measure: String,
     /// Category label and count, in display order.
     pub rows: Vec<(String, usize)>,
 }
@@ -70,7 +74,9 @@ pub(super) fn figure(chart: &Chart, suppress: bool, csv_url: &str) -> String {
     }
     svg.push_str("</svg>");
     let mut table = format!(
-        "<table class=\"table\"><caption>{title}</caption><thead><tr><th scope=\"col\">Category</th><th scope=\"col\">Count</th></tr></thead><tbody>"
+        "<table class=\"table\"><caption>{title}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        escape(&chart.category),
+        escape(&chart.measure)
     );
     for (label, count) in &chart.rows {
         let _ = write!(
@@ -89,14 +95,16 @@ pub(super) fn figure(chart: &Chart, suppress: bool, csv_url: &str) -> String {
 
 /// The chart's figures as CSV.
 pub(super) fn csv(chart: &Chart, suppress: bool) -> String {
-    let mut out = String::from("category,count\n");
-    for (label, count) in &chart.rows {
-        let label = if label.contains([',', '"', '\n']) {
-            format!("\"{}\"", label.replace('"', "\"\""))
+    let field = |text: &str| {
+        if text.contains([',', '"', '\n']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
         } else {
-            label.clone()
-        };
-        let _ = writeln!(out, "{label},{}", shown(*count, suppress));
+            text.to_owned()
+        }
+    };
+    let mut out = format!("{},{}\n", field(&chart.category), field(&chart.measure));
+    for (label, count) in &chart.rows {
+        let _ = writeln!(out, "{},{}", field(label), shown(*count, suppress));
     }
     out
 }
@@ -109,6 +117,8 @@ mod tests {
         Chart {
             title: "Reviews by area".into(),
             id: "by-area".into(),
+            category: "Reporting area".into(),
+            measure: "Case reviews".into(),
             rows: vec![
                 ("Hampshire".into(), 12),
                 ("Isle of Wight".into(), 2),
@@ -121,11 +131,11 @@ mod tests {
     fn small_numbers_are_suppressed_only_when_asked() {
         assert_eq!(
             csv(&chart(), true),
-            "category,count\nHampshire,12\nIsle of Wight,1-5\nNone,0\n"
+            "Reporting area,Case reviews\nHampshire,12\nIsle of Wight,1-5\nNone,0\n"
         );
         assert_eq!(
             csv(&chart(), false),
-            "category,count\nHampshire,12\nIsle of Wight,2\nNone,0\n"
+            "Reporting area,Case reviews\nHampshire,12\nIsle of Wight,2\nNone,0\n"
         );
         let html = figure(&chart(), true, "/statistics/by-area.csv");
         assert!(

@@ -16,7 +16,9 @@ use serde::Serialize;
 use crate::model::{Date, Document, Marking, Vocabulary};
 
 pub use pages::url;
-pub use search::{FacetGroup, FacetTerm, ResultHit, SearchPage, Templates};
+pub use search::{
+    AnswerBox, AnswerHolder, FacetGroup, FacetTerm, ResultHit, SearchPage, Templates,
+};
 
 /// The rendered site: output path (`reviews/CR-2024-007/index.html`) → bytes.
 pub type Site = BTreeMap<String, Vec<u8>>;

@@ -19,14 +19,46 @@ pub struct ResultHit {
     pub title: String,
     /// Page URL.
     pub url: String,
-    /// Kind code.
+    /// What readers call its kind.
     pub kind: String,
     /// Document date.
     pub date: String,
     /// Marking.
     pub marking: String,
+    /// Status code.
+    pub status: String,
+    /// What readers call its status.
+    pub status_label: String,
+    /// For a superseded document, what replaced it.
+    pub superseded_by: Vec<super::Link>,
     /// Escaped snippet HTML (the only markup is `<mark>`).
     pub snippet_html: String,
+}
+
+/// An agency holding a power, in the answer box.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerHolder {
+    /// The agency's name.
+    pub name: String,
+    /// The power on the agency's page.
+    pub url: String,
+    /// Each legal basis: (basis, warrant needed).
+    pub bases: Vec<(String, bool)>,
+}
+
+/// The answer box of a question naming a power.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerBox {
+    /// The power's label.
+    pub label: String,
+    /// The question it answers.
+    pub question: String,
+    /// The power's page.
+    pub url: String,
+    /// Shown because a named power points readers to it.
+    pub related: bool,
+    /// The agencies that hold it.
+    pub holders: Vec<AnswerHolder>,
 }
 
 /// One checkbox of the facet sidebar.
@@ -68,6 +100,8 @@ pub struct SearchPage {
     pub first: usize,
     /// This page's hits.
     pub hits: Vec<ResultHit>,
+    /// The powers the query names, with the agencies that hold them.
+    pub answers: Vec<AnswerBox>,
     /// The facet sidebar.
     pub facets: Vec<FacetGroup>,
     /// Active filters as (parameter, value), kept when the query changes.
@@ -118,7 +152,9 @@ impl Templates {
             .map(|h| {
                 context! {
                     id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
-                    marking => &h.marking, snippet => Value::from_safe_string(h.snippet_html.clone()),
+                    marking => &h.marking, status => &h.status, status_label => &h.status_label,
+                    superseded_by => Serde(&h.superseded_by),
+                    snippet => Value::from_safe_string(h.snippet_html.clone()),
                 }
             })
             .collect();
@@ -140,6 +176,7 @@ impl Templates {
             total => page.total,
             first => page.first,
             hits,
+            answers => Serde(&page.answers),
             facets => Serde(&page.facets),
             active => Serde(&active),
             warnings => Serde(&page.warnings),

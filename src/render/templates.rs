@@ -21,6 +21,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("home.html", include_str!("../../templates/home.html")),
     ("browse.html", include_str!("../../templates/browse.html")),
     ("matrix.html", include_str!("../../templates/matrix.html")),
+    ("power.html", include_str!("../../templates/power.html")),
     (
         "register.html",
         include_str!("../../templates/register.html"),

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
 use crate::index::{FacetName, SearchRequest, SearchResponse};
-use crate::render::{FacetGroup, FacetTerm, ResultHit, SearchPage};
+use crate::render::{AnswerBox, AnswerHolder, FacetGroup, FacetTerm, Link, ResultHit, SearchPage};
 
 use super::params::{self, Parsed};
 use super::{AppState, Current, Identity, with_commit};
@@ -90,7 +90,7 @@ pub(super) async fn search_page(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let page = page(&state, &current, &request, active, response);
+    let page = page(&state, &request, active, response);
     match current.templates.search_page(&page) {
         Ok(html) => {
             let mut r = Html(html).into_response();
@@ -118,42 +118,35 @@ fn link(q: &str, active: &[(String, String)], page: Option<usize>) -> String {
 
 fn page(
     state: &AppState,
-    current: &Current,
     req: &SearchRequest,
     active: Vec<(String, String)>,
     r: SearchResponse,
 ) -> SearchPage {
-    let facets = [
-        (FacetName::Kind, "kind", "Kind"),
-        (FacetName::Area, "area", "Area"),
-        (FacetName::Exploitation, "exploitation", "Exploitation type"),
-        (FacetName::Agency, "agency", "Agency"),
-        (FacetName::Theme, "theme", "Learning theme"),
-        (FacetName::Outcome, "outcome", "Outcome"),
-    ]
-    .iter()
-    .map(|(f, name, label)| FacetGroup {
-        name: (*name).to_owned(),
-        label: (*label).to_owned(),
-        terms: r
-            .facets
-            .get(*name)
-            .into_iter()
-            .flatten()
-            .map(|(code, count)| FacetTerm {
-                code: code.clone(),
-                label: current
-                    .labels
-                    .get(&((*name).to_owned(), code.clone()))
-                    .cloned()
-                    .unwrap_or_else(|| code.clone()),
-                count: *count,
-                checked: req.filters.get(f).is_some_and(|v| v.contains(code)),
-            })
-            .collect(),
-    })
-    .filter(|g| !g.terms.is_empty())
-    .collect();
+    let facets = FacetName::FILTERS
+        .iter()
+        .map(|f| FacetGroup {
+            name: f.key().to_owned(),
+            label: f.label().to_owned(),
+            terms: r
+                .facets
+                .get(f.key())
+                .into_iter()
+                .flatten()
+                .map(|(code, count)| FacetTerm {
+                    code: code.clone(),
+                    label: r
+                        .labels
+                        .get(f.key())
+                        .and_then(|l| l.get(code))
+                        .cloned()
+                        .unwrap_or_else(|| code.clone()),
+                    count: *count,
+                    checked: req.filters.get(f).is_some_and(|v| v.contains(code)),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.terms.is_empty())
+        .collect();
     let last_page = r.total.div_ceil(r.per_page.max(1)).max(1);
     let prev = (r.page > 1).then(|| link(&req.q, &active, Some(r.page - 1)));
     let next = (r.page < last_page).then(|| link(&req.q, &active, Some(r.page + 1)));
@@ -170,15 +163,44 @@ fn page(
                 id: h.id,
                 title: h.title,
                 url: h.url,
-                kind: match h.kind.as_str() {
-                    "case_review" => "Case review".to_owned(),
-                    "order_record" => "Order record".to_owned(),
-                    "agency_powers" => "Agency powers".to_owned(),
-                    _ => h.kind,
-                },
+                kind: h.kind_label,
                 date: h.date,
                 marking: h.marking,
+                status: h.status,
+                status_label: h.status_label,
+                superseded_by: h
+                    .superseded_by
+                    .into_iter()
+                    .map(|l| Link {
+                        id: l.id,
+                        title: l.title,
+                        url: l.url,
+                    })
+                    .collect(),
                 snippet_html: h.snippet_html,
+            })
+            .collect(),
+        answers: r
+            .answers
+            .into_iter()
+            .map(|a| AnswerBox {
+                label: a.label,
+                question: a.question,
+                url: a.url,
+                related: a.related,
+                holders: a
+                    .holders
+                    .into_iter()
+                    .map(|h| AnswerHolder {
+                        name: h.name,
+                        url: h.url,
+                        bases: h
+                            .powers
+                            .into_iter()
+                            .map(|p| (p.basis, p.warrant_required))
+                            .collect(),
+                    })
+                    .collect(),
             })
             .collect(),
         facets,

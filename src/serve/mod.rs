@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::index::KbIndex;
-use crate::model::{Marking, VocabName, Vocabulary};
+use crate::model::Marking;
 use crate::output::SiteSnapshot;
 use crate::render::Templates;
 
@@ -50,18 +50,15 @@ pub struct Current {
     pub commit: String,
     /// When it was built (RFC 3339).
     pub built_at: String,
-    /// Labels of facet terms: (facet parameter, code) → what users read.
-    pub labels: HashMap<(String, String), String>,
 }
 
 impl Current {
-    /// Opens the index at `index_dir` beside the `site` built with it, compiles the templates
-    /// with `overrides`, and takes the facet labels from `vocab`.
+    /// Opens the index at `index_dir` beside the `site` built with it and compiles the
+    /// templates with `overrides`.
     pub fn open(
         index_dir: &Path,
         site: SiteSnapshot,
         overrides: &[(String, String)],
-        vocab: &Vocabulary,
     ) -> Result<Current, String> {
         let index = KbIndex::open(index_dir).map_err(|e| e.to_string())?;
         let templates = Templates::new(overrides).map_err(|e| e.to_string())?;
@@ -73,33 +70,8 @@ impl Current {
             templates,
             commit: meta.commit,
             built_at: meta.built_at,
-            labels: labels(vocab),
         })
     }
-}
-
-/// Facet term labels from the vocabularies.
-fn labels(vocab: &Vocabulary) -> HashMap<(String, String), String> {
-    let mut labels = HashMap::new();
-    for (facet, name) in [
-        ("area", VocabName::Areas),
-        ("exploitation", VocabName::Exploitation),
-        ("agency", VocabName::Agencies),
-        ("theme", VocabName::Themes),
-        ("outcome", VocabName::Outcomes),
-    ] {
-        for t in vocab.terms(name) {
-            labels.insert((facet.to_owned(), t.code.clone()), t.label.clone());
-        }
-    }
-    for (code, label) in [
-        ("case_review", "Case reviews"),
-        ("order_record", "Order records"),
-        ("agency_powers", "Agency powers"),
-    ] {
-        labels.insert(("kind".to_owned(), code.to_owned()), label.to_owned());
-    }
-    labels
 }
 
 /// The build being served and what is wrong, if anything: one value, replaced whole, so

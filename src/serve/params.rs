@@ -15,18 +15,6 @@ pub(super) struct Parsed {
     pub(super) active: Vec<(String, String)>,
 }
 
-fn facet(name: &str) -> Option<FacetName> {
-    Some(match name {
-        "kind" => FacetName::Kind,
-        "area" => FacetName::Area,
-        "exploitation" => FacetName::Exploitation,
-        "agency" => FacetName::Agency,
-        "theme" => FacetName::Theme,
-        "outcome" => FacetName::Outcome,
-        _ => return None,
-    })
-}
-
 fn number<T: std::str::FromStr + PartialOrd>(
     name: &str,
     value: &str,
@@ -41,7 +29,7 @@ fn number<T: std::str::FromStr + PartialOrd>(
 
 /// Every parameter a search takes.
 const PARAMETERS: &str =
-    "q, kind, area, exploitation, agency, theme, outcome, from, to, sort, page, per_page";
+    "q, kind, area, exploitation, agency, theme, outcome, power, from, to, sort, page, per_page";
 
 /// Parses a raw query string.
 pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
@@ -92,7 +80,7 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
                 }
             }
             other => {
-                let Some(f) = facet(other) else {
+                let Some(f) = FacetName::from_key(other) else {
                     // The name is not repeated back: error bodies never echo what was sent.
                     return Err(format!(
                         "unknown parameter; the parameters are {PARAMETERS}"
@@ -172,7 +160,7 @@ mod tests {
             (
                 "limit=10000000",
                 "unknown parameter; the parameters are q, kind, area, exploitation, agency, \
-                 theme, outcome, from, to, sort, page, per_page",
+                 theme, outcome, power, from, to, sort, page, per_page",
             ),
             ("sort=best", "`sort` must be `relevance` or `newest`"),
             (

@@ -16,7 +16,7 @@
   // Replaces the parts of the page a search changes with those of `html`.
   function swap(html, url) {
     var next = new DOMParser().parseFromString(html, "text/html");
-    ["search-notes", "search-results"].forEach(function (id) {
+    ["search-notes", "search-answer", "search-results"].forEach(function (id) {
       var now = document.getElementById(id);
       var then = next.getElementById(id);
       if (now && then) {

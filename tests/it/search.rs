@@ -372,3 +372,157 @@ fn hostile_queries_answer_with_results_or_warnings() {
         );
     }
 }
+
+/// Issue 9: "who can close a premises?" — the question words are not required or highlighted,
+/// "close" reaches the closure power, the agencies that hold it lead, and the answer box lists
+/// every holder of closure, then of the prohibition powers it points to, from the structured
+/// powers.
+#[test]
+fn a_question_naming_a_power_is_answered_from_the_structured_powers() {
+    let r = search("who can close a premises?", &[]);
+    assert!(r.total >= 2, "{:?}", ids(&r));
+    let top: Vec<&str> = ids(&r).into_iter().take(2).collect();
+    for id in ["AG-HIOWC", "AG-HOIE"] {
+        assert!(top.contains(&id), "{id} leads: {:?}", ids(&r));
+    }
+    for hit in &r.hits {
+        let marked: Vec<&str> = hit
+            .snippet_html
+            .split("<mark>")
+            .skip(1)
+            .filter_map(|s| s.split("</mark>").next())
+            .collect();
+        for m in &marked {
+            let m = m.to_lowercase();
+            assert!(
+                !["who", "can", "a", "the"].contains(&m.as_str()),
+                "{}: question word highlighted: {}",
+                hit.id,
+                hit.snippet_html
+            );
+        }
+    }
+    let answers: Vec<(&str, bool, Vec<&str>)> = r
+        .answers
+        .iter()
+        .map(|a| {
+            let holders = a.holders.iter().map(|h| h.id.as_str()).collect();
+            (a.power_type.as_str(), a.related, holders)
+        })
+        .collect();
+    assert_eq!(
+        answers[0],
+        ("closure", false, vec!["AG-HIOWC", "AG-HOIE", "AG-LA-HSG"])
+    );
+    assert_eq!(answers[1].0, "prohibition-notice");
+    assert_eq!(answers[1].2, vec!["AG-HIWFRS", "AG-HSE"]);
+    assert_eq!(answers[2].0, "prohibition-order");
+    assert!(
+        answers[1].1 && answers[2].1,
+        "see-also powers are marked related"
+    );
+    let hiowc = &r.answers[0].holders[0];
+    assert_eq!(hiowc.url, "/agencies/AG-HIOWC/#power-closure");
+    assert!(
+        hiowc.powers[0]
+            .basis
+            .contains("Anti-social Behaviour, Crime and Policing Act 2014")
+    );
+    assert!(!hiowc.powers[0].warrant_required);
+    assert_eq!(r.answers[0].url, "/powers/closure/");
+}
+
+/// The everyday forms of a power reach it, and an analyst's longer query, or one filtered to
+/// reviews, gets no answer box.
+#[test]
+fn power_words_reach_the_power_and_the_answer_box_stays_out_of_analysts_way() {
+    for (q, power) in [
+        ("who can shut a business", "closure"),
+        ("powers of entry", "entry"),
+        ("who can seize cash", "seizure"),
+        ("arrest", "arrest"),
+        ("who can apply for an STPO?", "order-applicant"),
+        ("STROs", "order-applicant"),
+        ("risk order", "order-applicant"),
+    ] {
+        let r = search(q, &[]);
+        assert_eq!(
+            r.answers.first().map(|a| a.power_type.as_str()),
+            Some(power),
+            "{q}"
+        );
+        assert!(!r.answers[0].holders.is_empty(), "{q}");
+    }
+    let seize = search("seize", &[(FacetName::Kind, &["agency_powers"])]);
+    let who = search("who can seize", &[]);
+    let holders: Vec<&str> = who.answers[0]
+        .holders
+        .iter()
+        .map(|h| h.id.as_str())
+        .collect();
+    for id in holders {
+        assert!(
+            ids(&seize).contains(&id),
+            "seize finds {id}: {:?}",
+            ids(&seize)
+        );
+    }
+    assert!(
+        search("interpreters labour exploitation arrest Portsmouth", &[])
+            .answers
+            .is_empty()
+    );
+    assert!(
+        search("closure", &[(FacetName::Kind, &["case_review"])])
+            .answers
+            .is_empty()
+    );
+    assert!(search("interpreters", &[]).answers.is_empty());
+    // The power facet filters agency notes by the powers they hold.
+    let closure = search("", &[(FacetName::Power, &["closure"])]);
+    assert_eq!(ids(&closure), vec!["AG-HIOWC", "AG-HOIE", "AG-LA-HSG"]);
+}
+
+/// Issue 9: a superseded review is badged with its successor in the results, and every hit
+/// and facet term carries the label readers see.
+#[test]
+fn hits_carry_labels_and_a_superseded_document_names_its_successor() {
+    let r = search("car wash", &[]);
+    let old = r
+        .hits
+        .iter()
+        .find(|h| h.id == "CR-2020-003")
+        .expect("the superseded review is found");
+    assert_eq!(
+        (old.status.as_str(), old.status_label.as_str()),
+        ("superseded", "Superseded")
+    );
+    let successors: Vec<&str> = old.superseded_by.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(successors, vec!["CR-2026-001"]);
+    assert_eq!(old.superseded_by[0].url, "/reviews/CR-2026-001/");
+    let new = r
+        .hits
+        .iter()
+        .find(|h| h.id == "CR-2026-001")
+        .expect("successor found");
+    assert!(new.superseded_by.is_empty());
+    assert_eq!(old.kind_label, "Case review");
+    for (facet, terms) in &r.facets {
+        for code in terms.keys() {
+            let label = &r.labels[facet][code];
+            assert!(!label.is_empty(), "{facet}:{code}");
+        }
+    }
+    let all = search("", &[]);
+    assert_eq!(all.labels["area"]["portsmouth"], "Portsmouth");
+    assert_eq!(all.labels["kind"]["case_review"], "Case review");
+    assert_eq!(
+        all.labels["power"]["order-applicant"],
+        "STPO/STRO applicant"
+    );
+    for (facet, terms) in &all.labels {
+        if !matches!(facet.as_str(), "year" | "marking" | "order_type") {
+            assert!(terms.iter().all(|(c, l)| c != l), "{facet}: {terms:?}");
+        }
+    }
+}

@@ -12,9 +12,8 @@ use tower::ServiceExt;
 
 fn state(require_header: Option<&'static str>) -> AppState {
     let (repo, index_dir) = crate::search::sample();
-    let vocab = casebook::load::built_in_vocabulary();
     let site = SiteSnapshot::borrowed(&repo.path().join("public"));
-    let current = Current::open(index_dir, site, &[], &vocab).expect("open the built sample");
+    let current = Current::open(index_dir, site, &[]).expect("open the built sample");
     AppState(Arc::new(Inner {
         require_header: require_header.map(HeaderName::from_static),
         audit: AuditLog::Memory(Arc::default()),
@@ -389,15 +388,9 @@ async fn an_official_server_leaks_nothing_above_its_ceiling() {
     repo.commit("sentinel");
     let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let vocab = casebook::load::built_in_vocabulary();
     let site = SiteSnapshot::borrowed(&repo.path().join("public-official"));
-    let current = Current::open(
-        &repo.path().join(".casebook/index-official"),
-        site,
-        &[],
-        &vocab,
-    )
-    .expect("open");
+    let current =
+        Current::open(&repo.path().join(".casebook/index-official"), site, &[]).expect("open");
     let s = AppState(Arc::new(Inner::new(
         current,
         "Partner edition",
@@ -592,4 +585,76 @@ async fn the_identity_header_must_be_given_exactly_once() {
     let (status, _, _) = get(&s, "/").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(audit_lines(&s).is_empty());
+}
+
+/// Issue 9: a question naming a power shows the answer box before the results, with every
+/// agency that holds it linked to that power on its page; the JSON API carries the same
+/// answer, and labels beside codes.
+#[tokio::test]
+async fn a_power_question_is_answered_above_the_results() {
+    let s = state(None);
+    let (status, _, body) = get(&s, "/search?q=who+can+close+a+premises%3F").await;
+    assert_eq!(status, StatusCode::OK);
+    let answer = body.find(r#"<section class="answer""#).expect("answer box");
+    let results = body.find(r#"id="results-heading""#).expect("results");
+    assert!(answer < results, "the answer comes first");
+    let boxed = &body[answer..results];
+    for (agency, anchor) in [
+        (
+            "Hampshire and Isle of Wight Constabulary",
+            "AG-HIOWC&#x2f;#power-closure",
+        ),
+        (
+            "Home Office Immigration Enforcement",
+            "AG-HOIE&#x2f;#power-closure",
+        ),
+        (
+            "Hampshire and Isle of Wight Fire and Rescue Service",
+            "AG-HIWFRS&#x2f;#power-prohibition-notice",
+        ),
+    ] {
+        assert!(boxed.contains(agency), "{agency}: {boxed}");
+        assert!(boxed.contains(anchor), "{anchor}: {boxed}");
+    }
+    assert!(boxed.contains("no warrant needed"), "{boxed}");
+    assert!(boxed.contains("Who can close premises?"), "{boxed}");
+    let (_, _, json) = get(&s, "/api/search?q=who+can+close+a+premises").await;
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json["answers"][0]["power_type"], "closure");
+    assert_eq!(json["answers"][0]["holders"][0]["id"], "AG-HIOWC");
+    assert_eq!(json["hits"][0]["kind_label"], "Agency powers");
+    let (_, _, plain) = get(&s, "/search?q=interpreters").await;
+    assert!(
+        !plain.contains(r#"<section class="answer""#),
+        "no answer box for analysts"
+    );
+}
+
+/// Issue 9: the document API gives the label of every code the document uses.
+#[tokio::test]
+async fn the_document_api_gives_labels_beside_codes() {
+    let s = state(None);
+    let (status, _, body) = get(&s, "/api/documents/ORD-2022-003").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let status = json["front_matter"]["order_status"].as_str().expect("code");
+    assert_eq!(status, "considered-not-pursued");
+    assert_eq!(
+        json["labels"]["order_status"][status],
+        "Considered, not pursued"
+    );
+    let (_, _, body) = get(&s, "/api/documents/AG-GLAA").await;
+    let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        json["labels"]["jurisdiction"]["england-wales"],
+        "England and Wales"
+    );
+    assert_eq!(
+        json["labels"]["power_types"]["order-applicant"],
+        "STPO/STRO applicant"
+    );
+    assert_eq!(
+        json["labels"]["agencies"]["GLAA"],
+        "Gangmasters and Labour Abuse Authority"
+    );
 }

@@ -53,9 +53,23 @@ fn the_whole_sample_site_is_linked_valid_and_inert() {
         Selector::parse("a[href], link[href], script, img, form[action]").expect("selector");
     let any = Selector::parse("*").expect("selector");
     let mut checked = BTreeSet::new();
+    // Every id of every page, and every link that names a fragment (page, target, fragment).
+    let mut ids: std::collections::BTreeMap<PathBuf, BTreeSet<String>> = Default::default();
+    let mut fragments: Vec<(PathBuf, PathBuf, String)> = Vec::new();
     for page in &pages {
         let text = std::fs::read_to_string(page).expect("read page");
         let html = Html::parse_document(&text);
+        let mut own = BTreeSet::new();
+        for el in html.select(&any) {
+            if let Some(id) = el.value().attr("id") {
+                assert!(
+                    own.insert(id.to_owned()),
+                    "{}: duplicate id {id}",
+                    page.display()
+                );
+            }
+        }
+        ids.insert((*page).clone(), own);
         assert!(
             html.errors.is_empty(),
             "{}: {:?}",
@@ -87,8 +101,15 @@ fn the_whole_sample_site_is_linked_valid_and_inert() {
             let Some(url) = e.attr("href").or(e.attr("src")).or(e.attr("action")) else {
                 continue;
             };
+            if let Some(fragment) = url.strip_prefix('#') {
+                fragments.push(((*page).clone(), (*page).clone(), fragment.to_owned()));
+                continue;
+            }
             if !url.starts_with('/') || url == "/search" {
                 continue;
+            }
+            if let Some((_, fragment)) = url.split_once('#') {
+                fragments.push(((*page).clone(), target(&public, url), fragment.to_owned()));
             }
             if checked.insert(url.to_owned()) {
                 assert!(
@@ -99,12 +120,28 @@ fn the_whole_sample_site_is_linked_valid_and_inert() {
             }
         }
     }
+    // Issue 9: every fragment a link names (`#powers`, `#power-closure`) exists on its page.
+    assert!(
+        fragments.iter().any(|(_, _, f)| f.starts_with("power-")),
+        "the crawl saw links to powers on agency pages"
+    );
+    for (page, to, fragment) in &fragments {
+        let found = ids.get(to).is_some_and(|i| i.contains(fragment));
+        assert!(
+            found,
+            "{}: link to {}#{fragment}, which has no such id",
+            page.display(),
+            to.display()
+        );
+    }
     for required in [
         "index.html",
         "404.html",
         "sitemap.xml",
         "feed.xml",
         "powers/index.html",
+        "powers/closure/index.html",
+        "powers/order-applicant/index.html",
         "register/index.html",
         "recommendations/index.html",
         "statistics/index.html",
@@ -375,6 +412,97 @@ fn rendered_pages_snapshots() {
         insta::assert_snapshot!("review", main("reviews/CR-2024-001/index.html"));
         insta::assert_snapshot!("order", main("orders/ORD-2024-001/index.html"));
         insta::assert_snapshot!("agency", main("agencies/AG-GLAA/index.html"));
+        insta::assert_snapshot!("power", main("powers/entry/index.html"));
         insta::assert_snapshot!("statistics", main("statistics/index.html"));
     });
+}
+
+/// Issue 9: pages read in words, not codes. No page of the sample site shows, as text, a code
+/// of a vocabulary that a label stands for (`deep-dive`, `chief-officer-police`,
+/// `england-wales`, `considered-not-pursued`, `test-valley`, `case_review`…).
+#[test]
+fn pages_show_labels_not_codes() {
+    use casebook::model::enums::{
+        AgeBand, AgencyRole, Applicant, Basis, BreachAction, Closed, Court, Jurisdiction, Kind,
+        OrderStatus, PerpetratorRole, RecommendationStatus, ReviewFrequency, ReviewType, Status,
+        TravelScope,
+    };
+    let repo = sample_repo();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let vocab = casebook::load::built_in_vocabulary();
+    let mut codes: BTreeSet<String> = BTreeSet::new();
+    let closed: [&[&str]; 15] = [
+        AgeBand::CODES,
+        AgencyRole::CODES,
+        Applicant::CODES,
+        Basis::CODES,
+        BreachAction::CODES,
+        Court::CODES,
+        Jurisdiction::CODES,
+        Kind::CODES,
+        OrderStatus::CODES,
+        PerpetratorRole::CODES,
+        RecommendationStatus::CODES,
+        ReviewFrequency::CODES,
+        ReviewType::CODES,
+        Status::CODES,
+        TravelScope::CODES,
+    ];
+    codes.extend(
+        closed
+            .iter()
+            .flat_map(|c| c.iter().map(|s| (*s).to_owned())),
+    );
+    for name in casebook::model::VocabName::ALL {
+        codes.extend(vocab.terms(name).iter().map(|t| t.code.clone()));
+    }
+    // A code that is also an ordinary word or a label of its own is not a code on the page.
+    // Codes that are also ordinary English compounds ("cross-border work") may appear in the
+    // authors' text of a note's limits or conditions.
+    codes.retain(|c| {
+        c.contains(['-', '_'])
+            && !matches!(
+                c.as_str(),
+                "18-24" | "25-34" | "35-44" | "45-54" | "cross-border" | "information-sharing"
+            )
+    });
+    let main = Selector::parse("main").expect("selector");
+    let mut found = Vec::new();
+    for page in all_files(&repo.path().join("public"))
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = Html::parse_document(&std::fs::read_to_string(page).expect("read"));
+        for m in html.select(&main) {
+            for node in m.descendants() {
+                let Some(text) = node.value().as_text() else {
+                    continue;
+                };
+                // The authors' own words (rendered bodies, summaries taken from them) may use
+                // any hyphenated word: only what the pages build from codes is checked.
+                let authored = node.ancestors().any(|a| {
+                    a.value().as_element().is_some_and(|e| {
+                        matches!(e.name(), "code" | "pre") || e.classes().any(|c| c == "prose")
+                    })
+                });
+                if authored {
+                    continue;
+                }
+                for word in text.split(|c: char| {
+                    c.is_whitespace()
+                        || matches!(c, ',' | '(' | ')' | '.' | ';' | ':' | '`' | '\'' | '"')
+                }) {
+                    if codes.contains(word) {
+                        found.push(format!("{}: {word}", page.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "codes shown as text:\n{}",
+        found.join("\n")
+    );
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::markdown;
 use crate::model::enums::Closed;
-use crate::model::{Document, Kind, KindData, VocabName};
+use crate::model::{Document, Kind, KindData, Status, VocabName};
 
 use super::*;
 use crate::render::{Link, PageDoc, RenderError};
@@ -60,21 +60,59 @@ fn terms(
     }
 }
 
+fn linked(ctx: &Ctx<'_>, label: &'static str, ids: &[String]) -> Row {
+    Row {
+        label,
+        items: ids
+            .iter()
+            .map(|id| match ctx.link(id) {
+                Some(l) => Item {
+                    text: format!("{} {}", l.id, l.title),
+                    url: Some(l.url),
+                },
+                None => Item {
+                    text: id.clone(),
+                    url: None,
+                },
+            })
+            .collect(),
+        list: true,
+    }
+}
+
+fn lines(label: &'static str, items: Vec<String>) -> Row {
+    Row {
+        label,
+        items: items
+            .into_iter()
+            .map(|t| Item { text: t, url: None })
+            .collect(),
+        list: true,
+    }
+}
+
 fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
     let c = &d.common;
-    let mut rows = vec![text("Marking", c.marking), text("Status", c.status)];
+    let mut rows = vec![
+        text("Marking", c.marking.label()),
+        text("Status", c.status.label()),
+    ];
     match &d.data {
         KindData::CaseReview(r) => {
             rows.push(text("Operation", &r.operation));
-            rows.push(text("Review type", r.review_type));
+            rows.push(text("Review type", r.review_type.label()));
             rows.push(text("Review date", r.review_date));
             let end = r
                 .investigation
                 .end
-                .map_or("ongoing".to_owned(), |e| e.to_string());
+                .map_or("ongoing".to_owned(), |e| e.long());
             rows.push(text(
                 "Investigation",
-                format!("{} to {end}", r.investigation.start),
+                format!("{} to {end}", r.investigation.start.long()),
+            ));
+            rows.push(text(
+                "Lead agency",
+                ctx.label(VocabName::Agencies, &r.lead_agency),
             ));
             rows.push(terms(ctx, "Areas", VocabName::Areas, "area", &r.areas));
             rows.push(terms(
@@ -84,36 +122,11 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                 "exploitation",
                 &r.exploitation,
             ));
-            let offences: Vec<String> = r
-                .offences
-                .iter()
-                .map(|o| {
-                    format!(
-                        "{} — {}",
-                        ctx.label(VocabName::Offences, &o.code),
-                        ctx.label(VocabName::Outcomes, &o.outcome)
-                    )
-                })
-                .collect();
-            rows.push(Row {
-                label: "Offences",
-                items: offences
-                    .into_iter()
-                    .map(|t| Item { text: t, url: None })
-                    .collect(),
-                list: true,
-            });
-            rows.push(text("Outcome", ctx.label(VocabName::Outcomes, &r.outcome)));
-            rows.push(text("Victims", r.victims.total));
-            rows.push(text("Perpetrators", r.perpetrators.total));
-            let agencies: Vec<String> = r.agencies.iter().map(|a| a.code.clone()).collect();
-            rows.push(terms(
-                ctx,
-                "Agencies",
-                VocabName::Agencies,
-                "agency",
-                &agencies,
+            rows.push(text(
+                "Referred by",
+                ctx.label(VocabName::ReferralSources, &r.referral_source),
             ));
+            rows.push(text("Outcome", ctx.label(VocabName::Outcomes, &r.outcome)));
             rows.push(terms(
                 ctx,
                 "Learning themes",
@@ -121,29 +134,49 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                 "theme",
                 &r.themes,
             ));
+            rows.push(linked(ctx, "Orders", &r.orders));
         }
         KindData::OrderRecord(o) => {
-            rows.push(text("Order", format!("{} ({})", o.order_type, o.basis)));
-            rows.push(text("Order status", o.order_status));
-            rows.push(text("Court", o.court));
-            if let Some(a) = o.applicant {
-                rows.push(text("Applicant", a));
+            rows.push(text("Order", o.order_type.label()));
+            rows.push(text("Legal basis", o.basis.label()));
+            rows.push(text("Where it stands", o.order_status.label()));
+            rows.push(text("Court", o.court.label()));
+            rows.push(text(
+                "Applicant",
+                o.applicant
+                    .map_or("None: made by the court on sentencing", |a| a.label()),
+            ));
+            if let Some(m) = o.applied {
+                rows.push(text("Applied", m.long()));
             }
             if let Some(m) = o.made {
-                rows.push(text("Made", m));
+                rows.push(text("Made", m.long()));
             }
-            match (o.until_further_order, o.expires) {
-                (Some(true), _) => rows.push(text("Duration", "until further order")),
-                (_, Some(e)) => rows.push(text("Expires", e)),
+            match (o.until_further_order, o.duration_years) {
+                (Some(true), _) => rows.push(text("Duration", "Until further order")),
+                (_, Some(y)) => rows.push(text("Duration", format!("{y} years"))),
                 _ => {}
             }
-            rows.push(terms(
-                ctx,
-                "Prohibitions",
-                VocabName::Prohibitions,
-                "prohibition",
-                &o.prohibitions,
-            ));
+            if let Some(e) = o.expires {
+                rows.push(text("Expires", e.long()));
+            }
+            if let Some(n) = o.notification_requirement {
+                let label = if o.order_status.is_made() {
+                    "Notification requirement"
+                } else {
+                    "Notification requirement sought"
+                };
+                rows.push(text(label, yes_no(n)));
+            }
+            if let Some(s) = &o.subject {
+                let parts: Vec<&str> = [s.age_band.map(|a| a.label()), s.sex.map(|x| x.label())]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if !parts.is_empty() {
+                    rows.push(text("Subject", parts.join(", ")));
+                }
+            }
             rows.push(terms(ctx, "Areas", VocabName::Areas, "area", &o.areas));
             rows.push(terms(
                 ctx,
@@ -152,21 +185,32 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                 "exploitation",
                 &o.exploitation,
             ));
-            rows.push(text("Breaches", o.breaches.len()));
+            let review: Vec<String> = o.case_review.iter().cloned().collect();
+            rows.push(linked(ctx, "Case review", &review));
         }
         KindData::AgencyPowers(a) => {
-            rows.push(text("Agency", format!("{} ({})", a.name, a.agency)));
-            rows.push(text("Jurisdiction", a.jurisdiction));
-            rows.push(text("First responder", yes_no(a.first_responder)));
-            rows.push(text("Duty to notify", yes_no(a.duty_to_notify)));
-            rows.push(text("Can apply for STPO/STRO", yes_no(a.order_applicant)));
-            rows.push(text("How to engage", &a.engagement.route));
-            rows.push(text("Single point of contact", &a.engagement.spoc_role));
+            rows.push(text("Agency", &a.name));
+            if let Some(p) = &a.parent_body {
+                rows.push(text("Part of", p));
+            }
+            rows.push(text("Where its powers run", a.jurisdiction.label()));
+            rows.push(text("NRM first responder", yes_no(a.first_responder)));
+            rows.push(text("Under the duty to notify", yes_no(a.duty_to_notify)));
+            rows.push(text(
+                "Can apply for an STPO or STRO",
+                yes_no(a.order_applicant),
+            ));
             rows.push(text("Last verified", a.last_verified));
         }
     }
-    rows.push(text("Owner", &c.owner));
+    rows.push(text("Owner", ctx.label(VocabName::Agencies, &c.owner)));
     rows.push(text("Last reviewed", c.last_reviewed));
+    if !c.tags.is_empty() {
+        rows.push(lines(
+            "Tags",
+            c.tags.iter().map(|t| t.replace('-', " ")).collect(),
+        ));
+    }
     rows.retain(|r| !r.items.is_empty());
     rows
 }
@@ -229,6 +273,290 @@ fn resolve_id(ctx: &Ctx<'_>, from: &Document, target: &str) -> Option<String> {
         .map(|p| p.doc.common.id.clone())
 }
 
+/// A labelled figure or fact in a section of a document page.
+#[derive(Serialize)]
+struct Fact {
+    label: String,
+    value: String,
+}
+
+fn fact(label: impl Into<String>, value: impl ToString) -> Fact {
+    Fact {
+        label: label.into(),
+        value: value.to_string(),
+    }
+}
+
+/// A country's name for a nationality count.
+fn countries(map: &std::collections::BTreeMap<String, u32>) -> String {
+    map.iter()
+        .map(|(code, n)| format!("{} {n}", crate::model::countries::name(code)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The case in figures: victims, perpetrators, NRM, offences and sentences, agencies' roles.
+fn review_facts(
+    ctx: &Ctx<'_>,
+    r: &crate::model::case_review::CaseReview,
+) -> Vec<(&'static str, Vec<Fact>)> {
+    let v = &r.victims;
+    let mut victims = vec![fact("Victims", v.total)];
+    for (label, n) in [
+        ("Adults", v.adults),
+        ("Children", v.children),
+        ("Female", v.female),
+        ("Male", v.male),
+    ] {
+        if let Some(n) = n {
+            victims.push(fact(label, n));
+        }
+    }
+    if !v.nationalities.is_empty() {
+        victims.push(fact("Nationalities", countries(&v.nationalities)));
+    }
+    let p = &r.perpetrators;
+    let mut perpetrators = vec![fact("Perpetrators", p.total)];
+    if !p.roles.is_empty() {
+        let roles: Vec<&str> = p.roles.iter().map(|r| r.label()).collect();
+        perpetrators.push(fact("Roles", roles.join(", ")));
+    }
+    if let Some(ocg) = p.ocg {
+        perpetrators.push(fact("Organised crime group", yes_no(ocg)));
+    }
+    if !p.nationalities.is_empty() {
+        perpetrators.push(fact("Nationalities", countries(&p.nationalities)));
+    }
+    let mut nrm = Vec::new();
+    if let Some(n) = &r.nrm {
+        for (label, value) in [
+            ("NRM referrals", n.referrals),
+            ("Positive reasonable grounds decisions", n.positive_rg),
+            ("Positive conclusive grounds decisions", n.positive_cg),
+            ("Duty to notify (MS1) reports", n.dtn_ms1),
+            ("Adults who declined a referral", n.declined),
+        ] {
+            if let Some(value) = value {
+                nrm.push(fact(label, value));
+            }
+        }
+    }
+    let offences = r
+        .offences
+        .iter()
+        .map(|o| {
+            fact(
+                ctx.label(VocabName::Offences, &o.code),
+                ctx.label(VocabName::Outcomes, &o.outcome),
+            )
+        })
+        .collect();
+    let sentences = r
+        .sentences
+        .iter()
+        .map(|s| {
+            fact(
+                ctx.label(VocabName::Offences, &s.offence),
+                custody(s.custody_months),
+            )
+        })
+        .collect();
+    let agencies = r
+        .agencies
+        .iter()
+        .map(|a| fact(ctx.label(VocabName::Agencies, &a.code), a.role.label()))
+        .collect();
+    vec![
+        ("Victims", victims),
+        ("Perpetrators", perpetrators),
+        ("National Referral Mechanism", nrm),
+        ("Offences and outcomes", offences),
+        ("Sentences", sentences),
+        ("Agencies and their roles", agencies),
+    ]
+    .into_iter()
+    .filter(|(_, facts)| !facts.is_empty())
+    .collect()
+}
+
+/// A custodial term in words: `5 years 6 months`, `18 months`.
+fn custody(months: u32) -> String {
+    let (years, rest) = (months / 12, months % 12);
+    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match (years, rest) {
+        (0, m) => format!("{} custody", plural(m, "month")),
+        (y, 0) => format!("{} custody", plural(y, "year")),
+        (y, m) => format!("{} {} custody", plural(y, "year"), plural(m, "month")),
+    }
+}
+
+#[derive(Serialize)]
+struct BreachRow {
+    month: String,
+    what: String,
+    action: &'static str,
+}
+
+#[derive(Serialize)]
+struct OrderCtx {
+    made: bool,
+    prohibitions: Vec<String>,
+    foreign_travel: Vec<Fact>,
+    management: Vec<Fact>,
+    breaches: Vec<BreachRow>,
+    not_pursued_reason: Option<String>,
+}
+
+fn order_ctx(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> OrderCtx {
+    let foreign_travel = o
+        .foreign_travel
+        .as_ref()
+        .map(|f| {
+            vec![
+                fact("Countries", f.scope.label()),
+                fact("For", format!("{} years", f.years)),
+                fact("Passports surrendered", yes_no(f.passport_surrender)),
+            ]
+        })
+        .unwrap_or_default();
+    let management = o
+        .management
+        .as_ref()
+        .map(|m| {
+            let partners: Vec<String> = m
+                .partners
+                .iter()
+                .map(|p| ctx.label(VocabName::Agencies, p))
+                .collect();
+            let mut facts = vec![
+                fact("Led by", &m.lead_role),
+                fact("Reviewed", m.review_frequency.label()),
+            ];
+            if !partners.is_empty() {
+                facts.push(fact("Partners", partners.join(", ")));
+            }
+            facts
+        })
+        .unwrap_or_default();
+    OrderCtx {
+        made: o.order_status.is_made(),
+        prohibitions: o
+            .prohibitions
+            .iter()
+            .map(|p| ctx.label(VocabName::Prohibitions, p))
+            .collect(),
+        foreign_travel,
+        management,
+        breaches: o
+            .breaches
+            .iter()
+            .map(|b| BreachRow {
+                month: b.month.long(),
+                what: ctx.label(VocabName::Prohibitions, &b.prohibition),
+                action: b.action.label(),
+            })
+            .collect(),
+        not_pursued_reason: o.not_pursued_reason.clone(),
+    }
+}
+
+#[derive(Serialize)]
+struct AgencyPower {
+    basis: String,
+    basis_summary: Option<String>,
+    warrant_required: bool,
+    exercised_by: Option<String>,
+    notes: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AgencyPowerGroup {
+    code: String,
+    label: String,
+    anchor: String,
+    /// The page listing every agency with this power.
+    url: String,
+    powers: Vec<AgencyPower>,
+}
+
+#[derive(Serialize)]
+struct AgencyCtx {
+    name: String,
+    powers: Vec<AgencyPowerGroup>,
+    legal_bases: Vec<Fact>,
+    limits: Vec<String>,
+    order_applicant: bool,
+    /// What an officer needs to know about applying for an STPO or STRO through this agency.
+    applicant_text: String,
+    route: String,
+    spoc_role: String,
+    last_verified: String,
+    stale_months: Option<i64>,
+}
+
+fn agency_ctx(ctx: &Ctx<'_>, a: &crate::model::agency_powers::AgencyPowers) -> AgencyCtx {
+    let powers = a
+        .power_types()
+        .into_iter()
+        .map(|code| AgencyPowerGroup {
+            code: code.to_owned(),
+            label: ctx.label(VocabName::PowerTypes, code),
+            anchor: super::powers::anchor(code),
+            url: format!("/powers/{code}/"),
+            powers: a
+                .powers
+                .iter()
+                .filter(|p| p.power_type == code)
+                .map(|p| AgencyPower {
+                    basis: p.basis.clone(),
+                    basis_summary: a.basis_entry(&p.basis).map(|b| b.summary.clone()),
+                    warrant_required: p.warrant_required,
+                    exercised_by: p.exercised_by.clone(),
+                    notes: p.notes.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let applicant_notes: Vec<&str> = a
+        .powers
+        .iter()
+        .filter(|p| p.power_type == "order-applicant")
+        .filter_map(|p| p.notes.as_deref())
+        .collect();
+    let applicant_text = if a.order_applicant {
+        let mut t = format!(
+            "{} can apply to a magistrates' court for a Slavery and Trafficking Prevention Order (Modern Slavery Act 2015 s15) or Risk Order (s23), and for interim orders (ss21, 28).",
+            a.name
+        );
+        for n in applicant_notes {
+            t.push(' ');
+            t.push_str(n);
+        }
+        t
+    } else {
+        format!(
+            "{} cannot apply for an STPO or STRO itself. Only a chief officer of police, an immigration officer, the Director General of the National Crime Agency or the Gangmasters and Labour Abuse Authority may apply (Modern Slavery Act 2015 ss15, 23); bring the evidence to the police or one of them. A court can also make an STPO on sentencing (s14).",
+            a.name
+        )
+    };
+    AgencyCtx {
+        name: a.name.clone(),
+        powers,
+        legal_bases: a
+            .legal_bases
+            .iter()
+            .map(|b| fact(format!("{} {}", b.act, b.section), &b.summary))
+            .collect(),
+        limits: a.limits.clone(),
+        order_applicant: a.order_applicant,
+        applicant_text,
+        route: a.engagement.route.clone(),
+        spoc_role: a.engagement.spoc_role.clone(),
+        last_verified: a.last_verified.to_string(),
+        stale_months: a.stale_months(ctx.input.today),
+    }
+}
+
 #[derive(Serialize)]
 struct RecRow {
     id: String,
@@ -237,6 +565,155 @@ struct RecRow {
     due: String,
     status: String,
     overdue: bool,
+}
+
+/// Every code the document uses, by vocabulary, with its label: what `/api/documents/{id}`
+/// gives beside the front matter, so a client shows words, not codes.
+fn document_labels(
+    ctx: &Ctx<'_>,
+    d: &Document,
+) -> std::collections::BTreeMap<&'static str, std::collections::BTreeMap<String, String>> {
+    let mut out: std::collections::BTreeMap<
+        &'static str,
+        std::collections::BTreeMap<String, String>,
+    > = Default::default();
+    let mut closed = |name: &'static str, code: &str, label: &str| {
+        out.entry(name)
+            .or_default()
+            .insert(code.to_owned(), label.to_owned());
+    };
+    let c = &d.common;
+    closed("kind", c.kind.code(), c.kind.label());
+    closed("marking", c.marking.code(), c.marking.label());
+    closed("status", c.status.code(), c.status.label());
+    let mut open: Vec<(VocabName, String)> = vec![(VocabName::Agencies, c.owner.clone())];
+    let mut countries: Vec<&String> = Vec::new();
+    match &d.data {
+        KindData::CaseReview(r) => {
+            closed("review_type", r.review_type.code(), r.review_type.label());
+            open.push((VocabName::Agencies, r.lead_agency.clone()));
+            open.extend(r.areas.iter().map(|a| (VocabName::Areas, a.clone())));
+            open.extend(
+                r.exploitation
+                    .iter()
+                    .map(|e| (VocabName::Exploitation, e.clone())),
+            );
+            for o in &r.offences {
+                open.push((VocabName::Offences, o.code.clone()));
+                open.push((VocabName::Outcomes, o.outcome.clone()));
+            }
+            open.push((VocabName::ReferralSources, r.referral_source.clone()));
+            open.push((VocabName::Outcomes, r.outcome.clone()));
+            for a in &r.agencies {
+                open.push((VocabName::Agencies, a.code.clone()));
+                closed("agency_role", a.role.code(), a.role.label());
+            }
+            for role in &r.perpetrators.roles {
+                closed("perpetrator_role", role.code(), role.label());
+            }
+            open.extend(r.themes.iter().map(|t| (VocabName::Themes, t.clone())));
+            for rec in &r.recommendations {
+                open.push((VocabName::Agencies, rec.owner.clone()));
+                closed(
+                    "recommendation_status",
+                    rec.status.code(),
+                    rec.status.label(),
+                );
+            }
+            open.extend(
+                r.sentences
+                    .iter()
+                    .map(|s| (VocabName::Offences, s.offence.clone())),
+            );
+            countries.extend(r.victims.nationalities.keys());
+            countries.extend(r.perpetrators.nationalities.keys());
+        }
+        KindData::OrderRecord(o) => {
+            closed("order_type", o.order_type.code(), o.order_type.label());
+            closed("basis", o.basis.code(), o.basis.label());
+            closed("court", o.court.code(), o.court.label());
+            closed(
+                "order_status",
+                o.order_status.code(),
+                o.order_status.label(),
+            );
+            if let Some(a) = o.applicant {
+                closed("applicant", a.code(), a.label());
+            }
+            open.extend(
+                o.prohibitions
+                    .iter()
+                    .map(|p| (VocabName::Prohibitions, p.clone())),
+            );
+            open.extend(o.areas.iter().map(|a| (VocabName::Areas, a.clone())));
+            open.extend(
+                o.exploitation
+                    .iter()
+                    .map(|e| (VocabName::Exploitation, e.clone())),
+            );
+            if let Some(f) = &o.foreign_travel {
+                closed("travel_scope", f.scope.code(), f.scope.label());
+            }
+            if let Some(s) = &o.subject {
+                if let Some(a) = s.age_band {
+                    closed("age_band", a.code(), a.label());
+                }
+                if let Some(x) = s.sex {
+                    closed("sex", x.code(), x.label());
+                }
+            }
+            if let Some(m) = &o.management {
+                closed(
+                    "review_frequency",
+                    m.review_frequency.code(),
+                    m.review_frequency.label(),
+                );
+                open.extend(m.partners.iter().map(|p| (VocabName::Agencies, p.clone())));
+            }
+            for b in &o.breaches {
+                open.push((VocabName::Prohibitions, b.prohibition.clone()));
+                closed("breach_action", b.action.code(), b.action.label());
+            }
+        }
+        KindData::AgencyPowers(a) => {
+            open.push((VocabName::Agencies, a.agency.clone()));
+            closed(
+                "jurisdiction",
+                a.jurisdiction.code(),
+                a.jurisdiction.label(),
+            );
+            open.extend(
+                a.powers
+                    .iter()
+                    .map(|p| (VocabName::PowerTypes, p.power_type.clone())),
+            );
+        }
+    }
+    for (name, code) in open {
+        let label = ctx.label(name, &code);
+        out.entry(vocab_key(name)).or_default().insert(code, label);
+    }
+    for code in countries {
+        out.entry("countries")
+            .or_default()
+            .insert(code.clone(), crate::model::countries::name(code));
+    }
+    out
+}
+
+/// The name of a vocabulary as `vocabulary.yaml` spells it.
+fn vocab_key(name: VocabName) -> &'static str {
+    match name {
+        VocabName::Exploitation => "exploitation",
+        VocabName::Areas => "areas",
+        VocabName::Agencies => "agencies",
+        VocabName::Offences => "offences",
+        VocabName::Outcomes => "outcomes",
+        VocabName::ReferralSources => "referral_sources",
+        VocabName::Themes => "themes",
+        VocabName::Prohibitions => "prohibitions",
+        VocabName::PowerTypes => "power_types",
+    }
 }
 
 /// The document as JSON (front matter, rendered HTML, history), for `/api/documents/{id}`.
@@ -249,6 +726,7 @@ pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
     };
     let value = serde_json::json!({
         "front_matter": d,
+        "labels": document_labels(ctx, d),
         "html": markdown::to_html(p.body, &resolve),
         "history": ctx.input.history.get(&d.common.id),
         "url": url(d.common.kind, &d.common.id),
@@ -280,9 +758,9 @@ pub(super) fn document_page(
                 .map(|x| RecRow {
                     id: x.id.clone(),
                     text: x.text.clone(),
-                    owner: x.owner.clone(),
-                    due: x.due.to_string(),
-                    status: x.status.code().to_owned(),
+                    owner: ctx.label(VocabName::Agencies, &x.owner),
+                    due: x.due.long(),
+                    status: x.status.label().to_owned(),
                     overdue: x.overdue,
                 })
                 .collect(),
@@ -290,20 +768,26 @@ pub(super) fn document_page(
         ),
         _ => (Vec::new(), Vec::new()),
     };
-    let superseded_by: Vec<Link> = backlinks
-        .map(|b| {
-            b.iter()
-                .filter(|l| {
-                    ctx.by_id
-                        .get(l.id.as_str())
-                        .is_some_and(|x| x.doc.common.kind == d.common.kind)
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let superseded_by = if d.common.status == Status::Superseded {
+        successors(ctx, d)
+    } else {
+        Vec::new()
+    };
+    let (review, order, agency) = match &d.data {
+        KindData::CaseReview(r) => (review_facts(ctx, r), None, None),
+        KindData::OrderRecord(o) => (Vec::new(), Some(order_ctx(ctx, o)), None),
+        KindData::AgencyPowers(a) => (Vec::new(), None, Some(agency_ctx(ctx, a))),
+    };
+    let figures: Vec<Value> = review
+        .into_iter()
+        .map(|(heading, facts)| context! { heading, facts => Serde(&facts) })
+        .collect();
     let page = context! {
         doc => Serde(&d.common),
+        status_label => d.common.status.label(),
+        figures,
+        order => Serde(&order),
+        agency => Serde(&agency),
         kind_label,
         handling => Serde(&d.common.handling),
         metadata => Serde(&metadata(ctx, d)),
@@ -318,6 +802,25 @@ pub(super) fn document_page(
         history_url => format!("{}history/", url(d.common.kind, &d.common.id)),
     };
     ctx.render(template, d.common.marking, page)
+}
+
+/// The published documents of the same kind that name `d` in `related` and are not superseded
+/// themselves: what replaced a superseded document (the same rule as the search hits').
+fn successors(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
+    let mut out: Vec<Link> = ctx
+        .input
+        .docs
+        .iter()
+        .filter(|p| {
+            let c = &p.doc.common;
+            c.kind == d.common.kind
+                && c.status != Status::Superseded
+                && c.related.contains(&d.common.id)
+        })
+        .filter_map(|p| ctx.link(&p.doc.common.id))
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
 }
 
 pub(super) fn history_page(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Result<Vec<u8>, RenderError> {

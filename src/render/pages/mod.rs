@@ -4,12 +4,14 @@
 mod collections;
 mod document;
 mod overview;
+mod powers;
 mod registers;
 
 use collections::{browse, lists};
 use document::{backlinks, document_json, document_page, history_page};
 use overview::{home, sitemap, statistics, whats_new};
-use registers::{matrix, register, tracker};
+use powers::{matrix, power_pages};
+use registers::{register, tracker};
 
 use std::collections::HashMap;
 
@@ -113,6 +115,7 @@ pub(super) fn render_all(
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;
     out.insert("powers/index.html".into(), matrix(&ctx)?);
+    power_pages(&ctx, &mut out)?;
     register(&ctx, &mut out)?;
     out.insert("recommendations/index.html".into(), tracker(&ctx)?);
     statistics(&ctx, &mut out)?;

@@ -79,21 +79,30 @@ pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderErro
         (
             "reviews-by-reporting-area",
             "Case reviews by reporting area",
+            "Reporting area",
             by_area,
         ),
         (
             "reviews-by-exploitation",
             "Case reviews by exploitation type",
+            "Exploitation type",
             by_type,
         ),
-        ("reviews-by-year", "Case reviews by year of review", by_year),
+        (
+            "reviews-by-year",
+            "Case reviews by year of review",
+            "Year of review",
+            by_year,
+        ),
     ];
     let mut figures_html = Vec::new();
     let mut json_charts = Vec::new();
-    for (id, title, rows) in specs {
+    for (id, title, category, rows) in specs {
         let chart = Chart {
             title: title.to_owned(),
             id: id.to_owned(),
+            category: category.to_owned(),
+            measure: "Case reviews".to_owned(),
             rows: rows.into_iter().collect(),
         };
         let csv_url = format!("/statistics/{id}.csv");
@@ -256,5 +265,15 @@ pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
             .chain(all.iter().take(5))
             .map(|p| p.doc),
     );
-    ctx.render("home.html", marking, context! { figures => Serde(&figures), latest => Serde(&latest), updated => Serde(&updated) })
+    let questions = super::powers::questions(&super::powers::power_types(ctx));
+    ctx.render(
+        "home.html",
+        marking,
+        context! {
+            figures => Serde(&figures),
+            latest => Serde(&latest),
+            updated => Serde(&updated),
+            questions => Serde(&questions),
+        },
+    )
 }

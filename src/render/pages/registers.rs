@@ -7,73 +7,12 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use crate::model::enums::Closed;
+use crate::model::enums::{Closed, RecommendationStatus};
 use crate::model::{Document, Kind, KindData, Marking, VocabName};
 
 use super::*;
 use crate::render::charts::{self, Chart};
-use crate::render::{PageDoc, RenderError, Site};
-
-#[derive(Serialize)]
-struct MatrixRow {
-    agency: String,
-    name: String,
-    url: String,
-    cells: Vec<Vec<String>>,
-}
-
-#[derive(Serialize)]
-struct Code {
-    code: String,
-    label: String,
-}
-
-pub(super) fn matrix(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
-    let power_types: Vec<Code> = ctx
-        .input
-        .vocab
-        .terms(VocabName::PowerTypes)
-        .iter()
-        .map(|t| Code {
-            code: t.code.clone(),
-            label: t.label.clone(),
-        })
-        .collect();
-    let mut notes: Vec<&PageDoc<'_>> = ctx
-        .input
-        .docs
-        .iter()
-        .filter(|p| p.doc.common.kind == Kind::AgencyPowers)
-        .collect();
-    notes.sort_by(|a, b| a.doc.common.id.cmp(&b.doc.common.id));
-    let rows: Vec<MatrixRow> = notes
-        .iter()
-        .filter_map(|p| match &p.doc.data {
-            KindData::AgencyPowers(a) => Some(MatrixRow {
-                agency: a.agency.clone(),
-                name: a.name.clone(),
-                url: url(Kind::AgencyPowers, &p.doc.common.id),
-                cells: power_types
-                    .iter()
-                    .map(|t| {
-                        a.powers
-                            .iter()
-                            .filter(|w| w.power_type == t.code)
-                            .map(|w| w.basis.clone())
-                            .collect()
-                    })
-                    .collect(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let marking = ctx.marking_of(notes.iter().map(|p| p.doc));
-    ctx.render(
-        "matrix.html",
-        marking,
-        context! { power_types => Serde(&power_types), rows => Serde(&rows) },
-    )
-}
+use crate::render::{RenderError, Site};
 
 #[derive(Serialize, Clone)]
 struct OrderRow {
@@ -96,8 +35,13 @@ type SortSpec = (
     fn(&OrderRow) -> String,
 );
 
-/// A chart's id, title and rows.
-type ChartSpec = (&'static str, &'static str, Vec<(String, usize)>);
+/// A chart's id, title, category heading and rows.
+type ChartSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<(String, usize)>,
+);
 
 #[derive(Serialize)]
 struct SortLink {
@@ -121,11 +65,12 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
         .map(|(d, o)| OrderRow {
             id: d.common.id.clone(),
             url: url(Kind::OrderRecord, &d.common.id),
-            order_type: o.order_type.to_string(),
-            status: o.order_status.to_string(),
+            order_type: o.order_type.label().to_owned(),
+            status: o.order_status.label().to_owned(),
             applicant: o
                 .applicant
-                .map_or("court on sentencing".to_owned(), |a| a.to_string()),
+                .map_or("None (made on sentencing)", |a| a.label())
+                .to_owned(),
             date: date_of(d),
             areas: o
                 .areas
@@ -205,35 +150,42 @@ fn register_charts(rows: &[OrderRow], suppress: bool) -> Vec<(String, String, St
         (
             "orders-by-year",
             "Orders by year",
+            "Year",
             count(&|r| vec![r.date.chars().take(4).collect()]),
         ),
         (
             "orders-by-type",
             "Orders by type",
+            "Order type",
             count(&|r| vec![r.order_type.clone()]),
         ),
         (
             "orders-by-applicant",
             "Orders by applicant",
+            "Applicant",
             count(&|r| vec![r.applicant.clone()]),
         ),
         (
             "orders-by-status",
             "Orders by status",
+            "Where it stands",
             count(&|r| vec![r.status.clone()]),
         ),
         (
             "orders-by-area",
             "Orders by area",
+            "Area",
             count(&|r| r.areas.split(", ").map(str::to_owned).collect()),
         ),
     ];
     specs
         .into_iter()
-        .map(|(id, title, rows)| {
+        .map(|(id, title, category, rows)| {
             let chart = Chart {
                 title: title.to_owned(),
                 id: id.to_owned(),
+                category: category.to_owned(),
+                measure: "Orders".to_owned(),
                 rows,
             };
             (
@@ -283,7 +235,7 @@ pub(super) fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
                     id: rec.id.clone(),
                     text: rec.text.clone(),
                     due: rec.due.to_string(),
-                    status: rec.status.code().to_owned(),
+                    status: rec.status.label().to_owned(),
                     overdue: rec.overdue,
                 });
         }
@@ -301,7 +253,7 @@ pub(super) fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
         Figure {
             value: all
                 .iter()
-                .filter(|r| r.status == "done")
+                .filter(|r| r.status == RecommendationStatus::Done.label())
                 .count()
                 .to_string(),
             label: "done".into(),

@@ -1,0 +1,78 @@
+//! The vocabulary an index carries in its commit payload: the labels of every facet code and
+//! the power types with their questions and everyday words. A search answers with the labels
+//! of the build it runs on, whatever program asks (the server or the command line).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{FacetName, VocabName, Vocabulary};
+
+/// Labels and power types of one build.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchVocab {
+    /// Facet key → code → label.
+    pub labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every power type, in vocabulary order.
+    pub power_types: Vec<PowerType>,
+}
+
+/// A power type as search needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PowerType {
+    /// Code (`closure`).
+    pub code: String,
+    /// Label (`Closure`).
+    pub label: String,
+    /// The officer's question (`Who can close premises?`).
+    pub question: String,
+    /// Everyday words and phrases that name it.
+    pub words: Vec<String>,
+    /// Power types a reader of this one also needs.
+    pub see_also: Vec<String>,
+}
+
+impl SearchVocab {
+    /// The search vocabulary of `vocab`.
+    pub fn new(vocab: &Vocabulary) -> SearchVocab {
+        let labels = FacetName::ALL
+            .into_iter()
+            .map(|f| (f.key().to_owned(), f.labels(vocab).into_iter().collect()))
+            .collect();
+        let power_types = vocab
+            .terms(VocabName::PowerTypes)
+            .iter()
+            .map(|t| PowerType {
+                code: t.code.clone(),
+                label: t.label.clone(),
+                question: question(t),
+                words: t.words.clone(),
+                see_also: t.see_also.clone(),
+            })
+            .collect();
+        SearchVocab {
+            labels,
+            power_types,
+        }
+    }
+
+    /// The label of a facet's code, or the code itself.
+    pub fn label<'a>(&'a self, facet: FacetName, code: &'a str) -> &'a str {
+        self.labels
+            .get(facet.key())
+            .and_then(|m| m.get(code))
+            .map_or(code, String::as_str)
+    }
+
+    /// The power type with this code.
+    pub fn power_type(&self, code: &str) -> Option<&PowerType> {
+        self.power_types.iter().find(|p| p.code == code)
+    }
+}
+
+/// A power type's question; a partnership's own power type without one gets a plain one.
+pub fn question(term: &crate::model::vocab::Term) -> String {
+    term.question
+        .clone()
+        .unwrap_or_else(|| format!("Who has {} powers?", term.label.to_lowercase()))
+}
