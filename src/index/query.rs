@@ -175,6 +175,7 @@ fn alias(token: &str) -> Option<AliasClause> {
         "type" | "exploitation" => FacetName::Exploitation,
         "kind" => FacetName::Kind,
         "outcome" => FacetName::Outcome,
+        "power" => FacetName::Power,
         "order" | "order_type" => FacetName::OrderType,
         _ => return None,
     };

@@ -180,6 +180,16 @@ async function officer(javaScriptEnabled, width) {
     check(answered.includes(name), `${mode}: the answer box lists ${name}`);
   }
   await page.screenshot({ path: join(out, `${mode}-answer.png`), fullPage: true });
+  // The other two questions of the issue, one click each from home.
+  for (const [question, path, holder] of [
+    ["Who can enter premises, and when do they need a warrant?", /\/powers\/entry\/$/, "Gangmasters and Labour Abuse Authority"],
+    ["Who can apply for an STPO or STRO?", /\/powers\/order-applicant\/$/, "National Crime Agency"],
+  ]) {
+    await page.goto(url("/"));
+    await Promise.all([page.waitForURL(path), page.click(`text=${question}`)]);
+    const listed = await page.locator("section.holder h3").allTextContents();
+    check(listed.includes(holder), `${mode}: "${question}" lists ${holder} one click from home`);
+  }
   // From an agency's page, a power's anchor exists and its limits are a callout.
   await page.goto(url("/agencies/AG-HIOWC/#power-closure"));
   check(await page.locator("#power-closure").isVisible(), `${mode}: #power-closure exists on the police note`);
