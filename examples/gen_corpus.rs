@@ -268,7 +268,14 @@ fn documents(args: &Args) -> Vec<(String, String)> {
     let v = Vocab {
         areas: codes(&vocab, VocabName::Areas),
         exploitation: codes(&vocab, VocabName::Exploitation),
-        agencies: codes(&vocab, VocabName::Agencies),
+        // Agencies that existed only for part of the time (the fire and rescue service formed
+        // in 2021) are left out, so every generated review names agencies of its years.
+        agencies: vocab
+            .terms(VocabName::Agencies)
+            .iter()
+            .filter(|t| t.from.is_none() && t.until.is_none())
+            .map(|t| t.code.clone())
+            .collect(),
         themes: codes(&vocab, VocabName::Themes),
         outcomes: codes(&vocab, VocabName::Outcomes),
         referral: codes(&vocab, VocabName::ReferralSources),

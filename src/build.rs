@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::History;
 use crate::load::{self, Repo, Source};
+use crate::model::stats::Statistics;
 use crate::model::{Corpus, Date, Document, Marking, Status};
 use crate::output::{self, SiteReport};
 use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
@@ -41,6 +42,8 @@ pub struct Built {
     pub site: Option<SiteReport>,
     /// True when the repository is a shallow clone (history is incomplete).
     pub shallow: bool,
+    /// The statistics of the documents published; none when the content has errors.
+    pub statistics: Option<Statistics>,
 }
 
 /// The index folder of a ceiling: one per ceiling (and drafts setting), so a document above a
@@ -69,9 +72,14 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
             index: None,
             site: None,
             shallow: false,
+            statistics: None,
         });
     }
     let docs = published(&checked, opts);
+    let statistics = Statistics::compute(
+        &docs.iter().map(|(_, d, _)| *d).collect::<Vec<_>>(),
+        &checked.corpus.vocabulary,
+    );
     let meta = BuildMeta {
         schema: index::SCHEMA_VERSION,
         commit: checked
@@ -93,13 +101,41 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
     };
     let report = index::update(&dir, &ids, make, &meta, opts.full)
         .map_err(|e| Error::Repository(e.to_string()))?;
-    let (site, shallow) = write_site(repo, config, opts, &checked, &docs, &dir, today)?;
+    let (site, shallow) = write_site(
+        repo,
+        config,
+        opts,
+        (&checked, &docs, &statistics),
+        &dir,
+        today,
+    )?;
     Ok(Built {
         checked,
         index: Some(report),
         site: Some(site),
         shallow,
+        statistics: Some(statistics),
     })
+}
+
+/// Checks `opts.rev` and computes the statistics of what a build at `opts.ceiling` publishes,
+/// without writing anything; none when the content has errors.
+pub fn statistics(
+    repo: &Repo,
+    config: &Config,
+    opts: &BuildOptions,
+    today: Date,
+) -> Result<(Checked, Option<Statistics>)> {
+    let checked = check::check(repo, &Source::Revision(opts.rev.clone()), config, today)?;
+    if checked.errors() > 0 {
+        return Ok((checked, None));
+    }
+    let docs = published(&checked, opts);
+    let statistics = Statistics::compute(
+        &docs.iter().map(|(_, d, _)| *d).collect::<Vec<_>>(),
+        &checked.corpus.vocabulary,
+    );
+    Ok((checked, Some(statistics)))
 }
 
 /// The output folder of a ceiling: `output_dir` for the configured ceiling, else
@@ -121,8 +157,7 @@ fn write_site(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,
-    checked: &Checked,
-    docs: &[(Published, &Document, &str)],
+    (checked, docs, statistics): (&Checked, &[(Published, &Document, &str)], &Statistics),
     index_dir: &Path,
     today: Date,
 ) -> Result<(SiteReport, bool)> {
@@ -166,6 +201,7 @@ fn write_site(
         changes: changes(&history, &published_paths),
         overrides: repo.read_templates(&commit, "templates")?,
         today,
+        statistics,
     };
     let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()))?;
     let report = output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site)?;

@@ -308,8 +308,13 @@ fn personal_data(file: &SourceFile, parsed: &ParsedFile, lint: &Lint) -> Vec<Dia
                 (Code::PersonalData, "personal data:")
             };
             let message = format!("{what} {} `{}`", f.kind.label(), &file.text[f.start..f.end]);
-            let hint = "remove it (use pseudonyms such as V1, S1 and months rather than dates); if it is not personal data, add it to `lint_allow` with a reason";
-            Diagnostic::at_file(code, &file.path, message).at(line, column, f.end - f.start).hint(hint)
+            let hint = format!(
+                "{}; if it is not personal data, add it to `lint_allow` with a reason",
+                f.kind.hint()
+            );
+            Diagnostic::at_file(code, &file.path, message)
+                .at(line, column, f.end - f.start)
+                .hint(hint)
         })
         .collect()
 }

@@ -234,6 +234,13 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     pub format: StatsFormat,
+    /// Marking ceiling: only documents at or below it are counted, and at OFFICIAL small
+    /// numbers are hidden (default: `max_marking` of casebook.toml).
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
+    /// Revision to count (default HEAD).
+    #[arg(long)]
+    pub rev: Option<String>,
 }
 
 /// `casebook history`.

@@ -65,6 +65,22 @@ impl Default for ServeConfig {
 /// The name of the configuration file at the repository root.
 pub const FILE_NAME: &str = "casebook.toml";
 
+/// An unknown key's message with the nearest known key: "unknown field `titel`, expected one
+/// of `title`, … ; did you mean `title`?".
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((name, tail)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    match crate::model::vocab::nearest(name, expected.iter().copied()) {
+        Some(n) => format!("{message}; did you mean `{n}`?"),
+        None => message.to_owned(),
+    }
+}
+
 impl Config {
     /// Parses configuration text; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
@@ -74,7 +90,7 @@ impl Config {
                 path: path.to_owned(),
                 line,
                 column,
-                message: e.message().trim().to_owned(),
+                message: with_suggestion(e.message().trim()),
             }
         })?;
         config.check(text, path)?;
@@ -229,6 +245,7 @@ mod tests {
             err.starts_with("casebook.toml:4:1: unknown field `bnid`"),
             "{err}"
         );
+        assert!(err.ends_with("did you mean `bind`?"), "{err}");
     }
 
     #[test]

@@ -97,6 +97,10 @@ codes! {
     ManagementMissing = "E048", "management-missing", Error;
     AgencyIdMismatch = "E049", "agency-id-mismatch", Error;
     LintAllowReason = "E050", "lint-allow-reason-missing", Error;
+    CourtRule = "E051", "court-rule", Error;
+    OrderEventRule = "E052", "order-event-rule", Error;
+    OffenceBeforeCommencement = "E053", "offence-before-commencement", Error;
+    AgencyNotInExistence = "E054", "agency-not-in-existence", Error;
     UnresolvedLink = "E060", "unresolved-link", Error;
     PersonalData = "E070", "personal-data", Error;
     VocabularyFile = "E080", "vocabulary-file", Error;

@@ -5,6 +5,7 @@ pub mod build;
 pub mod check;
 pub mod search;
 pub mod serve;
+pub mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args, &Context::open(&cli)?),
         Command::Search(args) => search::run(args, &Context::open(&cli)?),
         Command::Serve(args) => serve::run(args, Context::open(&cli)?),
+        Command::Stats(args) => stats::run(args, &Context::open(&cli)?),
         other => not_yet(other),
     }
 }
@@ -65,7 +67,7 @@ fn not_yet(command: &Command) -> Result<ExitCode> {
         .unwrap_or_default()
         .to_lowercase();
     bail!(
-        "`casebook {name}` is not yet available in this version; `check`, `build` and `search` are"
+        "`casebook {name}` is not yet available in this version; `check`, `build`, `search`, `serve` and `stats` are"
     )
 }
 

@@ -334,5 +334,9 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &build::Built) -> Result<Curr
     let index = build::index_dir(root, &ctx.config, opts.ceiling, false);
     let site = build::output_dir(root, &ctx.config, opts.ceiling);
     let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling))?;
-    Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)
+    let current = Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)?;
+    Ok(match &built.statistics {
+        Some(s) => current.with_statistics(&s.disclose(opts.ceiling == Marking::Official)),
+        None => current,
+    })
 }

@@ -20,8 +20,10 @@ pub struct IndexDoc {
     pub title: String,
     /// Site URL.
     pub url: String,
-    /// The document's date (review date, order date, verification date).
-    pub date: Date,
+    /// The document's date (review date, order month, verification date), if recorded.
+    pub date: Option<Date>,
+    /// The date as shown (`2021-09-22`, an order's `2021-09`, or `date not recorded`).
+    pub date_text: String,
     /// Marking code.
     pub marking: String,
     /// Status code.
@@ -57,7 +59,7 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
     let c = &doc.common;
     let mut text = Texts::default();
     let mut facets = vec![(FacetName::Kind, format!("/kind/{}", c.kind))];
-    let date = match &doc.data {
+    match &doc.data {
         KindData::CaseReview(r) => {
             text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
             text.add_meta(&r.operation);
@@ -84,7 +86,6 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
                 FacetName::Outcome,
                 std::slice::from_ref(&r.outcome),
             );
-            r.review_date
         }
         KindData::OrderRecord(o) => {
             text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
@@ -109,10 +110,6 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
                 FacetName::OrderType,
                 format!("/order_type/{}", o.order_type),
             ));
-            let month = o.made.or(o.applied);
-            month
-                .and_then(|m| Date::from_ymd(m.year, m.month, 1))
-                .unwrap_or(c.last_reviewed)
         }
         KindData::AgencyPowers(a) => {
             text.summary = a.remit.clone();
@@ -147,18 +144,21 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
             );
             let types: Vec<String> = a.powers.iter().map(|p| p.power_type.clone()).collect();
             push_all(&mut facets, FacetName::Power, &types);
-            a.last_verified
         }
-    };
+    }
+    let date = doc.date();
     text.add_body(&markdown::plain_text(body));
     facets.push((FacetName::Marking, format!("/marking/{}", c.marking)));
-    facets.push((FacetName::Year, format!("/year/{}", date.year())));
+    if let Some(date) = date {
+        facets.push((FacetName::Year, format!("/year/{}", date.year())));
+    }
     IndexDoc {
         id: c.id.clone(),
         kind: c.kind.to_string(),
         title: c.title.clone(),
         url: url(doc),
         date,
+        date_text: doc.date_text(),
         marking: c.marking.to_string(),
         status: c.status.to_string(),
         blob: blob.to_owned(),
@@ -327,10 +327,14 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
     doc.add_text(f.kind, &d.kind);
     doc.add_text(f.title, &d.title);
     doc.add_text(f.url, &d.url);
-    doc.add_text(f.date, d.date.to_string());
-    let ymd: i64 = d.date.to_string().replace('-', "").parse().unwrap_or(0);
+    doc.add_text(f.date, &d.date_text);
+    let ymd: i64 = d
+        .date
+        .map_or(0, |d| d.to_string().replace('-', "").parse().unwrap_or(0));
     doc.add_i64(f.date_sort, ymd);
-    doc.add_i64(f.year, i64::from(d.date.year()));
+    if let Some(date) = d.date {
+        doc.add_i64(f.year, i64::from(date.year()));
+    }
     doc.add_text(f.marking, &d.marking);
     doc.add_text(f.status, &d.status);
     doc.add_text(f.blob, &d.blob);

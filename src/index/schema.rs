@@ -12,7 +12,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";

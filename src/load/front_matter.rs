@@ -149,7 +149,14 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
     };
     let spans = yaml_events::walk(yaml, origin, split.open)
         .map_err(|problems| problems_to_diagnostics(&file.path, problems))?;
-    let raw = match folder_kind {
+    // A document in the wrong folder gets one clear error (the folder) rather than one per
+    // field: its fields are read as the kind it says it is when they fit that kind, else as
+    // its folder's kind.
+    let declared = from_yaml::<DeclaredKind>(yaml)
+        .ok()
+        .and_then(|d| d.kind)
+        .and_then(|k| <Kind as crate::model::enums::Closed>::from_code(&k));
+    let read = |kind: Kind| match kind {
         Kind::CaseReview => {
             from_yaml::<RawCaseReview>(yaml).map(|r| RawDocument::CaseReview(Box::new(r)))
         }
@@ -160,6 +167,10 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
             from_yaml::<RawAgencyPowers>(yaml).map(|r| RawDocument::AgencyPowers(Box::new(r)))
         }
     };
+    let raw = match declared.filter(|k| *k != folder_kind) {
+        Some(kind) => read(kind).or_else(|e| read(folder_kind).map_err(|_| e)),
+        None => read(folder_kind),
+    };
     let raw = raw.map_err(|e| vec![serde_error(&file.path, &file.text, origin, &spans, e)])?;
     Ok(ParsedFile {
         path: file.path.clone(),
@@ -169,6 +180,13 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
         body_offset: split.body_offset,
         body_line: split.body_line,
     })
+}
+
+/// Only the `kind` of a front matter, whatever else it holds.
+#[derive(serde::Deserialize)]
+struct DeclaredKind {
+    #[serde(default)]
+    kind: Option<String>,
 }
 
 /// Converts structural problems into diagnostics.

@@ -99,7 +99,12 @@ pub(super) fn walk(text: &str, origin: Origin, start: Span) -> Result<Spans, Vec
                 let m = e.marker();
                 let pos = saphyr_parser::Span::empty(*m);
                 let message = format!("YAML syntax error: {}", e.info());
-                w.problem(Code::YamlSyntax, locator.span(pos), message, None);
+                w.problem(
+                    Code::YamlSyntax,
+                    locator.span(pos),
+                    message,
+                    syntax_hint(e.info()),
+                );
                 break;
             }
         }
@@ -288,6 +293,23 @@ fn join(path: &str, key: &str) -> String {
     } else {
         format!("{path}.{key}")
     }
+}
+
+/// What to do about a syntax error a newcomer meets.
+fn syntax_hint(info: &str) -> Option<String> {
+    let hint = if info.contains("mapping values are not allowed") {
+        "a value that contains `: ` must be quoted: `title: \"Operation X: the review\"`"
+    } else if info.contains("did not find expected ',' or ']'")
+        || info.contains("did not find expected ',' or '}'")
+        || info.contains("illegal placement of ':'")
+    {
+        "a list in [brackets] or a mapping in {braces} must be closed on its line, with items separated by commas"
+    } else if info.contains("found character that cannot start any token") {
+        "indent with spaces, never tabs, and quote values that start with `@`, `` ` `` or `%`"
+    } else {
+        return None;
+    };
+    Some(hint.to_owned())
 }
 
 #[cfg(test)]

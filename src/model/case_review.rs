@@ -169,6 +169,10 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
         true,
     );
     let offences = offences(ctx, raw);
+    if let Some(i) = &investigation {
+        before_commencement(ctx, raw, i, &offences);
+        agencies_in_existence(ctx, raw, i);
+    }
     let victims = ctx
         .required("victims", raw.victims.as_ref())
         .and_then(|v| victims(ctx, v));
@@ -180,7 +184,7 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
         "referral_source",
         &raw.referral_source,
     );
-    let nrm = raw.nrm.as_ref().map(|n| nrm(ctx, n));
+    let nrm = raw.nrm.as_ref().map(|n| nrm(ctx, n, victims.as_ref()));
     let outcome = ctx.req_term(VocabName::Outcomes, "outcome", &raw.outcome);
     let sentences = sentences(ctx, raw, &offences);
     let orders = raw.orders.clone().unwrap_or_default();
@@ -285,6 +289,78 @@ fn offences(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Vec<Offence> {
     out
 }
 
+/// An agency took part in an investigation only while it existed: one formed after the
+/// investigation ended (the fire and rescue service of April 2021), or gone before it began,
+/// is the wrong code for the record.
+fn agencies_in_existence(ctx: &mut Ctx<'_>, raw: &RawCaseReview, investigation: &Investigation) {
+    let mut named: Vec<(String, &str)> = Vec::new();
+    if let Some(code) = raw.lead_agency.as_deref() {
+        named.push(("lead_agency".to_owned(), code));
+    }
+    for (i, a) in raw.agencies.iter().flatten().enumerate() {
+        if let Some(code) = a.code.as_deref() {
+            named.push((format!("agencies[{i}].code"), code));
+        }
+    }
+    for (field, code) in named {
+        let (from, until) = ctx.vocab.agency_lifetime(code);
+        let label = ctx.vocab.label(VocabName::Agencies, code).to_owned();
+        let problem = match (from, until, investigation.end) {
+            (Some(from), _, Some(end)) if end < from => Some(format!(
+                "`{field}` is `{code}` ({label}), which came into being in {from}, after the investigation ended ({end})"
+            )),
+            (_, Some(until), _) if investigation.start > until => Some(format!(
+                "`{field}` is `{code}` ({label}), which ceased in {until}, before the investigation began ({})",
+                investigation.start
+            )),
+            _ => None,
+        };
+        if let Some(message) = problem {
+            let hint = "name the agency that existed at the time (a partnership adds former agencies to `knowledge/vocabulary.yaml` with `until`)".to_owned();
+            ctx.report_hint(Code::AgencyNotInExistence, &field, message, hint);
+        }
+    }
+}
+
+/// The first month the Modern Slavery Act 2015's offences could cover: they apply to conduct
+/// from 31 July 2015.
+const MSA_OFFENCES_FROM: (i32, u32) = (2015, 7);
+
+/// A case whose investigation ended before the Act's offences came into force cannot have
+/// been charged under them: the earlier trafficking offences apply (Sexual Offences Act 2003
+/// ss57-59A, Asylum and Immigration (Treatment of Claimants, etc.) Act 2004 s4, Coroners and
+/// Justice Act 2009 s71).
+fn before_commencement(
+    ctx: &mut Ctx<'_>,
+    raw: &RawCaseReview,
+    investigation: &Investigation,
+    offences: &[Offence],
+) {
+    let (year, month) = MSA_OFFENCES_FROM;
+    let Some(end) = investigation.end else {
+        return;
+    };
+    if (end.year, end.month) >= (year, month) {
+        return;
+    }
+    for (i, o) in raw.offences.iter().flatten().enumerate() {
+        let Some(code) = o.code.as_deref() else {
+            continue;
+        };
+        let is_msa = ["MSA2015-s1", "MSA2015-s2", "MSA2015-s4"].contains(&code)
+            && offences.iter().any(|x| x.code == code);
+        if is_msa {
+            let field = format!("offences[{i}].code");
+            let message = format!(
+                "`{field}` is `{code}`, but the investigation ended in {end}, before the Modern Slavery Act 2015 offences came into force (31 July 2015)"
+            );
+            let hint = "earlier conduct is charged under SOA2003-s57, -s58, -s59, -s59A, AITCA2004-s4 or CJA2009-s71".to_owned();
+            let at = ctx.later("investigation.end", &field);
+            ctx.report_hint(Code::OffenceBeforeCommencement, at, message, hint);
+        }
+    }
+}
+
 fn victims(ctx: &mut Ctx<'_>, v: &RawVictims) -> Option<Counts> {
     let total = ctx.required("victims.total", v.total)?;
     let sum = |a: Option<u32>, b: Option<u32>| Some(a? + b?);
@@ -356,7 +432,7 @@ fn perpetrators(ctx: &mut Ctx<'_>, p: &RawPerpetrators) -> Option<Perpetrators> 
     })
 }
 
-fn nrm(ctx: &mut Ctx<'_>, n: &RawNrm) -> Nrm {
+fn nrm(ctx: &mut Ctx<'_>, n: &RawNrm, victims: Option<&Counts>) -> Nrm {
     let pairs = [
         (
             "nrm.positive_rg",
@@ -378,6 +454,30 @@ fn nrm(ctx: &mut Ctx<'_>, n: &RawNrm) -> Nrm {
             let message = format!("`{field}` ({v}) is greater than `{bound_field}` ({b})");
             let at = ctx.later(field, bound_field);
             ctx.report(Code::CountMismatch, at, message);
+        }
+    }
+    // Only adults can decline a referral, and an MS1 is the adult's anonymous notification:
+    // neither can exceed the adult victims.
+    if let Some(adults) = victims.and_then(|v| v.adults) {
+        for (field, value, what) in [
+            (
+                "nrm.declined",
+                n.declined,
+                "only adults can decline a referral",
+            ),
+            (
+                "nrm.dtn_ms1",
+                n.dtn_ms1,
+                "an MS1 notification is made for adults only",
+            ),
+        ] {
+            if let Some(v) = value.filter(|v| *v > adults) {
+                let message =
+                    format!("`{field}` ({v}) is greater than `victims.adults` ({adults})");
+                let hint = format!("{what}: children always go into the NRM");
+                let at = ctx.later("victims.adults", field);
+                ctx.report_hint(Code::CountMismatch, at, message, hint);
+            }
         }
     }
     Nrm {
@@ -507,4 +607,208 @@ fn recommendations(ctx: &mut Ctx<'_>, list: &[RawRecommendation]) -> Vec<Recomme
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::date::Date;
+    use crate::model::raw::{
+        RawAgencyRole, RawInvestigation, RawNrm, RawOffence, RawPerpetrators, RawVictims,
+    };
+    use crate::model::source::Spans;
+    use crate::model::vocab::{Term, Vocabulary};
+
+    fn vocab() -> Vocabulary {
+        let mut v = Vocabulary::default();
+        v.add(
+            VocabName::Agencies,
+            Term {
+                from: Some("2021-04".into()),
+                ..Term::new("HIWFRS", "Fire and rescue")
+            },
+        );
+        v.add(
+            VocabName::Agencies,
+            Term {
+                until: Some("2021-03".into()),
+                ..Term::new("HFRS", "Hampshire fire (until March 2021)")
+            },
+        );
+        let add = |v: &mut Vocabulary, name, codes: &[&str]| {
+            for c in codes {
+                v.add(name, Term::new(c, c));
+            }
+        };
+        add(&mut v, VocabName::Agencies, &["HIOWC"]);
+        add(&mut v, VocabName::Areas, &["portsmouth"]);
+        add(&mut v, VocabName::Exploitation, &["sexual"]);
+        add(
+            &mut v,
+            VocabName::Offences,
+            &["MSA2015-s2", "SOA2003-s59A", "AITCA2004-s4"],
+        );
+        add(&mut v, VocabName::Outcomes, &["convicted"]);
+        add(&mut v, VocabName::ReferralSources, &["ngo"]);
+        add(&mut v, VocabName::Themes, &["nrm-use"]);
+        v
+    }
+
+    fn s(text: &str) -> Option<String> {
+        Some(text.to_owned())
+    }
+
+    fn review() -> RawCaseReview {
+        RawCaseReview {
+            operation: s("Operation Test"),
+            review_type: s("deep-dive"),
+            lead_agency: s("HIOWC"),
+            investigation: Some(RawInvestigation {
+                start: s("2019-01"),
+                end: s("2020-01"),
+            }),
+            review_date: s("2020-06-01"),
+            areas: Some(vec!["portsmouth".into()]),
+            exploitation: Some(vec!["sexual".into()]),
+            offences: Some(vec![RawOffence {
+                code: s("MSA2015-s2"),
+                outcome: s("convicted"),
+            }]),
+            victims: Some(RawVictims {
+                total: Some(5),
+                adults: Some(3),
+                children: Some(2),
+                ..RawVictims::default()
+            }),
+            perpetrators: Some(RawPerpetrators {
+                total: Some(1),
+                ..RawPerpetrators::default()
+            }),
+            referral_source: s("ngo"),
+            outcome: s("convicted"),
+            agencies: Some(vec![RawAgencyRole {
+                code: s("HIOWC"),
+                role: s("lead"),
+            }]),
+            themes: Some(vec!["nrm-use".into()]),
+            ..RawCaseReview::default()
+        }
+    }
+
+    fn errors(raw: &RawCaseReview) -> Vec<(&'static str, String)> {
+        let (vocab, spans) = (vocab(), Spans::default());
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut ctx = Ctx::new("knowledge/reviews/CR-2020-001.md", &spans, &vocab, today);
+        validate(&mut ctx, raw);
+        ctx.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.code, d.field.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_review_passes() {
+        assert_eq!(errors(&review()), vec![]);
+    }
+
+    #[test]
+    fn children_cannot_decline_and_ms1_is_for_adults() {
+        let with = |declined, dtn| RawCaseReview {
+            nrm: Some(RawNrm {
+                referrals: Some(2),
+                declined: Some(declined),
+                dtn_ms1: Some(dtn),
+                ..RawNrm::default()
+            }),
+            ..review()
+        };
+        assert_eq!(errors(&with(3, 3)), vec![]);
+        assert_eq!(
+            errors(&with(4, 0)),
+            vec![("E033", "nrm.declined".to_owned())]
+        );
+        assert_eq!(
+            errors(&with(0, 5)),
+            vec![("E033", "nrm.dtn_ms1".to_owned())]
+        );
+    }
+
+    #[test]
+    fn an_agency_is_named_only_for_the_years_it_existed() {
+        let with = |code: &str, start: &str, end: &str| RawCaseReview {
+            investigation: Some(RawInvestigation {
+                start: s(start),
+                end: s(end),
+            }),
+            agencies: Some(vec![
+                RawAgencyRole {
+                    code: s("HIOWC"),
+                    role: s("lead"),
+                },
+                RawAgencyRole {
+                    code: s(code),
+                    role: s("support"),
+                },
+            ]),
+            ..review()
+        };
+        assert_eq!(
+            errors(&with("HIWFRS", "2019-01", "2020-01")),
+            vec![("E054", "agencies[1].code".to_owned())]
+        );
+        assert_eq!(errors(&with("HFRS", "2019-01", "2020-01")), vec![]);
+        assert_eq!(
+            errors(&with("HIWFRS", "2020-06", "2021-08")),
+            vec![],
+            "ended after it was formed"
+        );
+        let later = RawCaseReview {
+            review_date: s("2023-06-01"),
+            ..with("HFRS", "2022-01", "2023-01")
+        };
+        assert_eq!(
+            errors(&later),
+            vec![("E054", "agencies[1].code".to_owned())]
+        );
+    }
+
+    #[test]
+    fn msa_offences_cover_conduct_from_31_july_2015() {
+        let earlier = RawCaseReview {
+            investigation: Some(RawInvestigation {
+                start: s("2013-02"),
+                end: s("2014-11"),
+            }),
+            review_date: s("2015-03-01"),
+            ..review()
+        };
+        assert_eq!(
+            errors(&earlier),
+            vec![("E053", "offences[0].code".to_owned())]
+        );
+        let charged_then = RawCaseReview {
+            offences: Some(vec![
+                RawOffence {
+                    code: s("SOA2003-s59A"),
+                    outcome: s("convicted"),
+                },
+                RawOffence {
+                    code: s("AITCA2004-s4"),
+                    outcome: s("convicted"),
+                },
+            ]),
+            ..earlier
+        };
+        assert_eq!(errors(&charged_then), vec![]);
+        // An investigation running past the commencement may include later conduct.
+        let spanning = RawCaseReview {
+            investigation: Some(RawInvestigation {
+                start: s("2014-02"),
+                end: s("2016-01"),
+            }),
+            ..review()
+        };
+        assert_eq!(errors(&spanning), vec![]);
+    }
 }

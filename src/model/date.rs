@@ -28,6 +28,32 @@ impl Date {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Date)
     }
 
+    /// Why `text`, written in the right shape (`YYYY-MM-DD`), is not a date: "there is no
+    /// month 13", "2026 has no 30 February". None when it has the wrong shape or is a date.
+    pub fn why_not(text: &str) -> Option<String> {
+        let parts: Vec<u32> = text
+            .split('-')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let [year, month, day] = parts.as_slice() else {
+            return None;
+        };
+        if text.len() != 10 || Date::parse(text).is_some() {
+            return None;
+        }
+        if !(1..=12).contains(month) {
+            return Some(format!("there is no month {month}"));
+        }
+        let name = MONTH_NAMES[*month as usize - 1];
+        Some(if *day == 0 {
+            "days start at 1".to_owned()
+        } else if *month == 2 && *day == 29 {
+            format!("{year} is not a leap year: February {year} has 28 days")
+        } else {
+            format!("{year} has no {day} {name}")
+        })
+    }
+
     /// Builds a date from its parts, if it exists.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
         NaiveDate::from_ymd_opt(year, month, day).map(Date)
@@ -77,6 +103,22 @@ impl Serialize for Date {
     }
 }
 
+/// The months' names, January first.
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A calendar month written `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
@@ -108,6 +150,15 @@ impl Month {
         Month {
             year: self.year + years as i32,
             month: self.month,
+        }
+    }
+
+    /// The month `months` later (earlier when negative).
+    pub fn plus_months(self, months: i64) -> Month {
+        let index = self.index() + months;
+        Month {
+            year: index.div_euclid(12) as i32,
+            month: (index.rem_euclid(12) + 1) as u32,
         }
     }
 
@@ -183,5 +234,27 @@ mod tests {
         assert_eq!(a.months_until(Date::parse("2026-03-10").unwrap()), 12);
         assert_eq!(a.months_until(Date::parse("2026-03-09").unwrap()), 11);
         assert_eq!(Month::parse("2020-10").unwrap().long(), "October 2020");
+        assert_eq!(
+            Date::why_not("2026-02-30").as_deref(),
+            Some("2026 has no 30 February")
+        );
+        assert_eq!(
+            Date::why_not("2025-02-29").as_deref(),
+            Some("2025 is not a leap year: February 2025 has 28 days")
+        );
+        assert_eq!(
+            Date::why_not("2026-13-45").as_deref(),
+            Some("there is no month 13")
+        );
+        assert_eq!(
+            Date::why_not("2026-04-31").as_deref(),
+            Some("2026 has no 31 April")
+        );
+        assert_eq!(Date::why_not("2024-02-29"), None);
+        assert_eq!(Date::why_not("12/03/2024"), None);
+        let m = Month::parse("2020-10").unwrap();
+        assert_eq!(m.plus_months(-6).to_string(), "2020-04");
+        assert_eq!(m.plus_months(3).to_string(), "2021-01");
+        assert_eq!(m.plus_months(-10).to_string(), "2019-12");
     }
 }

@@ -32,6 +32,35 @@ pub struct Document {
     pub body_line: usize,
 }
 
+impl Document {
+    /// The date the document is listed, sorted and counted under: a review's `review_date`,
+    /// an order's month (made, else decided, else applied: the first of that month), an
+    /// agency note's `last_verified`. None for an order that records no month.
+    pub fn date(&self) -> Option<Date> {
+        match &self.data {
+            KindData::CaseReview(r) => Some(r.review_date),
+            KindData::OrderRecord(o) => o.date().and_then(|m| Date::from_ymd(m.year, m.month, 1)),
+            KindData::AgencyPowers(a) => Some(a.last_verified),
+        }
+    }
+
+    /// The document's date as shown: `2021-09-22`, an order's `2021-09`, or `date not
+    /// recorded`.
+    pub fn date_text(&self) -> String {
+        match &self.data {
+            KindData::OrderRecord(o) => o
+                .date()
+                .map_or_else(|| NO_DATE.to_owned(), |m| m.to_string()),
+            _ => self
+                .date()
+                .map_or_else(|| NO_DATE.to_owned(), |d| d.to_string()),
+        }
+    }
+}
+
+/// What a document with no recorded date shows for it.
+pub const NO_DATE: &str = "date not recorded";
+
 /// The fields of one kind.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
@@ -121,7 +150,14 @@ pub fn validate_common(
     raw: &RawCommon<'_>,
     folder_kind: Kind,
 ) -> Option<Common> {
-    let id = validate_id(ctx, raw.id, folder_kind);
+    // The id is checked against the kind the document declares: in the wrong folder, the
+    // folder is what is wrong (E022), not the id.
+    let declared = raw
+        .kind
+        .as_deref()
+        .and_then(Kind::from_code)
+        .unwrap_or(folder_kind);
+    let id = validate_id(ctx, raw.id, declared);
     let kind = validate_kind(ctx, raw.kind, folder_kind);
     let title = validate_title(ctx, raw.title);
     let marking = validate_marking(ctx, raw.marking);
@@ -228,7 +264,8 @@ fn validate_kind(ctx: &mut Ctx<'_>, kind: &Option<String>, folder_kind: Kind) ->
     let kind: Kind = ctx.required_closed("kind", kind)?;
     if kind != folder_kind {
         let message = format!(
-            "`kind` is `{kind}` but the file is in `knowledge/{}/`, which holds {folder_kind} documents",
+            "`kind` is `{kind}`, which belongs in `knowledge/{}/`, but the file is in `knowledge/{}/`",
+            kind.folder(),
             folder_kind.folder()
         );
         let hint = format!(

@@ -192,6 +192,22 @@ closed!(
     }
 );
 closed!(
+    /// A requirement of an order whose breach is an offence under s30(2), besides its
+    /// prohibitions.
+    Requirement, "breach requirement" {
+        Notification = "notification" => "Notifying name and address (s19, s21(6), s26, s28(6))",
+        PassportSurrender = "passport-surrender" => "Surrendering passports (s18(4), s25(4))",
+    }
+);
+closed!(
+    /// A dated event in an order's life after it was made.
+    EventKind, "order event" {
+        Varied = "varied" => "Varied", Renewed = "renewed" => "Renewed",
+        Discharged = "discharged" => "Discharged", AppealAllowed = "appeal-allowed" => "Appeal allowed",
+        AppealDismissed = "appeal-dismissed" => "Appeal dismissed",
+    }
+);
+closed!(
     /// Where an agency's powers run.
     Jurisdiction, "jurisdiction" {
         EnglandWales = "england-wales" => "England and Wales", GreatBritain = "great-britain" => "Great Britain",
@@ -243,6 +259,18 @@ impl OrderType {
         }
     }
 
+    /// True for the interim orders (s21, s28), which run for a fixed period until the main
+    /// application is decided.
+    pub fn is_interim(self) -> bool {
+        matches!(self, OrderType::InterimStpo | OrderType::InterimStro)
+    }
+
+    /// How long after it was made an order may be discharged only with consent: 5 years for
+    /// an STPO (s20(6)), 2 years for an STRO (s27); interim orders have no such period.
+    pub fn consent_years(self) -> Option<u32> {
+        self.minimum_years()
+    }
+
     /// The bases an order of this type may be made under.
     pub fn bases(self) -> &'static [Basis] {
         match self {
@@ -251,6 +279,34 @@ impl OrderType {
             OrderType::InterimStpo => &[Basis::S21],
             OrderType::InterimStro => &[Basis::S28],
         }
+    }
+}
+
+impl EventKind {
+    /// True for the events that may set a new expiry: a renewal or a variation.
+    pub fn sets_expiry(self) -> bool {
+        matches!(self, EventKind::Renewed | EventKind::Varied)
+    }
+}
+
+impl ReviewFrequency {
+    /// Months between two reviews.
+    pub fn months(self) -> i64 {
+        match self {
+            ReviewFrequency::Monthly => 1,
+            ReviewFrequency::Quarterly => 3,
+            ReviewFrequency::SixMonthly => 6,
+            ReviewFrequency::Annual => 12,
+        }
+    }
+}
+
+impl Basis {
+    /// True when the order is made on application to a magistrates' court (youth court for a
+    /// subject under 18): s15 and s23, and the interim orders heard with them (s21, s28). An
+    /// s14 order is made by whichever court deals with the offender.
+    pub fn on_application(self) -> bool {
+        self != Basis::S14
     }
 }
 

@@ -31,10 +31,18 @@ pub enum FindingKind {
     Email,
     /// A full date near `DOB`, `d.o.b`, `born` or `date of birth`.
     DateOfBirth,
-    /// Nine digits near the word `passport`.
+    /// Nine digits, or one or two capital letters and 6-9 digits, near the word `passport`.
     PassportNumber,
     /// PNC-style identifier (`12/345678A`) or crime reference number (`44/123456/21`).
     PoliceReference,
+    /// A crime or case reference number near `crime reference`, `CRN` or `URN`.
+    CrimeReference,
+    /// An NRM referral reference number near `NRM` or `referral`.
+    NrmReference,
+    /// A Crown Court case number (`T20217001`).
+    CourtCaseNumber,
+    /// The exact age of a child (`aged 14`, `14-year-old`, `fourteen years old`).
+    ChildAge,
 }
 
 impl FindingKind {
@@ -50,6 +58,44 @@ impl FindingKind {
             FindingKind::DateOfBirth => "date of birth",
             FindingKind::PassportNumber => "passport number",
             FindingKind::PoliceReference => "police reference",
+            FindingKind::CrimeReference => "crime reference number",
+            FindingKind::NrmReference => "NRM reference number",
+            FindingKind::CourtCaseNumber => "court case number",
+            FindingKind::ChildAge => "exact age of a child",
+        }
+    }
+
+    /// What to do about a finding of this kind.
+    pub fn hint(self) -> &'static str {
+        match self {
+            FindingKind::DateOfBirth => {
+                "remove the date of birth; give an age band (18-24, under 18) if it matters"
+            }
+            FindingKind::ChildAge => {
+                "an exact age can identify a child: use an age band such as \"under 18\" or \"mid-teens\""
+            }
+            FindingKind::PhoneNumber => {
+                "remove the number; name the role or service instead (the Modern Slavery & Exploitation Helpline 08000 121 700 is allowed)"
+            }
+            FindingKind::Email => "remove the address; name the role or team instead",
+            FindingKind::Postcode => {
+                "give the district only (SO23) or the area, never a full postcode"
+            }
+            FindingKind::VehicleRegistration | FindingKind::OldVehicleRegistration => {
+                "remove the registration; describe the vehicle (a white van) if it matters"
+            }
+            FindingKind::NiNumber => {
+                "remove the number: a National Insurance number identifies a person"
+            }
+            FindingKind::PassportNumber => {
+                "remove the number: a passport number identifies a person"
+            }
+            FindingKind::PoliceReference
+            | FindingKind::CrimeReference
+            | FindingKind::NrmReference
+            | FindingKind::CourtCaseNumber => {
+                "remove the reference number; cite the operation name or the Casebook id instead"
+            }
         }
     }
 
@@ -66,10 +112,14 @@ impl FindingKind {
             FindingKind::PoliceReference => 2,
             FindingKind::DateOfBirth => 3,
             FindingKind::PassportNumber => 4,
-            FindingKind::PhoneNumber => 5,
-            FindingKind::Postcode => 6,
-            FindingKind::VehicleRegistration => 7,
-            FindingKind::OldVehicleRegistration => 8,
+            FindingKind::CourtCaseNumber => 5,
+            FindingKind::CrimeReference => 6,
+            FindingKind::NrmReference => 7,
+            FindingKind::ChildAge => 8,
+            FindingKind::PhoneNumber => 9,
+            FindingKind::Postcode => 10,
+            FindingKind::VehicleRegistration => 11,
+            FindingKind::OldVehicleRegistration => 12,
         }
     }
 }
@@ -114,8 +164,9 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// Keywords that make a nearby full date a date of birth.
 const DOB_KEYWORD: &str = r"(?i)\b(?:dob|d\.o\.b|born|date\s+of\s+birth)\b";
 
-/// Passport number: exactly nine digits (gated by [`PASSPORT_KEYWORD`]).
-const PASSPORT_NUMBER: &str = r"\b[0-9]{9}\b";
+/// Passport number: nine digits (UK), or one or two capital letters then 6-9 digits (common
+/// foreign forms); gated by [`PASSPORT_KEYWORD`].
+const PASSPORT_NUMBER: &str = r"\b(?:[0-9]{9}|[A-Z]{1,2}[0-9]{6,9})\b";
 
 /// Keyword that makes nine nearby digits a passport number.
 const PASSPORT_KEYWORD: &str = r"(?i)passport";
@@ -124,6 +175,34 @@ const PASSPORT_KEYWORD: &str = r"(?i)passport";
 /// of a crime reference has at least five digits, so dates and year lists never match.
 const POLICE_REFERENCE: &str =
     r"\b(?:[0-9]{2,4}/[0-9]{5,7}[A-Z]|[0-9]{2,4}/[0-9]{5,8}/[0-9]{2,4})\b";
+
+/// A crime or case reference: an optional force or system prefix, then 5-10 digits, then an
+/// optional year part (gated by [`CRIME_KEYWORD`]).
+const CRIME_REFERENCE: &str = r"\b(?:[0-9A-Z]{2,4}[/-]?)?[0-9]{5,10}(?:[/-][0-9]{2,4})?\b";
+
+/// Keywords that make a nearby number a crime or case reference.
+const CRIME_KEYWORD: &str =
+    r"(?i)\b(?:crime\s+(?:reference|ref|number|no)|crn|urn|occurrence\s+(?:number|no))\b";
+
+/// An NRM referral reference: an optional prefix, then 6-12 digits (gated by [`NRM_KEYWORD`]).
+const NRM_REFERENCE: &str = r"\b(?:[A-Z]{2,4}[/-]?)?[0-9]{6,12}\b";
+
+/// Keywords that make a nearby number an NRM reference.
+const NRM_KEYWORD: &str = r"(?i)\b(?:nrm|referrals?)\b";
+
+/// A Crown Court case number: `T`, a four-digit year from 1990, four or more digits.
+const COURT_CASE_NUMBER: &str = r"\bT\s?(?:199[0-9]|20[0-9]{2})\s?[0-9]{4,5}\b";
+
+/// Numbers written as words, for ages.
+const AGE_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty";
+
+/// The exact age of a person: `aged 14`, `14-year-old`, `14 years old` (in figures or words);
+/// the post-filter keeps ages under 18.
+fn age_pattern() -> String {
+    format!(
+        r"(?i)\b(?:aged\s+(?:[0-9]{{1,2}}|{AGE_WORDS})|(?:[0-9]{{1,2}}|{AGE_WORDS})[\s-]years?[\s-]old)\b"
+    )
+}
 
 /// Pseudonym tokens (V, S, W) and recommendation ids (R): never part of a finding.
 const ID_TOKEN: &str = r"\b[RSVW][0-9]{1,3}\b";
@@ -200,6 +279,10 @@ impl Lint {
             Rule::new(K::DateOfBirth, &date_pattern(), date_ok).near(DOB_KEYWORD),
             Rule::new(K::PassportNumber, PASSPORT_NUMBER, always).near(PASSPORT_KEYWORD),
             Rule::new(K::PoliceReference, POLICE_REFERENCE, always),
+            Rule::new(K::CrimeReference, CRIME_REFERENCE, has_five_digits).near(CRIME_KEYWORD),
+            Rule::new(K::NrmReference, NRM_REFERENCE, not_a_year_run).near(NRM_KEYWORD),
+            Rule::new(K::CourtCaseNumber, COURT_CASE_NUMBER, always),
+            Rule::new(K::ChildAge, &age_pattern(), child_age),
         ];
         let id_token = compile(ID_TOKEN);
         Lint { rules, id_token }
@@ -253,6 +336,56 @@ impl Default for Lint {
 /// Post-filter that accepts every match.
 fn always(_: &str) -> bool {
     true
+}
+
+/// Crime reference post-filter: five digits or more in a row.
+fn has_five_digits(found: &str) -> bool {
+    found
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|run| run.len() >= 5)
+}
+
+/// NRM reference post-filter: not a run of digits that reads as a year range or a sum of
+/// money (`20212022`), i.e. not eight digits that are two years from 1990 on.
+fn not_a_year_run(found: &str) -> bool {
+    let digits: String = found.chars().filter(char::is_ascii_digit).collect();
+    let year = |s: &str| s.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
+    !(digits.len() == 8 && found.len() == 8 && year(&digits[..4]) && year(&digits[4..]))
+}
+
+/// Age post-filter: under 18, in figures or in words.
+fn child_age(found: &str) -> bool {
+    const WORDS: [&str; 20] = [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    let lower = found.to_ascii_lowercase();
+    let age = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find_map(|w| {
+            w.parse::<u32>()
+                .ok()
+                .or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as u32 + 1))
+        });
+    age.is_some_and(|a| a < 18)
 }
 
 /// NI post-filter: refuses the prefixes never issued (BG GB NK KN TN NT ZZ).
@@ -717,5 +850,79 @@ mod tests {
         let lint = Lint::default();
         assert_eq!(lint.scan("AB123456C", &[]), lint.scan("AB123456C", &[]));
         assert_eq!(lint.scan("", &[]), vec![]);
+    }
+
+    #[test]
+    fn passport_numbers_in_uk_and_foreign_forms_near_the_word() {
+        use FindingKind::PassportNumber;
+        assert_eq!(
+            found("passport 123456789 seized"),
+            vec![(PassportNumber, "123456789")]
+        );
+        assert_eq!(
+            found("her Romanian passport (A1234567) was held"),
+            vec![(PassportNumber, "A1234567")]
+        );
+        assert_eq!(
+            found("passport no. AB1234567"),
+            vec![(PassportNumber, "AB1234567")]
+        );
+        assert_clean("A1234567 is a stock code far from any travel document mentioned in the text");
+        assert_clean("passports of V1 and V2 were held by S1");
+    }
+
+    #[test]
+    fn exact_ages_of_children_but_not_adults_or_bands() {
+        use FindingKind::ChildAge;
+        assert_eq!(found("V2, aged 14, was"), vec![(ChildAge, "aged 14")]);
+        assert_eq!(found("a 15-year-old boy"), vec![(ChildAge, "15-year-old")]);
+        assert_eq!(
+            found("she was 16 years old"),
+            vec![(ChildAge, "16 years old")]
+        );
+        assert_eq!(
+            found("Aged fourteen, V3"),
+            vec![(ChildAge, "Aged fourteen")]
+        );
+        assert_clean("V1, aged 34, and an adult aged 19");
+        assert_clean("a 45-year-old man");
+        assert_clean("children under 18 and boys in their mid-teens");
+        assert_clean("held for 18 months; a 3-year STRO");
+    }
+
+    #[test]
+    fn nrm_court_and_crime_references() {
+        assert_eq!(
+            found("NRM referral 202301234567 was made"),
+            vec![(FindingKind::NrmReference, "202301234567")]
+        );
+        assert_eq!(
+            found("the case, T20217001, was listed"),
+            vec![(FindingKind::CourtCaseNumber, "T20217001")]
+        );
+        assert_eq!(
+            found("crime reference 44210123456 was closed"),
+            vec![(FindingKind::CrimeReference, "44210123456")]
+        );
+        assert_eq!(
+            found("URN 44AB1234567"),
+            vec![(FindingKind::CrimeReference, "44AB1234567")]
+        );
+        // Counts, years and ids near the keywords are not references.
+        assert_clean("12,727 NRM referrals in 2021; 3,190 MS1 reports");
+        assert_clean("NRM referrals rose from 2019 to 2021 (see CR-2024-007)");
+        assert_clean("the referral in 2021-03 led to ORD-2022-006");
+        assert_clean("T2 and T3 were tried in 2021");
+    }
+
+    #[test]
+    fn every_kind_has_a_fitting_hint() {
+        use FindingKind as K;
+        assert!(
+            K::PhoneNumber.hint().contains("number") && !K::PhoneNumber.hint().contains("date")
+        );
+        assert!(K::DateOfBirth.hint().contains("date of birth"));
+        assert!(K::ChildAge.hint().contains("age band"));
+        assert!(K::Postcode.hint().contains("district"));
     }
 }

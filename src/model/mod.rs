@@ -15,6 +15,7 @@ pub mod lint;
 pub mod order_record;
 pub mod raw;
 pub mod source;
+pub mod stats;
 pub mod validate;
 pub mod vocab;
 

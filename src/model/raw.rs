@@ -104,6 +104,8 @@ raw_document!(
         order_status: Option<String>,
         /// `applied`
         applied: Option<String>,
+        /// `decided`
+        decided: Option<String>,
         /// `made`
         made: Option<String>,
         /// `until_further_order`
@@ -130,6 +132,8 @@ raw_document!(
         management: Option<RawManagement>,
         /// `breaches`
         breaches: Option<Vec<RawBreach>>,
+        /// `events`
+        events: Option<Vec<RawEvent>>,
         /// `not_pursued_reason`
         not_pursued_reason: Option<String>,
     }
@@ -319,8 +323,23 @@ raw_struct!(
         month: Option<String>,
         /// `prohibition`
         prohibition: Option<String>,
+        /// `requirement`
+        requirement: Option<String>,
         /// `action`
         action: Option<String>,
+    }
+);
+raw_struct!(
+    /// One `events` entry.
+    RawEvent {
+        /// `month`
+        month: Option<String>,
+        /// `event`
+        event: Option<String>,
+        /// `expires`
+        expires: Option<String>,
+        /// `note`
+        note: Option<String>,
     }
 );
 raw_struct!(

@@ -8,6 +8,166 @@ use super::enums::Closed;
 use super::source::{Span, Spans};
 use super::vocab::{VocabName, Vocabulary, nearest};
 
+/// Every top-level field in the order SCHEMA.md gives them (the fields every kind has, then
+/// each kind's own): where a missing field belongs.
+const FIELD_ORDER: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "marking",
+    "handling",
+    "status",
+    "owner",
+    "last_reviewed",
+    "review_due",
+    "tags",
+    "related",
+    "fictional",
+    "lint_allow",
+    // case_review
+    "operation",
+    "review_type",
+    "lead_agency",
+    "investigation",
+    "review_date",
+    // order_record
+    "order_type",
+    "basis",
+    "applicant",
+    "court",
+    "order_status",
+    "applied",
+    "decided",
+    "made",
+    "until_further_order",
+    "duration_years",
+    "expires",
+    "prohibitions",
+    "foreign_travel",
+    "notification_requirement",
+    "subject",
+    // shared by reviews and orders
+    "areas",
+    "exploitation",
+    // case_review
+    "offences",
+    "victims",
+    "perpetrators",
+    "referral_source",
+    "nrm",
+    "outcome",
+    "sentences",
+    "orders",
+    "agencies",
+    "themes",
+    "good_practice",
+    "recommendations",
+    // order_record
+    "case_review",
+    "management",
+    "breaches",
+    "events",
+    "not_pursued_reason",
+    // agency_powers
+    "agency",
+    "name",
+    "parent_body",
+    "jurisdiction",
+    "remit",
+    "legal_bases",
+    "powers",
+    "first_responder",
+    "duty_to_notify",
+    "order_applicant",
+    "engagement",
+    "limits",
+    "last_verified",
+];
+
+/// The last part of a field path: `victims.total` → `total`.
+fn leaf(field: &str) -> &str {
+    field.rsplit(['.', ']']).next().unwrap_or(field)
+}
+
+/// An example value for a field, or its allowed codes.
+fn example(field: &str, vocab: &Vocabulary) -> Option<String> {
+    use super::enums::*;
+    fn codes<E: Closed>() -> String {
+        match E::CODES {
+            [one] => one.to_string(),
+            [first, rest @ ..] => format!("{first}  # one of {}, {}", first, rest.join(", ")),
+            [] => String::new(),
+        }
+    }
+    let terms = |name: VocabName, list: bool| {
+        let codes: Vec<&str> = vocab.terms(name).iter().map(|t| t.code.as_str()).collect();
+        let first = codes.first().copied().unwrap_or("…");
+        let shown = if list {
+            format!("[{first}]")
+        } else {
+            first.to_owned()
+        };
+        format!("{shown}  # codes: {}", codes.join(", "))
+    };
+    Some(match leaf(field) {
+        "id" => "CR-2024-007  # the file name starts with the id".to_owned(),
+        "kind" => codes::<Kind>(),
+        "title" => "\"Operation Example: what the review is about\"".to_owned(),
+        "operation" => "\"Operation Example\"  # the partnership's pseudonym".to_owned(),
+        "name" => "\"The agency's full name\"".to_owned(),
+        "remit" => "\"One paragraph on what the agency does\"".to_owned(),
+        "marking" => codes::<Marking>(),
+        "status" => codes::<Status>(),
+        "owner" | "lead_agency" | "agency" => terms(VocabName::Agencies, false),
+        "last_reviewed" | "review_date" | "last_verified" => "2024-03-07".to_owned(),
+        "review_type" => codes::<ReviewType>(),
+        "investigation" => "{start: 2023-01, end: 2023-09}".to_owned(),
+        "start" | "end" | "made" | "expires" | "applied" | "decided" | "month" | "due" => {
+            "2024-03".to_owned()
+        }
+        "areas" => terms(VocabName::Areas, true),
+        "exploitation" => terms(VocabName::Exploitation, true),
+        "themes" => terms(VocabName::Themes, true),
+        "prohibitions" => terms(VocabName::Prohibitions, true),
+        "referral_source" => terms(VocabName::ReferralSources, false),
+        "outcome" => terms(VocabName::Outcomes, false),
+        "offences" => "[{code: MSA2015-s1, outcome: convicted}]".to_owned(),
+        "victims" => "{total: 3, adults: 3, children: 0}".to_owned(),
+        "perpetrators" => "{total: 1}".to_owned(),
+        "agencies" => "[{code: HIOWC, role: lead}]".to_owned(),
+        "order_type" => codes::<OrderType>(),
+        "basis" => codes::<Basis>(),
+        "applicant" => codes::<Applicant>(),
+        "court" => codes::<Court>(),
+        "order_status" => codes::<OrderStatus>(),
+        "until_further_order"
+        | "notification_requirement"
+        | "first_responder"
+        | "duty_to_notify"
+        | "order_applicant"
+        | "warrant_required"
+        | "passport_surrender" => "true  # or false".to_owned(),
+        "jurisdiction" => codes::<Jurisdiction>(),
+        "engagement" => {
+            "{route: \"How to reach them\", spoc_role: \"A role, never a name\"}".to_owned()
+        }
+        "legal_bases" => {
+            "[{act: \"Modern Slavery Act 2015\", section: \"s15\", summary: \"What it provides\"}]"
+                .to_owned()
+        }
+        "powers" => {
+            "[{type: entry, basis: \"Act and section\", warrant_required: false}]".to_owned()
+        }
+        "total" => "0".to_owned(),
+        "type" => terms(VocabName::PowerTypes, false),
+        "review_frequency" => codes::<ReviewFrequency>(),
+        "action" => codes::<BreachAction>(),
+        "event" => codes::<EventKind>(),
+        "scope" => codes::<TravelScope>(),
+        _ => return None,
+    })
+}
+
 /// Everything validation of one document needs, plus the diagnostics it has found so far.
 pub struct Ctx<'a> {
     /// Path of the file.
@@ -72,13 +232,62 @@ impl<'a> Ctx<'a> {
     /// Reports a missing required field and passes the value on.
     pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
-            self.report(
-                Code::MissingField,
-                field,
-                format!("missing required field `{field}`"),
-            );
+            let d = self.missing(field);
+            self.push(d);
         }
         value
+    }
+
+    /// A missing field, pointed at where it belongs: before the next field of the schema's
+    /// order that the file has (inside its parent for a nested field), with an example or the
+    /// allowed codes.
+    fn missing(&self, field: &str) -> Diagnostic {
+        let message = format!("missing required field `{field}`");
+        let example = example(field, self.vocab);
+        let (span, place) = self.insertion_point(field);
+        let hint = match (example, place) {
+            (Some(e), Some(p)) => format!("add `{}: {e}` {p}", leaf(field)),
+            (Some(e), None) => format!("add `{}: {e}`", leaf(field)),
+            (None, Some(p)) => format!("add `{}:` {p}", leaf(field)),
+            (None, None) => format!("add `{}:`", leaf(field)),
+        };
+        self.at(Code::MissingField, span, message)
+            .field(field)
+            .hint(hint)
+    }
+
+    /// Where a missing field goes, and that place in words.
+    fn insertion_point(&self, field: &str) -> (Span, Option<String>) {
+        if field.contains(['.', '[']) {
+            // Inside its parent: point at the parent's key.
+            let span = self.spans.locate(field);
+            let parent = field.rsplit_once(['.']).map_or(field, |(p, _)| p);
+            return (span, Some(format!("inside `{parent}`")));
+        }
+        let order = FIELD_ORDER;
+        let Some(at) = order.iter().position(|f| *f == field) else {
+            return (self.spans.start(), None);
+        };
+        if let Some((next, key)) = order[at + 1..]
+            .iter()
+            .find_map(|f| self.spans.key(f).map(|k| (*f, k)))
+        {
+            let span = Span {
+                column: 1,
+                len: 0,
+                offset: key.offset.saturating_sub(key.column.saturating_sub(1)),
+                ..key
+            };
+            return (span, Some(format!("before `{next}`")));
+        }
+        if let Some((previous, key)) = order[..at]
+            .iter()
+            .rev()
+            .find_map(|f| self.spans.key(f).map(|k| (*f, k)))
+        {
+            return (key, Some(format!("after `{previous}`")));
+        }
+        (self.spans.start(), None)
     }
 
     /// A required, non-blank string.
@@ -190,7 +399,10 @@ impl<'a> Ctx<'a> {
         let value = value.as_ref()?;
         let date = Date::parse(value);
         if date.is_none() {
-            let message = format!("`{field}` is `{value}`, which is not a valid date");
+            let message = match Date::why_not(value) {
+                Some(why) => format!("`{field}` is `{value}`, which is not a date: {why}"),
+                None => format!("`{field}` is `{value}`, which is not a valid date"),
+            };
             let hint = "write the date as YYYY-MM-DD, e.g. 2024-03-07".to_owned();
             self.report_hint(Code::InvalidDate, field, message, hint);
         }
@@ -216,7 +428,13 @@ impl<'a> Ctx<'a> {
         let value = value.as_ref()?;
         let month = Month::parse(value);
         if month.is_none() {
-            let message = format!("`{field}` is `{value}`, which is not a valid month");
+            let why = value
+                .split_once('-')
+                .and_then(|(_, m)| m.parse::<u32>().ok())
+                .filter(|m| !(1..=12).contains(m) && value.len() == 7)
+                .map(|m| format!(": there is no month {m}"))
+                .unwrap_or_default();
+            let message = format!("`{field}` is `{value}`, which is not a valid month{why}");
             let hint =
                 "write the month as YYYY-MM, e.g. 2024-03 (events are recorded to the month)";
             self.report_hint(Code::InvalidDate, field, message, hint.to_owned());

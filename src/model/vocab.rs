@@ -87,6 +87,12 @@ pub struct Term {
     /// Power types only: other power types a reader of this one also needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub see_also: Vec<String>,
+    /// Agencies only: the month the agency came into being (`2021-04`), when that matters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Agencies only: the last month the agency existed, when it has been replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 impl Term {
@@ -101,6 +107,8 @@ impl Term {
             question: None,
             words: Vec::new(),
             see_also: Vec::new(),
+            from: None,
+            until: None,
         }
     }
 }
@@ -144,6 +152,19 @@ impl Vocabulary {
     /// The label of a code, or the code itself when unknown.
     pub fn label<'a>(&'a self, name: VocabName, code: &'a str) -> &'a str {
         self.get(name, code).map_or(code, |t| t.label.as_str())
+    }
+
+    /// The months an agency existed, as far as the vocabulary says (`from`, `until`).
+    pub fn agency_lifetime(
+        &self,
+        code: &str,
+    ) -> (Option<super::date::Month>, Option<super::date::Month>) {
+        let term = self.get(VocabName::Agencies, code);
+        let month = |m: Option<&String>| m.and_then(|m| super::date::Month::parse(m));
+        (
+            month(term.and_then(|t| t.from.as_ref())),
+            month(term.and_then(|t| t.until.as_ref())),
+        )
     }
 
     /// The closest code to a mistyped one, when one is close enough to be a likely typo.

@@ -129,8 +129,10 @@ pub struct SiteInput<'a> {
     pub changes: Vec<Change>,
     /// Template overrides from the content repository: name → source.
     pub overrides: Vec<(String, String)>,
-    /// The build date (overdue recommendations, statistics).
+    /// The build date (overdue recommendations, the register's due dates).
     pub today: Date,
+    /// The statistics of the published documents.
+    pub statistics: &'a crate::model::stats::Statistics,
 }
 
 /// Renders every page of the site.

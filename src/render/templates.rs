@@ -26,6 +26,10 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "register.html",
         include_str!("../../templates/register.html"),
     ),
+    (
+        "register-due.html",
+        include_str!("../../templates/register-due.html"),
+    ),
     ("tracker.html", include_str!("../../templates/tracker.html")),
     (
         "statistics.html",

@@ -257,14 +257,18 @@ fn site_json(current: &Current, rel: &str, missing: &'static str) -> Response {
     response
 }
 
-/// `GET /api/stats`: the figures of the statistics page (small numbers suppressed at
-/// `OFFICIAL`).
+/// `GET /api/stats`: the statistics of the build being served, as this edition publishes
+/// them (small numbers hidden at `OFFICIAL`).
 pub(super) async fn stats(State(state): State<AppState>) -> Response {
-    site_json(
-        &state.current(),
-        "statistics/statistics.json",
-        "no statistics in this build\n",
-    )
+    let current = state.current();
+    let mut response = match &current.statistics {
+        Some(bytes) => {
+            ([(header::CONTENT_TYPE, "application/json")], bytes.clone()).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "no statistics in this build\n").into_response(),
+    };
+    with_commit(&mut response, &current);
+    response
 }
 
 /// `GET /api/documents/{id}`: front matter, rendered HTML and history of a published

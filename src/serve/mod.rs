@@ -50,11 +50,19 @@ pub struct Current {
     pub commit: String,
     /// When it was built (RFC 3339).
     pub built_at: String,
+    /// The statistics as this edition publishes them, serialised once (`/api/stats`).
+    pub statistics: Option<Vec<u8>>,
 }
 
 impl Current {
+    /// Serves `statistics`, the build's typed statistics as this edition publishes them.
+    pub fn with_statistics(mut self, statistics: &crate::model::stats::Published) -> Current {
+        self.statistics = serde_json::to_vec(statistics).ok();
+        self
+    }
+
     /// Opens the index at `index_dir` beside the `site` built with it and compiles the
-    /// templates with `overrides`.
+    /// templates with `overrides`. The statistics are those the site was rendered with.
     pub fn open(
         index_dir: &Path,
         site: SiteSnapshot,
@@ -63,7 +71,9 @@ impl Current {
         let index = KbIndex::open(index_dir).map_err(|e| e.to_string())?;
         let templates = Templates::new(overrides).map_err(|e| e.to_string())?;
         let meta = index.meta().ok_or("the index records no build")?;
+        let statistics = std::fs::read(site.path().join("statistics/statistics.json")).ok();
         Ok(Current {
+            statistics,
             markings: index.markings(),
             index,
             site,

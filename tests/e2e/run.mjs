@@ -265,6 +265,8 @@ const scans = {
   agency: url("/agencies/AG-GLAA/"),
   register: url("/register/"),
   "register-by-status": url("/register/by-status/"),
+  "register-due": url("/register/due/"),
+  "order-interim": url("/orders/ORD-2021-003/"),
   recommendations: url("/recommendations/"),
   browse: url("/browse/"),
   "browse-area": url("/browse/area/hampshire/"),

@@ -41,6 +41,22 @@ macro_rules! cases {
 }
 
 cases! {
+    review_in_orders_folder,
+    unquoted_colon_in_value,
+    impossible_date,
+    agency_not_in_existence,
+    pd_child_age,
+    pd_nrm_reference,
+    pd_court_case_number,
+    pd_foreign_passport_number,
+    court_rule,
+    interim_until_further_order,
+    discharge_without_consent,
+    order_events_out_of_order,
+    breach_of_requirement_not_imposed,
+    foreign_travel_without_prohibition,
+    nrm_declined_exceeds_adults,
+    msa_offence_before_commencement,
     missing_front_matter,
     blank_lines_before_front_matter,
     unclosed_front_matter,

@@ -8,4 +8,5 @@ mod search;
 mod serve;
 mod serve_live;
 mod site;
+mod stats;
 mod support;

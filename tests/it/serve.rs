@@ -369,9 +369,9 @@ async fn documents_and_statistics_as_json() {
     let (status, _, body) = get(&s, "/api/stats").await;
     assert_eq!(status, StatusCode::OK);
     let stats: serde_json::Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(stats["figures"][0]["label"], "case reviews");
-    assert_eq!(stats["figures"][0]["value"], "11");
-    assert_eq!(stats["charts"].as_array().map(Vec::len), Some(3));
+    assert_eq!(stats["figures"][0]["label"], "reviews of individual cases");
+    assert_eq!(stats["figures"][0]["value"], "9");
+    assert!(stats["charts"].as_array().map_or(0, Vec::len) >= 10);
 }
 
 /// An OFFICIAL edition's server returns nothing of an OFFICIAL-SENSITIVE document, through any
@@ -646,8 +646,8 @@ async fn the_document_api_gives_labels_beside_codes() {
     let (_, _, body) = get(&s, "/api/documents/AG-GLAA").await;
     let json: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(
-        json["labels"]["jurisdiction"]["england-wales"],
-        "England and Wales"
+        json["labels"]["jurisdiction"]["united-kingdom"],
+        "United Kingdom"
     );
     assert_eq!(
         json["labels"]["power_types"]["order-applicant"],

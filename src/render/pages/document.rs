@@ -152,13 +152,28 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
             if let Some(m) = o.made {
                 rows.push(text("Made", m.long()));
             }
+            if let Some(d) = o.decided {
+                rows.push(text(decided_label(o.order_status), d.long()));
+            }
+            if o.date().is_none() {
+                rows.push(text("Date", "Not recorded"));
+            }
             match (o.until_further_order, o.duration_years) {
                 (Some(true), _) => rows.push(text("Duration", "Until further order")),
                 (_, Some(y)) => rows.push(text("Duration", format!("{y} years"))),
+                _ if o.order_type.is_interim() && o.made.is_some() => {
+                    rows.push(text(
+                        "Duration",
+                        "Fixed period, until the application is decided",
+                    ));
+                }
                 _ => {}
             }
-            if let Some(e) = o.expires {
+            if let Some(e) = o.expiry() {
                 rows.push(text("Expires", e.long()));
+            }
+            if let Some(r) = o.renewal_due() {
+                rows.push(text("Renewal due from", r.long()));
             }
             if let Some(n) = o.notification_requirement {
                 let label = if o.order_status.is_made() {
@@ -213,6 +228,17 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
     }
     rows.retain(|r| !r.items.is_empty());
     rows
+}
+
+/// What the `decided` month of an order that was not made records.
+fn decided_label(status: crate::model::enums::OrderStatus) -> &'static str {
+    use crate::model::enums::OrderStatus;
+    match status {
+        OrderStatus::Refused => "Refused",
+        OrderStatus::Withdrawn => "Withdrawn",
+        OrderStatus::ConsideredNotPursued => "Considered",
+        _ => "Decided",
+    }
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -398,8 +424,17 @@ struct BreachRow {
 }
 
 #[derive(Serialize)]
+struct EventRow {
+    month: String,
+    event: &'static str,
+    expires: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
 struct OrderCtx {
     made: bool,
+    events: Vec<EventRow>,
     prohibitions: Vec<String>,
     foreign_travel: Vec<Fact>,
     management: Vec<Fact>,
@@ -440,6 +475,16 @@ fn order_ctx(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Orde
         .unwrap_or_default();
     OrderCtx {
         made: o.order_status.is_made(),
+        events: o
+            .events
+            .iter()
+            .map(|e| EventRow {
+                month: e.month.long(),
+                event: e.event.label(),
+                expires: e.expires.map(|x| x.long()),
+                note: e.note.clone(),
+            })
+            .collect(),
         prohibitions: o
             .prohibitions
             .iter()
@@ -452,7 +497,11 @@ fn order_ctx(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Orde
             .iter()
             .map(|b| BreachRow {
                 month: b.month.long(),
-                what: ctx.label(VocabName::Prohibitions, &b.prohibition),
+                what: match (&b.prohibition, b.requirement) {
+                    (Some(p), _) => ctx.label(VocabName::Prohibitions, p),
+                    (None, Some(r)) => r.label().to_owned(),
+                    (None, None) => String::new(),
+                },
                 action: b.action.label(),
             })
             .collect(),
@@ -671,8 +720,18 @@ fn document_labels(
                 open.extend(m.partners.iter().map(|p| (VocabName::Agencies, p.clone())));
             }
             for b in &o.breaches {
-                open.push((VocabName::Prohibitions, b.prohibition.clone()));
+                open.extend(
+                    b.prohibition
+                        .iter()
+                        .map(|p| (VocabName::Prohibitions, p.clone())),
+                );
+                if let Some(r) = b.requirement {
+                    closed("requirement", r.code(), r.label());
+                }
                 closed("breach_action", b.action.code(), b.action.label());
+            }
+            for e in &o.events {
+                closed("event", e.event.code(), e.event.label());
             }
         }
         KindData::AgencyPowers(a) => {

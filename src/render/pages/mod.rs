@@ -20,7 +20,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::markdown;
-use crate::model::{Document, Kind, KindData, Marking, VocabName};
+use crate::model::{Document, Kind, Marking, VocabName};
 
 use super::templates::template_error;
 use super::{Link, PageDoc, RenderError, Site, SiteInput};
@@ -71,6 +71,14 @@ impl<'a> Ctx<'a> {
 
     fn label(&self, name: VocabName, code: &str) -> String {
         self.input.vocab.label(name, code).to_owned()
+    }
+
+    /// The build's statistics as this edition publishes them (small numbers hidden at
+    /// OFFICIAL).
+    fn published_statistics(&self) -> crate::model::stats::Published {
+        self.input
+            .statistics
+            .disclose(self.input.ceiling == Marking::Official)
     }
 
     /// The highest marking among the documents a page shows (OFFICIAL when none).
@@ -143,16 +151,9 @@ struct ListItem {
     summary: String,
 }
 
-/// The date a document is listed under.
+/// The date a document is listed under, as shown.
 fn date_of(d: &Document) -> String {
-    match &d.data {
-        KindData::CaseReview(r) => r.review_date.to_string(),
-        KindData::OrderRecord(o) => o
-            .made
-            .or(o.applied)
-            .map_or(d.common.last_reviewed.to_string(), |m| m.to_string()),
-        KindData::AgencyPowers(a) => a.last_verified.to_string(),
-    }
+    d.date_text()
 }
 
 fn list_item(p: &PageDoc<'_>) -> ListItem {
@@ -179,8 +180,9 @@ fn list_page<'a>(
 ) -> Result<Vec<u8>, RenderError> {
     let mut docs: Vec<&PageDoc<'_>> = docs.collect();
     docs.sort_by(|a, b| {
-        date_of(b.doc)
-            .cmp(&date_of(a.doc))
+        b.doc
+            .date()
+            .cmp(&a.doc.date())
             .then(a.doc.common.id.cmp(&b.doc.common.id))
     });
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));

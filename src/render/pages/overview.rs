@@ -1,142 +1,54 @@
 //! The overview pages: statistics, home, what's new with its Atom feed, and the sitemap.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use minijinja::context;
 use minijinja::value::{Serde, Value};
 
-use crate::model::{Kind, KindData, Marking, VocabName};
+use crate::model::{Kind, Marking};
 
 use super::*;
-use crate::render::charts::{self, Chart};
+use crate::render::charts;
 use crate::render::{PageDoc, RenderError, Site};
 
 pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
-    let suppress = ctx.input.ceiling == Marking::Official;
-    let reviews: Vec<&crate::model::case_review::CaseReview> = ctx
-        .input
-        .docs
-        .iter()
-        .filter_map(|p| match &p.doc.data {
-            KindData::CaseReview(r) => Some(r.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let orders = ctx
-        .input
-        .docs
-        .iter()
-        .filter(|p| p.doc.common.kind == Kind::OrderRecord)
-        .count();
-    let victims: usize = reviews.iter().map(|r| r.victims.total as usize).sum();
-    let figures = vec![
-        Figure {
-            value: charts::shown(reviews.len(), suppress),
-            label: "case reviews".into(),
-        },
-        Figure {
-            value: charts::shown(victims, suppress),
-            label: "victims in reviewed cases".into(),
-        },
-        Figure {
-            value: charts::shown(orders, suppress),
-            label: "order records".into(),
-        },
-    ];
-    let mut by_area: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_year: BTreeMap<String, usize> = BTreeMap::new();
-    for r in &reviews {
-        let mut areas: BTreeSet<String> = BTreeSet::new();
-        for a in &r.areas {
-            let term = ctx.input.vocab.get(VocabName::Areas, a);
-            let reporting = term
-                .and_then(|t| t.reporting_area.clone())
-                .unwrap_or_else(|| a.clone());
-            // A reporting area is named without qualifiers: "Hampshire", not "Hampshire (county-wide)".
-            let label = ctx.label(VocabName::Areas, &reporting);
-            areas.insert(label.split(" (").next().unwrap_or(&label).to_owned());
-        }
-        areas
-            .into_iter()
-            .for_each(|a| *by_area.entry(a).or_default() += 1);
-        let mut types: BTreeSet<String> = BTreeSet::new();
-        for e in &r.exploitation {
-            let parent = ctx
-                .input
-                .vocab
-                .get(VocabName::Exploitation, e)
-                .and_then(|t| t.parent.clone())
-                .unwrap_or_else(|| e.clone());
-            types.insert(ctx.label(VocabName::Exploitation, &parent));
-        }
-        types
-            .into_iter()
-            .for_each(|t| *by_type.entry(t).or_default() += 1);
-        *by_year.entry(r.review_date.year().to_string()).or_default() += 1;
-    }
-    let specs = [
-        (
-            "reviews-by-reporting-area",
-            "Case reviews by reporting area",
-            "Reporting area",
-            by_area,
-        ),
-        (
-            "reviews-by-exploitation",
-            "Case reviews by exploitation type",
-            "Exploitation type",
-            by_type,
-        ),
-        (
-            "reviews-by-year",
-            "Case reviews by year of review",
-            "Year of review",
-            by_year,
-        ),
-    ];
+    let published = ctx.published_statistics();
     let mut figures_html = Vec::new();
-    let mut json_charts = Vec::new();
-    for (id, title, category, rows) in specs {
-        let chart = Chart {
-            title: title.to_owned(),
-            id: id.to_owned(),
-            category: category.to_owned(),
-            measure: "Case reviews".to_owned(),
-            rows: rows.into_iter().collect(),
-        };
+    for chart in &published.charts {
+        let id = chart.table.id;
         let csv_url = format!("/statistics/{id}.csv");
-        figures_html.push(Value::from_safe_string(charts::figure(
-            &chart, suppress, &csv_url,
-        )));
+        figures_html.push(Value::from_safe_string(charts::figure(chart, &csv_url)));
         out.insert(
             format!("statistics/{id}.csv"),
-            charts::csv(&chart, suppress).into_bytes(),
+            charts::csv(chart).into_bytes(),
         );
-        let rows: Vec<serde_json::Value> = chart
-            .rows
-            .iter()
-            .map(|(category, n)| serde_json::json!({ "category": category, "count": charts::shown(*n, suppress) }))
-            .collect();
-        json_charts.push(serde_json::json!({ "id": id, "title": title, "rows": rows }));
     }
-    let figures_json: Vec<serde_json::Value> = figures
-        .iter()
-        .map(|f| serde_json::json!({ "label": f.label, "value": f.value }))
-        .collect();
-    let stats = serde_json::json!({
-        "ceiling": ctx.input.ceiling.to_string(),
-        "small_numbers_suppressed": suppress,
-        "figures": figures_json,
-        "charts": json_charts,
-    });
     out.insert(
         "statistics/statistics.json".into(),
-        stats.to_string().into_bytes(),
+        serde_json::to_vec(&published).unwrap_or_default(),
     );
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
-    let page =
-        context! { figures => Serde(&figures), charts => figures_html, suppressed => suppress };
+    let figures: Vec<Figure> = published
+        .figures
+        .iter()
+        .map(|f| Figure {
+            value: f.value.value.clone(),
+            label: f.label.to_owned(),
+        })
+        .collect();
+    let contents: Vec<Figure> = published
+        .charts
+        .iter()
+        .map(|c| Figure {
+            value: c.table.id.to_owned(),
+            label: c.table.title.to_owned(),
+        })
+        .collect();
+    let page = context! {
+        figures => Serde(&figures),
+        contents => Serde(&contents),
+        charts => figures_html,
+        suppressed => published.small_numbers_suppressed,
+        rule => published.rule,
+    };
     out.insert(
         "statistics/index.html".into(),
         ctx.render("statistics.html", marking, page)?,
@@ -219,13 +131,20 @@ pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
             .count()
     };
     let suppress = ctx.input.ceiling == Marking::Official;
+    let shown = |n: usize| {
+        if suppress && (1..=5).contains(&n) {
+            crate::model::stats::SMALL.to_owned()
+        } else {
+            n.to_string()
+        }
+    };
     let figures = vec![
         Figure {
-            value: charts::shown(count(Kind::CaseReview), suppress),
+            value: shown(count(Kind::CaseReview)),
             label: "case reviews".into(),
         },
         Figure {
-            value: charts::shown(count(Kind::OrderRecord), suppress),
+            value: shown(count(Kind::OrderRecord)),
             label: "order records".into(),
         },
         Figure {
@@ -239,7 +158,12 @@ pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
         .iter()
         .filter(|p| p.doc.common.kind == Kind::CaseReview)
         .collect();
-    reviews.sort_by_key(|p| std::cmp::Reverse(date_of(p.doc)));
+    reviews.sort_by(|a, b| {
+        b.doc
+            .date()
+            .cmp(&a.doc.date())
+            .then(a.doc.common.id.cmp(&b.doc.common.id))
+    });
     let latest: Vec<ListItem> = reviews.iter().take(5).map(|p| list_item(p)).collect();
     let mut all: Vec<&PageDoc<'_>> = ctx.input.docs.iter().collect();
     all.sort_by(|a, b| {

@@ -8,10 +8,10 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use crate::model::enums::{Closed, RecommendationStatus};
-use crate::model::{Document, Kind, KindData, Marking, VocabName};
+use crate::model::{Document, Kind, KindData, Month, VocabName};
 
 use super::*;
-use crate::render::charts::{self, Chart};
+use crate::render::charts;
 use crate::render::{RenderError, Site};
 
 #[derive(Serialize, Clone)]
@@ -21,26 +21,33 @@ struct OrderRow {
     order_type: String,
     status: String,
     applicant: String,
+    /// The month it was made, decided or applied for, as shown.
     date: String,
     areas: String,
+    expires: String,
+    renewal_due: String,
+    travel_ends: String,
+    next_review: String,
     breaches: usize,
     reason: String,
+    /// Sort keys and the due-soon view.
+    #[serde(skip)]
+    keys: OrderKeys,
 }
 
-/// A register ordering: label, URL, output path, sort key.
+#[derive(Clone, Default)]
+struct OrderKeys {
+    date: Option<Month>,
+    /// The dates of a current order falling within the next six months: (what, month).
+    due: Vec<(&'static str, Month)>,
+}
+
+/// A register ordering: label, URL, output path, comparison.
 type SortSpec = (
     &'static str,
     &'static str,
     &'static str,
-    fn(&OrderRow) -> String,
-);
-
-/// A chart's id, title, category heading and rows.
-type ChartSpec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Vec<(String, usize)>,
+    fn(&OrderRow, &OrderRow) -> std::cmp::Ordering,
 );
 
 #[derive(Serialize)]
@@ -48,6 +55,68 @@ struct SortLink {
     label: &'static str,
     url: &'static str,
     current: bool,
+}
+
+#[derive(Serialize)]
+struct DueRow {
+    id: String,
+    url: String,
+    order_type: String,
+    what: &'static str,
+    month: String,
+}
+
+fn order_row(
+    ctx: &Ctx<'_>,
+    d: &Document,
+    o: &crate::model::order_record::OrderRecord,
+    today: Month,
+) -> OrderRow {
+    let month = |m: Option<Month>| m.map(|m| m.to_string()).unwrap_or_default();
+    let next_review = o.next_review(today);
+    let soon = today.plus_months(6);
+    let current = o.order_status.is_current();
+    let due: Vec<(&'static str, Month)> = [
+        ("Expires", o.expiry()),
+        ("Renewal due", o.renewal_due()),
+        ("Foreign travel prohibition ends", o.foreign_travel_ends()),
+        ("Management review", next_review),
+    ]
+    .into_iter()
+    .filter_map(|(what, m)| Some((what, m?)))
+    .filter(|(_, m)| current && *m >= today && *m <= soon)
+    .collect();
+    OrderRow {
+        id: d.common.id.clone(),
+        url: url(Kind::OrderRecord, &d.common.id),
+        order_type: o.order_type.label().to_owned(),
+        status: o.order_status.label().to_owned(),
+        applicant: o
+            .applicant
+            .map_or("None (made on sentencing)", |a| a.label())
+            .to_owned(),
+        date: date_of(d),
+        areas: o
+            .areas
+            .iter()
+            .map(|a| ctx.label(VocabName::Areas, a))
+            .collect::<Vec<_>>()
+            .join(", "),
+        expires: if o.until_further_order == Some(true) && o.expiry().is_none() {
+            "until further order".to_owned()
+        } else {
+            month(o.expiry())
+        },
+        renewal_due: month(o.renewal_due()),
+        travel_ends: month(o.foreign_travel_ends().filter(|_| current)),
+        next_review: month(next_review),
+        breaches: o.breaches.len(),
+        reason: o.not_pursued_reason.clone().unwrap_or_default(),
+        keys: OrderKeys {
+            date: o.date(),
+            due,
+        },
+    }
 }
 
 pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
@@ -60,141 +129,109 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
             _ => None,
         })
         .collect();
+    let today = ctx.input.today.month();
     let rows: Vec<OrderRow> = orders
         .iter()
-        .map(|(d, o)| OrderRow {
-            id: d.common.id.clone(),
-            url: url(Kind::OrderRecord, &d.common.id),
-            order_type: o.order_type.label().to_owned(),
-            status: o.order_status.label().to_owned(),
-            applicant: o
-                .applicant
-                .map_or("None (made on sentencing)", |a| a.label())
-                .to_owned(),
-            date: date_of(d),
-            areas: o
-                .areas
-                .iter()
-                .map(|a| ctx.label(VocabName::Areas, a))
-                .collect::<Vec<_>>()
-                .join(", "),
-            breaches: o.breaches.len(),
-            reason: o.not_pursued_reason.clone().unwrap_or_default(),
-        })
+        .map(|(d, o)| order_row(ctx, d, o, today))
         .collect();
     let marking = ctx.marking_of(orders.iter().map(|(d, _)| *d));
-    let suppress = ctx.input.ceiling == Marking::Official;
-    let charts = register_charts(&rows, suppress);
+    let published = ctx.published_statistics();
+    let charts: Vec<(String, &str, String)> = published
+        .charts
+        .iter()
+        .filter(|c| c.table.orders)
+        .map(|c| {
+            let id = c.table.id;
+            (
+                charts::figure(c, &format!("/register/{id}.csv")),
+                id,
+                charts::csv(c),
+            )
+        })
+        .collect();
     let sorts: [SortSpec; 4] = [
-        ("date", "/register/", "register/index.html", |r| {
-            r.date.clone()
+        ("date", "/register/", "register/index.html", |a, b| {
+            b.keys.date.cmp(&a.keys.date).then(a.id.cmp(&b.id))
         }),
         (
             "type",
             "/register/by-type/",
             "register/by-type/index.html",
-            |r| r.order_type.clone(),
+            |a, b| a.order_type.cmp(&b.order_type).then(a.id.cmp(&b.id)),
         ),
         (
             "status",
             "/register/by-status/",
             "register/by-status/index.html",
-            |r| r.status.clone(),
+            |a, b| a.status.cmp(&b.status).then(a.id.cmp(&b.id)),
         ),
         (
             "area",
             "/register/by-area/",
             "register/by-area/index.html",
-            |r| r.areas.clone(),
+            |a, b| a.areas.cmp(&b.areas).then(a.id.cmp(&b.id)),
         ),
     ];
-    for (label, _, path, key) in sorts {
-        let mut sorted = rows.clone();
-        sorted.sort_by(|a, b| key(a).cmp(&key(b)).then(a.id.cmp(&b.id)));
-        if label == "date" {
-            sorted.reverse();
-        }
-        let links: Vec<SortLink> = sorts
+    let links = |current: &str| -> Vec<SortLink> {
+        sorts
             .iter()
-            .map(|(l, u, _, _)| SortLink {
-                label: l,
-                url: u,
-                current: *l == label,
+            .map(|(l, u, _, _)| (*l, *u))
+            .chain([("due in the next 6 months", "/register/due/")])
+            .map(|(label, url)| SortLink {
+                label,
+                url,
+                current: label == current,
             })
-            .collect();
-        let charts: Vec<Value> = charts
-            .iter()
-            .map(|(html, _, _)| Value::from_safe_string(html.clone()))
-            .collect();
-        let page = context! { orders => Serde(&sorted), sorts => Serde(&links), current_sort => label, charts };
+            .collect()
+    };
+    let chart_values: Vec<Value> = charts
+        .iter()
+        .map(|(html, _, _)| Value::from_safe_string(html.clone()))
+        .collect();
+    for (label, _, path, cmp) in sorts {
+        let mut sorted = rows.clone();
+        sorted.sort_by(cmp);
+        let page = context! {
+            orders => Serde(&sorted),
+            sorts => Serde(&links(label)),
+            current_sort => label,
+            charts => chart_values.clone(),
+        };
         out.insert(path.to_owned(), ctx.render("register.html", marking, page)?);
     }
+    let mut due: Vec<DueRow> = rows
+        .iter()
+        .flat_map(|r| {
+            r.keys.due.iter().map(|(what, m)| DueRow {
+                id: r.id.clone(),
+                url: r.url.clone(),
+                order_type: r.order_type.clone(),
+                what,
+                month: m.to_string(),
+            })
+        })
+        .collect();
+    due.sort_by(|a, b| a.month.cmp(&b.month).then(a.id.cmp(&b.id)));
+    let due_marking = ctx.marking_of(
+        orders
+            .iter()
+            .filter(|(d, _)| due.iter().any(|r| r.id == d.common.id))
+            .map(|(d, _)| *d),
+    );
+    let page = context! {
+        due => Serde(&due),
+        sorts => Serde(&links("due in the next 6 months")),
+        today => today.long(),
+        until => today.plus_months(6).long(),
+    };
+    out.insert(
+        "register/due/index.html".to_owned(),
+        ctx.render("register-due.html", due_marking, page)?,
+    );
     for (_, name, csv) in charts {
         out.insert(format!("register/{name}.csv"), csv.into_bytes());
     }
     Ok(())
-}
-
-/// Charts of the register: (figure HTML, CSV file stem, CSV text).
-fn register_charts(rows: &[OrderRow], suppress: bool) -> Vec<(String, String, String)> {
-    let count = |f: &dyn Fn(&OrderRow) -> Vec<String>| -> Vec<(String, usize)> {
-        let mut m: BTreeMap<String, usize> = BTreeMap::new();
-        for r in rows {
-            for k in f(r) {
-                *m.entry(k).or_default() += 1;
-            }
-        }
-        m.into_iter().collect()
-    };
-    let specs: Vec<ChartSpec> = vec![
-        (
-            "orders-by-year",
-            "Orders by year",
-            "Year",
-            count(&|r| vec![r.date.chars().take(4).collect()]),
-        ),
-        (
-            "orders-by-type",
-            "Orders by type",
-            "Order type",
-            count(&|r| vec![r.order_type.clone()]),
-        ),
-        (
-            "orders-by-applicant",
-            "Orders by applicant",
-            "Applicant",
-            count(&|r| vec![r.applicant.clone()]),
-        ),
-        (
-            "orders-by-status",
-            "Orders by status",
-            "Where it stands",
-            count(&|r| vec![r.status.clone()]),
-        ),
-        (
-            "orders-by-area",
-            "Orders by area",
-            "Area",
-            count(&|r| r.areas.split(", ").map(str::to_owned).collect()),
-        ),
-    ];
-    specs
-        .into_iter()
-        .map(|(id, title, category, rows)| {
-            let chart = Chart {
-                title: title.to_owned(),
-                id: id.to_owned(),
-                category: category.to_owned(),
-                measure: "Orders".to_owned(),
-                rows,
-            };
-            (
-                charts::figure(&chart, suppress, &format!("/register/{id}.csv")),
-                id.to_owned(),
-                charts::csv(&chart, suppress),
-            )
-        })
-        .collect()
 }
 
 #[derive(Serialize)]
