@@ -175,6 +175,9 @@ pub struct SearchArgs {
     /// Number of results.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Marking ceiling whose index to search (default: `max_marking` of casebook.toml).
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,

@@ -11,6 +11,7 @@
 //! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
 //! `cmd` is the only layer that prints.
 
+pub mod api;
 pub mod build;
 pub mod check;
 pub mod cli;

@@ -89,11 +89,35 @@ pub fn plain_text(body: &str) -> String {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
             Event::End(TagEnd::Heading(_)) => out.push_str(". "),
+            // Inline spans end inside a sentence: `[adult social care](AG-LA-ASC), a …`.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
             Event::End(_) if !out.ends_with(' ') => out.push(' '),
             _ => {}
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The body without a leading notice that it is fictional (an emphasised first paragraph such
+/// as `*Fictional example for the … knowledge base …*`): what search indexes, so no snippet
+/// shows the notice instead of the matching sentence. Pages still show it.
+pub fn without_fictional_notice(body: &str) -> &str {
+    let trimmed = body.trim_start();
+    let first = trimmed.split("\n\n").next().unwrap_or_default().trim();
+    let notice = (first.starts_with("*Fictional") || first.starts_with("_Fictional"))
+        && (first.ends_with('*') || first.ends_with('_'))
+        && !first.contains('\n');
+    if notice {
+        &trimmed[first.len()..]
+    } else {
+        body
+    }
 }
 
 /// The plain text of the level-2 section titled `heading` (case-insensitive), if present.
@@ -478,6 +502,17 @@ mod tests {
     }
 
     #[test]
+    fn the_fictional_notice_is_not_indexed() {
+        let body = "*Fictional example for the sample; any resemblance is coincidental.*\n\n## Summary\n\nText.";
+        assert_eq!(
+            without_fictional_notice(body).trim_start(),
+            "## Summary\n\nText."
+        );
+        let plain = "## Summary\n\n*Fictional* word.";
+        assert_eq!(without_fictional_notice(plain), plain);
+    }
+
+    #[test]
     fn heading_anchors_never_take_the_templates_ids() {
         let html = to_html(
             "## Powers\n\n## Main\n\n## Recommendations\n\n## Power: entry\n\n## Power: entry\n\n## Notes\n\n## Notes-2\n\n## Notes\n",
@@ -588,5 +623,9 @@ mod tests {
         );
         assert_eq!(section_text(body, "Missing"), None);
         assert!(plain_text(body).starts_with("Note. Summary. V1 was moved"));
+        assert_eq!(
+            plain_text("With [adult social care](AG-LA-ASC), *a* **charity**."),
+            "With adult social care, a charity."
+        );
     }
 }

@@ -14,11 +14,15 @@ use super::Context;
 
 /// Runs `search`.
 pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
-    let ceiling = ctx.config.ceiling();
+    let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
     let dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
     let index = KbIndex::open(&dir).with_context(|| {
+        let build = match args.max_marking {
+            Some(_) => format!("casebook build --max-marking {ceiling}"),
+            None => "casebook build".to_owned(),
+        };
         format!(
-            "no usable {ceiling} index at {}: run `casebook build` first",
+            "no usable {ceiling} index at {}: run `{build}` first",
             dir.display()
         )
     })?;
@@ -29,7 +33,7 @@ pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &response)?;
+            serde_json::to_writer_pretty(&mut stdout, &crate::api::search_json(&response))?;
             writeln!(stdout)?;
         }
         OutputFormat::Human => write!(
@@ -116,7 +120,7 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
         for s in &hit.superseded_by {
             out.push_str(&format!("     replaced by {}: {}\n", s.id, s.title));
         }
-        out.push_str(&format!("     {}\n", plain(&hit.snippet_html, terminal)));
+        out.push_str(&format!("     {}\n", bold(&hit.snippet, terminal)));
     }
     let shown = r.hits.len();
     out.push_str(&format!(
@@ -147,18 +151,28 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
     out
 }
 
-/// Snippet HTML as terminal text: matches in bold on a terminal, else between `**`.
-fn plain(html: &str, terminal: bool) -> String {
+/// A snippet for a terminal: the matches in bold on a terminal, else between `**`.
+fn bold(snippet: &crate::index::Snippet, terminal: bool) -> String {
     let (on, off) = if terminal {
         ("\x1b[1m", "\x1b[0m")
     } else {
         ("**", "**")
     };
-    html.replace("<mark>", on)
-        .replace("</mark>", off)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    // A document's text never reaches the terminal as control sequences.
+    let clean = |t: &str| -> String { t.chars().filter(|c| !c.is_control()).collect() };
+    let text = &snippet.text;
+    let mut out = String::with_capacity(text.len() + 8 * snippet.highlights.len());
+    let mut at = 0;
+    for &(start, end) in &snippet.highlights {
+        let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else {
+            continue;
+        };
+        out.push_str(&clean(before));
+        out.push_str(on);
+        out.push_str(&clean(word));
+        out.push_str(off);
+        at = end;
+    }
+    out.push_str(&clean(text.get(at..).unwrap_or_default()));
+    out
 }

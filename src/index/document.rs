@@ -5,6 +5,7 @@ use tantivy::TantivyDocument;
 use tantivy::schema::Facet;
 
 use crate::markdown;
+use crate::model::enums::Closed;
 use crate::model::{Date, Document, FacetName, KindData, VocabName, Vocabulary};
 
 use super::schema::Fields;
@@ -44,6 +45,8 @@ pub struct IndexDoc {
     pub powers_data: String,
     /// The ids the document names in `related`.
     pub refers: Vec<String>,
+    /// Its tags, space-separated.
+    pub tags: String,
     /// Facet paths, e.g. `/area/hampshire/havant`.
     pub facets: Vec<(FacetName, String)>,
 }
@@ -59,14 +62,45 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
     let c = &doc.common;
     let mut text = Texts::default();
     let mut facets = vec![(FacetName::Kind, format!("/kind/{}", c.kind))];
+    // The front matter as searchable text: tags, the owner, and below each kind's codes with
+    // their labels.
+    c.tags
+        .iter()
+        .for_each(|t| text.add_meta(&t.replace('-', " ")));
+    text.code_and_label(vocab, VocabName::Agencies, &c.owner);
     match &doc.data {
         KindData::CaseReview(r) => {
             text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
             text.add_meta(&r.operation);
-            text.labels(vocab, VocabName::Areas, &r.areas);
+            text.add_meta(r.review_type.label());
+            text.places(vocab, &r.areas);
             text.labels(vocab, VocabName::Exploitation, &r.exploitation);
-            let offences: Vec<String> = r.offences.iter().map(|o| o.code.clone()).collect();
-            text.labels(vocab, VocabName::Offences, &offences);
+            for o in &r.offences {
+                text.code_and_label(vocab, VocabName::Offences, &o.code);
+                text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&o.outcome));
+            }
+            text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&r.outcome));
+            text.labels(
+                vocab,
+                VocabName::ReferralSources,
+                std::slice::from_ref(&r.referral_source),
+            );
+            text.code_and_label(vocab, VocabName::Agencies, &r.lead_agency);
+            for a in &r.agencies {
+                text.code_and_label(vocab, VocabName::Agencies, &a.code);
+            }
+            text.add_meta(&victim_words(&r.victims));
+            text.countries(&r.victims.nationalities);
+            text.countries(&r.perpetrators.nationalities);
+            for role in &r.perpetrators.roles {
+                text.add_meta(role.label());
+            }
+            if r.perpetrators.ocg == Some(true) {
+                text.add_meta("organised crime group");
+            }
+            if r.nrm.is_some() {
+                text.add_meta("National Referral Mechanism NRM referrals");
+            }
             text.learning_labels(vocab, VocabName::Themes, &r.themes);
             r.good_practice.iter().for_each(|g| text.add_learning(g));
             r.recommendations
@@ -90,14 +124,42 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         KindData::OrderRecord(o) => {
             text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
             text.add_meta(&format!(
-                "{} {} {}",
+                "{} {} {} {} {} {}",
                 o.order_type,
                 order_name(o.order_type),
-                o.basis
+                o.basis.label(),
+                o.order_status.label(),
+                o.court.label(),
+                o.applicant.map_or("", |a| a.label()),
             ));
-            text.labels(vocab, VocabName::Areas, &o.areas);
+            text.places(vocab, &o.areas);
             text.labels(vocab, VocabName::Exploitation, &o.exploitation);
             text.labels(vocab, VocabName::Prohibitions, &o.prohibitions);
+            if let Some(f) = &o.foreign_travel {
+                text.add_meta(&format!("foreign travel prohibition {}", f.scope.label()));
+                if f.passport_surrender {
+                    text.add_meta("passport surrender");
+                }
+            }
+            if o.notification_requirement == Some(true) {
+                text.add_meta("notification requirement name and address");
+            }
+            for b in &o.breaches {
+                let what = match (&b.prohibition, b.requirement) {
+                    (Some(p), _) => vocab.label(VocabName::Prohibitions, p).to_owned(),
+                    (None, Some(r)) => r.label().to_owned(),
+                    (None, None) => String::new(),
+                };
+                text.add_meta(&format!("breach {what} {}", b.action.label()));
+            }
+            for e in &o.events {
+                text.add_meta(e.event.label());
+            }
+            if let Some(m) = &o.management {
+                for p in &m.partners {
+                    text.code_and_label(vocab, VocabName::Agencies, p);
+                }
+            }
             if let Some(reason) = &o.not_pursued_reason {
                 text.add_learning(reason);
             }
@@ -114,6 +176,10 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         KindData::AgencyPowers(a) => {
             text.summary = a.remit.clone();
             text.add_meta(&format!("{} {}", a.agency, a.name));
+            text.add_meta(a.jurisdiction.label());
+            if let Some(p) = &a.parent_body {
+                text.add_meta(p);
+            }
             text.add_meta(&a.engagement.route);
             text.add_meta(&a.engagement.spoc_role);
             for p in &a.powers {
@@ -147,7 +213,9 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         }
     }
     let date = doc.date();
-    text.add_body(&markdown::plain_text(body));
+    text.add_body(&markdown::plain_text(markdown::without_fictional_notice(
+        body,
+    )));
     facets.push((FacetName::Marking, format!("/marking/{}", c.marking)));
     if let Some(date) = date {
         facets.push((FacetName::Year, format!("/year/{}", date.year())));
@@ -169,8 +237,25 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         powers: text.powers,
         powers_data: text.powers_data,
         refers: c.related.clone(),
+        tags: c.tags.join(" "),
         facets,
     }
+}
+
+/// The victims in words: adults, children, women, men.
+fn victim_words(v: &crate::model::case_review::Counts) -> String {
+    let mut words = vec!["victims"];
+    for (n, word) in [
+        (v.adults, "adult victims"),
+        (v.children, "child victims children"),
+        (v.female, "female victims women"),
+        (v.male, "male victims men"),
+    ] {
+        if n.is_some_and(|n| n > 0) {
+            words.push(word);
+        }
+    }
+    words.join(" ")
 }
 
 /// The full name of an order type, so "risk order" finds STROs.
@@ -277,6 +362,33 @@ impl Texts {
         }
     }
 
+    /// A code and its label (`GLAA Gangmasters and Labour Abuse Authority`).
+    fn code_and_label(&mut self, vocab: &Vocabulary, name: VocabName, code: &str) {
+        self.add_meta(&format!("{code} {}", vocab.label(name, code)));
+    }
+
+    /// The areas' labels, their reporting areas' and their places (the gazetteer): a document
+    /// about Test Valley is found by "Andover".
+    fn places(&mut self, vocab: &Vocabulary, codes: &[String]) {
+        for code in codes {
+            let Some(term) = vocab.get(VocabName::Areas, code) else {
+                continue;
+            };
+            self.add_meta(&term.label);
+            self.add_meta(&term.words.join(", "));
+            if let Some(r) = term.reporting_area.as_deref().filter(|r| r != code) {
+                self.add_meta(vocab.label(VocabName::Areas, r));
+            }
+        }
+    }
+
+    /// Nationalities by country name.
+    fn countries(&mut self, nationalities: &std::collections::BTreeMap<String, u32>) {
+        for code in nationalities.keys() {
+            self.add_meta(&crate::model::countries::name(code));
+        }
+    }
+
     fn learning_labels(&mut self, vocab: &Vocabulary, name: VocabName, codes: &[String]) {
         for code in codes {
             self.add_learning(vocab.label(name, code));
@@ -349,6 +461,15 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
     for id in &d.refers {
         doc.add_text(f.refers, id);
     }
+    doc.add_text(f.tags, &d.tags);
+    let areas: Vec<&str> = d
+        .facets
+        .iter()
+        .filter(|(name, _)| *name == FacetName::Area)
+        .filter_map(|(_, path)| path.rsplit('/').next())
+        .collect();
+    doc.add_text(f.area_codes, areas.join(" "));
+    doc.add_u64(f.superseded, u64::from(d.status == "superseded"));
     for text in [
         &d.title,
         &d.summary,

@@ -3,21 +3,29 @@
 //!
 //! Must not import `render`; the pipeline hands results to it as data.
 
+mod analysis;
+mod answers;
 mod document;
-mod lexicon;
+mod expand;
+mod facets;
 mod query;
 mod schema;
 mod search;
+mod similar;
+mod snippets;
+mod suggest;
 mod vocab;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use crate::model::FacetName;
+pub use answers::{Answer, Holder, HolderPower};
 pub use document::{IndexDoc, index_doc, url};
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
-pub use search::{Hit, KbIndex, SearchRequest, SearchResponse, Sort};
+pub use search::{Hit, HitLink, KbIndex, SearchRequest, SearchResponse, Sort};
+pub use snippets::Snippet;
 pub use vocab::{PowerType, SearchVocab, question};
 pub use write::{BuildMeta, Published, Report};
 

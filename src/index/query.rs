@@ -4,6 +4,7 @@
 //! filters. Pure: no tantivy.
 
 use crate::model::FacetName;
+use unicode_normalization::UnicodeNormalization;
 
 /// Longest query accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 256;
@@ -30,6 +31,13 @@ pub(super) struct Prepared {
     pub aliases: Vec<AliasClause>,
     /// Word prefixes (`interp*`), lower-cased, with `true` when excluded (`-interp*`).
     pub prefixes: Vec<(String, bool)>,
+    /// Fuzzy words (`interpreter~1`): the word, its edit distance (1 or 2), and `true` when
+    /// excluded.
+    pub fuzzy: Vec<(String, u8, bool)>,
+    /// Bare years (`2021`): they raise documents of that year rather than being required.
+    pub years: Vec<i64>,
+    /// The words of `text`, one per top-level token (phrases whole).
+    pub tokens: Vec<String>,
     /// What was changed or ignored, for the user.
     pub warnings: Vec<String>,
 }
@@ -57,9 +65,15 @@ pub(super) fn prepare(raw: &str) -> Prepared {
             "brackets nested more than {MAX_DEPTH} deep were ignored"
         ));
     }
+    // Full-width and other compatibility forms read as their plain letters, and statute
+    // references as the one term the index holds (`section 45` → `s45`).
+    let text: String = text.nfkc().collect();
+    let text = super::analysis::compact_statute_references(&text);
     let mut kept = Vec::new();
     let mut aliases = Vec::new();
     let mut prefixes = Vec::new();
+    let mut fuzzy = Vec::new();
+    let mut years = Vec::new();
     let all = tokens(&text);
     // Question words ("who can … a …") are not required and not highlighted, unless the query
     // has nothing else.
@@ -76,6 +90,10 @@ pub(super) fn prepare(raw: &str) -> Prepared {
             aliases.push(clause);
         } else if let Some(p) = prefix(&token) {
             prefixes.push(p);
+        } else if let Some(f) = fuzzy_word(&token) {
+            fuzzy.push(f);
+        } else if let Some(y) = year(&token) {
+            years.push(y);
         } else {
             kept.push(token);
         }
@@ -84,6 +102,9 @@ pub(super) fn prepare(raw: &str) -> Prepared {
         text: kept.join(" "),
         aliases,
         prefixes,
+        fuzzy,
+        years,
+        tokens: kept,
         warnings,
     }
 }
@@ -145,6 +166,26 @@ fn tokens(text: &str) -> Vec<String> {
         out.push(current);
     }
     out
+}
+
+/// A fuzzy word, if `token` is one (`interpreter~1`, `-interpretor~2`): letters then `~1` or
+/// `~2`.
+fn fuzzy_word(token: &str) -> Option<(String, u8, bool)> {
+    let (negated, rest) = match token.as_bytes().first() {
+        Some(b'-') => (true, &token[1..]),
+        Some(b'+') => (false, &token[1..]),
+        _ => (false, token),
+    };
+    let (word, distance) = rest.rsplit_once('~')?;
+    let distance: u8 = distance.parse().ok().filter(|d| (1..=2).contains(d))?;
+    let ok = word.chars().count() >= 3 && word.chars().all(char::is_alphanumeric);
+    ok.then(|| (word.to_lowercase(), distance, negated))
+}
+
+/// A bare year from 1990 to 2099 (`2021`), if `token` is one.
+fn year(token: &str) -> Option<i64> {
+    let y: i64 = token.parse().ok()?;
+    (token.len() == 4 && (1990..=2099).contains(&y)).then_some(y)
 }
 
 /// A word prefix, if `token` is one (`interp*`, `-interp*`): two or more letters or digits
@@ -213,6 +254,19 @@ mod tests {
             vec![("interp".to_owned(), false), ("lab".to_owned(), true)]
         );
         assert_eq!(p.text, "a* title:x*");
+    }
+
+    #[test]
+    fn years_fuzzy_words_statutes_and_wide_letters_are_read() {
+        let p = prepare("deep dive 2021 interpreter~1 section 45");
+        assert_eq!(p.text, "deep dive s45");
+        assert_eq!(p.years, vec![2021]);
+        assert_eq!(p.fuzzy, vec![("interpreter".to_owned(), 1, false)]);
+        assert_eq!(prepare("ｉｎｔｅｒｐｒｅｔｅｒｓ").text, "interpreters");
+        // Not years, not fuzzy: numbers of other lengths, a phrase's slop.
+        let p = prepare("450 \"same community\"~2 12345");
+        assert_eq!(p.text, "450 \"same community\"~2 12345");
+        assert!(p.years.is_empty() && p.fuzzy.is_empty());
     }
 
     #[test]

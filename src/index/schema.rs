@@ -6,13 +6,11 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -62,6 +60,12 @@ pub(super) struct Fields {
     /// Every word, unstemmed, for "did you mean" suggestions (not stored; its term
     /// dictionary is the lexicon).
     pub(super) words: Field,
+    /// The words of the document's tags, unstemmed: domain words suggestions prefer.
+    pub(super) tags: Field,
+    /// 1 for a superseded document (its score is lowered), 0 otherwise; fast.
+    pub(super) superseded: Field,
+    /// The document's area codes, space-separated, stored (for the hit's areas).
+    pub(super) area_codes: Field,
     /// Facet: kind.
     pub(super) f_kind: Field,
     /// Facet: area under its reporting area.
@@ -126,6 +130,16 @@ impl Fields {
                         .set_index_option(IndexRecordOption::Basic),
                 ),
             ),
+            tags: b.add_text_field(
+                "tags",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS_TOKENIZER)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
+            ),
+            superseded: b.add_u64_field("superseded", FAST),
+            area_codes: b.add_text_field("area_codes", STORED),
             f_kind: b.add_facet_field("f_kind", facet()),
             f_area: b.add_facet_field("f_area", facet()),
             f_exploitation: b.add_facet_field("f_exploitation", facet()),
@@ -163,10 +177,10 @@ impl Fields {
     }
 }
 
-/// The analyser for text fields: simple tokens, long tokens dropped, lower-cased, English
-/// stemming.
+/// The analyser for text fields: the domain's tokens (statute references, NFKC, singular
+/// abbreviations), long tokens dropped, lower-cased, English stemming.
 pub(super) fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::analysis::DomainTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
@@ -175,7 +189,7 @@ pub(super) fn analyzer() -> TextAnalyzer {
 
 /// The analyser of the `words` field: lower-cased tokens, nothing removed or stemmed.
 pub(super) fn word_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::analysis::DomainTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .build()

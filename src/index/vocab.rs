@@ -15,6 +15,14 @@ pub struct SearchVocab {
     pub labels: BTreeMap<String, BTreeMap<String, String>>,
     /// Every power type, in vocabulary order.
     pub power_types: Vec<PowerType>,
+    /// Groups of forms a search treats as one: the synonym vocabulary (`NRM`, `National
+    /// Referral Mechanism`), and each agency and offence code with its label.
+    #[serde(default)]
+    pub synonyms: Vec<Vec<String>>,
+    /// Words a suggestion prefers: labels, places, synonyms and power words of the
+    /// vocabularies (lower case, three letters or more).
+    #[serde(default)]
+    pub domain_words: Vec<String>,
 }
 
 /// A power type as search needs it.
@@ -50,9 +58,41 @@ impl SearchVocab {
                 see_also: t.see_also.clone(),
             })
             .collect();
+        let mut synonyms: Vec<Vec<String>> = vocab
+            .terms(VocabName::Synonyms)
+            .iter()
+            .map(|t| {
+                std::iter::once(t.label.clone())
+                    .chain(t.words.clone())
+                    .collect()
+            })
+            .collect();
+        for name in [VocabName::Agencies, VocabName::Offences] {
+            synonyms.extend(
+                vocab
+                    .terms(name)
+                    .iter()
+                    .map(|t| vec![t.code.clone(), t.label.clone()]),
+            );
+        }
+        let mut domain_words: Vec<String> = VocabName::ALL
+            .into_iter()
+            .flat_map(|n| vocab.terms(n))
+            .flat_map(|t| std::iter::once(&t.label).chain(&t.words))
+            .flat_map(|text| {
+                text.split(|c: char| !c.is_alphanumeric())
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
+            .collect();
+        domain_words.sort();
+        domain_words.dedup();
         SearchVocab {
             labels,
             power_types,
+            synonyms,
+            domain_words,
         }
     }
 

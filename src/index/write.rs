@@ -364,6 +364,7 @@ mod tests {
             powers: String::new(),
             powers_data: String::new(),
             refers: Vec::new(),
+            tags: String::new(),
             facets: vec![(FacetName::Kind, "/kind/case_review".to_owned())],
         }
     }

@@ -126,13 +126,25 @@ fn check_term(
         VocabName::Offences => !term.code.is_empty() && !term.code.contains(char::is_whitespace),
         _ => crate::model::document::is_kebab(&term.code),
     };
-    let power_fields =
-        term.question.is_some() || !term.words.is_empty() || !term.see_also.is_empty();
+    let power_fields = term.question.is_some() || !term.see_also.is_empty();
     if power_fields && name != VocabName::PowerTypes {
         return Some(at(
             Code::VocabularyFile,
             format!(
-                "{what} `{}` has `question`, `words` or `see_also`, which only power types take",
+                "{what} `{}` has `question` or `see_also`, which only power types take",
+                term.code
+            ),
+        ));
+    }
+    let takes_words = matches!(
+        name,
+        VocabName::PowerTypes | VocabName::Areas | VocabName::Synonyms
+    );
+    if !term.words.is_empty() && !takes_words {
+        return Some(at(
+            Code::VocabularyFile,
+            format!(
+                "{what} `{}` has `words`, which only power types, areas and synonym groups take",
                 term.code
             ),
         ));
@@ -225,6 +237,19 @@ mod tests {
         assert!(diags.iter().any(|d| d.message.contains("`closur`")));
         assert!(v.contains(VocabName::PowerTypes, "dispersal"));
         assert!(!v.contains(VocabName::Themes, "x-y"));
+    }
+
+    #[test]
+    fn areas_and_synonym_groups_take_words_and_nothing_else_of_a_power() {
+        let mut v = built_in();
+        let text = "synonyms:\n  - {code: valeting, label: valeting, words: [car wash]}\n  - {code: odd, label: odd, question: Why?}\nareas:\n  - {code: purbeck, label: Purbeck, words: [Swanage, Wareham]}\n";
+        let diags = extend(&mut v, &file(text));
+        let found: Vec<_> = diags.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(found, vec![("E080", 3)], "{diags:?}");
+        let group = v.get(VocabName::Synonyms, "valeting").unwrap();
+        assert_eq!(group.words, vec!["car wash"]);
+        let area = v.get(VocabName::Areas, "purbeck").unwrap();
+        assert_eq!(area.words, vec!["Swanage", "Wareham"]);
     }
 
     #[test]

@@ -27,11 +27,13 @@ pub enum VocabName {
     Prohibitions,
     /// Agency power types.
     PowerTypes,
+    /// Search synonyms and abbreviations: each term a group of forms that find each other.
+    Synonyms,
 }
 
 impl VocabName {
     /// Every vocabulary.
-    pub const ALL: [VocabName; 9] = [
+    pub const ALL: [VocabName; 10] = [
         VocabName::Exploitation,
         VocabName::Areas,
         VocabName::Agencies,
@@ -41,6 +43,7 @@ impl VocabName {
         VocabName::Themes,
         VocabName::Prohibitions,
         VocabName::PowerTypes,
+        VocabName::Synonyms,
     ];
 
     /// The word used in messages: "unknown area `x`".
@@ -55,6 +58,7 @@ impl VocabName {
             VocabName::Themes => "learning theme",
             VocabName::Prohibitions => "prohibition",
             VocabName::PowerTypes => "power type",
+            VocabName::Synonyms => "synonym group",
         }
     }
 }
@@ -80,8 +84,10 @@ pub struct Term {
     /// premises?"), heading its page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// Power types only: everyday words and phrases that name the power in a search
-    /// ("close", "shut" for closure).
+    /// Everyday words and phrases that name the term in a search: a power type's everyday
+    /// forms ("close", "shut" for closure), an area's towns and places (its gazetteer:
+    /// "Andover" for Test Valley), a synonym group's other forms ("National Referral Mechanism"
+    /// for NRM).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub words: Vec<String>,
     /// Power types only: other power types a reader of this one also needs.

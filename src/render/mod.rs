@@ -17,7 +17,7 @@ use crate::model::{Date, Document, Marking, Vocabulary};
 
 pub use pages::url;
 pub use search::{
-    AnswerBox, AnswerHolder, FacetGroup, FacetTerm, ResultHit, SearchPage, Templates,
+    AnswerBox, AnswerHolder, FacetGroup, FacetTerm, ResultHit, SearchPage, Selected, Templates,
 };
 
 /// The rendered site: output path (`reviews/CR-2024-007/index.html`) → bytes.
@@ -135,6 +135,42 @@ pub struct SiteInput<'a> {
     pub statistics: &'a crate::model::stats::Statistics,
 }
 
+/// A snippet as HTML: the text escaped, each highlighted byte range in `<mark>`. Ranges out
+/// of order, overlapping or not on character boundaries are skipped.
+pub fn snippet_html(text: &str, highlights: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len() + highlights.len() * 13);
+    let mut at = 0;
+    for &(start, end) in highlights {
+        let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else {
+            continue;
+        };
+        out.push_str(&escape_html(before));
+        out.push_str("<mark>");
+        out.push_str(&escape_html(word));
+        out.push_str("</mark>");
+        at = end;
+    }
+    out.push_str(&escape_html(text.get(at..).unwrap_or_default()));
+    out
+}
+
+/// Text escaped for HTML content and attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#x27;")
+}
+
+/// JSON text with `<`, `>` and `&` escaped as `\u003c`, `\u003e`, `\u0026` (they only occur
+/// inside strings, where the escape means the same character).
+pub fn escape_json_for_html(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// Renders every page of the site.
 pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
     let env = templates::environment(&input.overrides)?;
@@ -152,4 +188,22 @@ pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
         templates::SEARCH_SCRIPT.as_bytes().to_vec(),
     );
     Ok(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_are_escaped_and_marked_from_ranges() {
+        let text = "a <b> & the s.45 defence";
+        let html = snippet_html(text, &[(12, 16), (17, 24)]);
+        assert_eq!(
+            html,
+            "a &lt;b&gt; &amp; the <mark>s.45</mark> <mark>defence</mark>"
+        );
+        // Ranges that make no sense are ignored rather than trusted.
+        assert_eq!(snippet_html("abc", &[(2, 1), (0, 9)]), "abc");
+        assert_eq!(snippet_html("é", &[(0, 1)]), "é");
+    }
 }

@@ -21,6 +21,8 @@ pub struct ResultHit {
     pub url: String,
     /// What readers call its kind.
     pub kind: String,
+    /// The areas it covers, by name.
+    pub areas: Vec<String>,
     /// Document date.
     pub date: String,
     /// Marking.
@@ -100,6 +102,14 @@ pub struct SearchPage {
     pub first: usize,
     /// This page's hits.
     pub hits: Vec<ResultHit>,
+    /// Documents matching some of the words, when fewer than a page match them all.
+    pub partial_hits: Vec<ResultHit>,
+    /// How many documents match some of the words.
+    pub partial_total: usize,
+    /// The filters applied, each with the address that removes it.
+    pub selected: Vec<Selected>,
+    /// The address of the same search with no filter.
+    pub clear_url: String,
     /// The powers the query names, with the agencies that hold them.
     pub answers: Vec<AnswerBox>,
     /// The facet sidebar.
@@ -116,6 +126,15 @@ pub struct SearchPage {
     pub years: (Option<i32>, Option<i32>),
     /// `relevance` or `newest`.
     pub sort: String,
+}
+
+/// A filter in force, shown as a tag that removes it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Selected {
+    /// What it is, in words: "Area: Portsmouth", "From 2020".
+    pub label: String,
+    /// The search without it.
+    pub remove_url: String,
 }
 
 /// The compiled templates of a build.
@@ -153,12 +172,30 @@ impl Templates {
                 context! {
                     id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
                     marking => &h.marking, status => &h.status, status_label => &h.status_label,
+                    areas => Serde(&h.areas),
                     superseded_by => Serde(&h.superseded_by),
                     snippet => Value::from_safe_string(h.snippet_html.clone()),
                 }
             })
             .collect();
-        let marking = page.hits.iter().any(|h| h.marking == "OFFICIAL-SENSITIVE");
+        let partial: Vec<Value> = page
+            .partial_hits
+            .iter()
+            .map(|h| {
+                context! {
+                    id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
+                    marking => &h.marking, status => &h.status, status_label => &h.status_label,
+                    areas => Serde(&h.areas),
+                    superseded_by => Serde(&h.superseded_by),
+                    snippet => Value::from_safe_string(h.snippet_html.clone()),
+                }
+            })
+            .collect();
+        let marking = page
+            .hits
+            .iter()
+            .chain(&page.partial_hits)
+            .any(|h| h.marking == "OFFICIAL-SENSITIVE");
         let active: Vec<Active<'_>> = page
             .active
             .iter()
@@ -175,7 +212,12 @@ impl Templates {
             q => &page.q,
             total => page.total,
             first => page.first,
+            last => page.first + page.hits.len().saturating_sub(1),
             hits,
+            partial,
+            partial_total => page.partial_total,
+            selected => Serde(&page.selected),
+            clear_url => &page.clear_url,
             answers => Serde(&page.answers),
             facets => Serde(&page.facets),
             active => Serde(&active),

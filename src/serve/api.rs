@@ -9,10 +9,23 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
 use crate::index::{FacetName, SearchRequest, SearchResponse};
-use crate::render::{AnswerBox, AnswerHolder, FacetGroup, FacetTerm, Link, ResultHit, SearchPage};
+use crate::render::{
+    AnswerBox, AnswerHolder, FacetGroup, FacetTerm, Link, ResultHit, SearchPage, Selected,
+};
 
 use super::params::{self, Parsed};
 use super::{AppState, Current, Identity, with_commit};
+
+/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same value,
+/// but nothing in it can close a `<script>` or start markup if a client pastes it into a page.
+fn json_response<T: Serialize>(value: &T) -> Response {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::render::escape_json_for_html(&text),
+    )
+        .into_response()
+}
 
 /// A 400 with a plain message (never echoing the raw query).
 fn bad_request(message: String) -> Response {
@@ -68,7 +81,7 @@ pub(super) async fn search_json(
     };
     match run(&state, user, "/api/search", request).await {
         Ok((current, response)) => {
-            let mut r = Json(response).into_response();
+            let mut r = json_response(&crate::api::search_json(&response));
             with_commit(&mut r, &current);
             r
         }
@@ -102,6 +115,67 @@ pub(super) async fn search_page(
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
+}
+
+/// A hit as the results page shows it.
+fn result_hit(h: crate::index::Hit) -> ResultHit {
+    let snippet_html = crate::api::hit_html(&h);
+    ResultHit {
+        id: h.id,
+        title: h.title,
+        url: h.url,
+        kind: h.kind_label,
+        areas: h.areas,
+        date: h.date,
+        marking: h.marking,
+        status: h.status,
+        status_label: h.status_label,
+        superseded_by: h
+            .superseded_by
+            .into_iter()
+            .map(|l| Link {
+                id: l.id,
+                title: l.title,
+                url: l.url,
+            })
+            .collect(),
+        snippet_html,
+    }
+}
+
+/// The filters in force as tags, each linking to the search without it.
+fn selected(req: &SearchRequest, active: &[(String, String)], r: &SearchResponse) -> Vec<Selected> {
+    active
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (name, value))| {
+            let label = match name.as_str() {
+                "from" => format!("From {value}"),
+                "to" => format!("To {value}"),
+                "sort" => return None,
+                key => {
+                    let facet = FacetName::from_key(key)?;
+                    let term = r
+                        .labels
+                        .get(key)
+                        .and_then(|l| l.get(value))
+                        .cloned()
+                        .unwrap_or_else(|| value.clone());
+                    format!("{}: {term}", facet.label())
+                }
+            };
+            let rest: Vec<(String, String)> = active
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, p)| p.clone())
+                .collect();
+            Some(Selected {
+                label,
+                remove_url: link(&req.q, &rest, None),
+            })
+        })
+        .collect()
 }
 
 fn link(q: &str, active: &[(String, String)], page: Option<usize>) -> String {
@@ -146,6 +220,17 @@ fn page(
                 .collect(),
         })
         .filter(|g| !g.terms.is_empty())
+        .map(|mut g: FacetGroup| {
+            // Ticked terms first, then the most common: the top of a long list is what most
+            // searchers want, and a ticked box is never hidden under "Show all".
+            g.terms.sort_by(|a, b| {
+                b.checked
+                    .cmp(&a.checked)
+                    .then(b.count.cmp(&a.count))
+                    .then(a.label.cmp(&b.label))
+            });
+            g
+        })
         .collect();
     let last_page = r.total.div_ceil(r.per_page.max(1)).max(1);
     let prev = (r.page > 1).then(|| link(&req.q, &active, Some(r.page - 1)));
@@ -156,30 +241,11 @@ fn page(
         q: req.q.clone(),
         total: r.total,
         first: (r.page - 1) * r.per_page + 1,
-        hits: r
-            .hits
-            .into_iter()
-            .map(|h| ResultHit {
-                id: h.id,
-                title: h.title,
-                url: h.url,
-                kind: h.kind_label,
-                date: h.date,
-                marking: h.marking,
-                status: h.status,
-                status_label: h.status_label,
-                superseded_by: h
-                    .superseded_by
-                    .into_iter()
-                    .map(|l| Link {
-                        id: l.id,
-                        title: l.title,
-                        url: l.url,
-                    })
-                    .collect(),
-                snippet_html: h.snippet_html,
-            })
-            .collect(),
+        selected: selected(req, &active, &r),
+        clear_url: link(&req.q, &[], None),
+        partial_total: r.partial_total,
+        partial_hits: r.partial_hits.into_iter().map(result_hit).collect(),
+        hits: r.hits.into_iter().map(result_hit).collect(),
         answers: r
             .answers
             .into_iter()

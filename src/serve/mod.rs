@@ -57,7 +57,9 @@ pub struct Current {
 impl Current {
     /// Serves `statistics`, the build's typed statistics as this edition publishes them.
     pub fn with_statistics(mut self, statistics: &crate::model::stats::Published) -> Current {
-        self.statistics = serde_json::to_vec(statistics).ok();
+        self.statistics = serde_json::to_string(statistics)
+            .ok()
+            .map(|j| crate::render::escape_json_for_html(&j).into_bytes());
         self
     }
 

@@ -48,6 +48,10 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
         {
             continue;
         }
+        // Campaign tracking added by mail and intranet links says nothing about the search.
+        if name.starts_with("utm_") {
+            continue;
+        }
         match name.as_str() {
             "q" => {
                 if seen_q {

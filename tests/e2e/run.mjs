@@ -251,6 +251,63 @@ await officer(true, 390);
   await phone.close();
 }
 
+// The results page in the "filter a list" pattern (issue 11). At 390 px the filters are
+// closed behind "Show filters" and the first result is on the first screen; with JavaScript
+// off, ticking a filter applies it, its tag removes it and "Clear filters" clears them all.
+{
+  const phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await page.goto(url("/search?q=interpreters"));
+  const toggle = page.locator("summary.filters-toggle");
+  check(await toggle.isVisible(), "results 390: a Show filters control");
+  check(!(await page.locator("#filters").evaluate((d) => d.open)), "results 390: the filters start closed");
+  const first = await page.locator("ol.results li h3 a").first().boundingBox();
+  check(first && first.y + first.height <= 844, `results 390: the first result is on the first screen (${first && first.y})`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(wide <= 0, `results 390: no horizontal scrolling (${wide} px too wide)`);
+  await page.screenshot({ path: join(out, "results-390.png"), fullPage: false });
+  const all = Number((await page.locator("#results-heading").textContent()).split(" ")[0]);
+  await toggle.click();
+  check(await page.locator("#filters").evaluate((d) => d.open), "results 390: Show filters opens the filters");
+  const box = page.locator('input[type=checkbox][name="kind"]').first();
+  const kind = await box.getAttribute("value");
+  await box.check();
+  await Promise.all([page.waitForURL(/kind=/), page.click("text=Apply filters")]);
+  const filtered = Number((await page.locator("#results-heading").textContent()).split(" ")[0]);
+  check(filtered >= 1 && filtered < all, `results 390: the ${kind} filter narrows ${all} to ${filtered} without JavaScript`);
+  const tags = page.locator(".filter-tags a.filter-tag");
+  check((await tags.count()) === 1, "results 390: the applied filter is a removable tag");
+  check((await page.locator("p.showing").textContent()).startsWith("Showing 1 to "), "results 390: Showing 1 to N of M");
+  await page.screenshot({ path: join(out, "results-390-filtered.png"), fullPage: true });
+  await Promise.all([page.waitForURL((u) => !/kind=/.test(u.search)), tags.first().click()]);
+  const removed = Number((await page.locator("#results-heading").textContent()).split(" ")[0]);
+  check(removed === all, `results 390: removing the tag restores ${all} results (${removed})`);
+  // Two filters, then "Clear filters" keeps the query and drops both.
+  await page.goto(url(`/search?q=interpreters&kind=${kind}&area=portsmouth`));
+  check((await tags.count()) === 2, "results 390: two filters, two tags");
+  await Promise.all([page.waitForLoadState("load"), page.click("text=Clear filters")]);
+  const cleared = new URL(page.url());
+  check(cleared.searchParams.get("q") === "interpreters" && !cleared.searchParams.has("kind") && !cleared.searchParams.has("area"),
+    `results 390: Clear filters keeps the words and drops the filters (${cleared.search})`);
+  // Long facet lists are collapsed behind "Show all N".
+  const more = page.locator("details.more > summary");
+  check((await more.count()) > 0, "results 390: long facet lists are collapsed behind Show all");
+  await phone.close();
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const widePage = await desk.newPage();
+  await widePage.goto(url("/search?q=interpreters"));
+  check(!(await widePage.locator("summary.filters-toggle").isVisible()), "results 1280: filters shown beside the results, no toggle");
+  check(await widePage.locator("#facets-heading").isVisible(), "results 1280: the filters are visible");
+  const hit = widePage.locator("ol.results li").first();
+  check((await hit.locator(".tag-kind").count()) === 1, "results 1280: each hit shows its kind");
+  // Partial matches under their own heading, and the word nothing mentions is reported.
+  await widePage.goto(url("/search?q=county+lines+Portsmouth+Aidant"));
+  check((await widePage.locator("#partial-heading").count()) === 1, "results: partial matches follow under a divider");
+  check((await widePage.locator("#search-notes").textContent()).includes("no document mentions `Aidant`"), "results: the unmatched word is reported");
+  await widePage.screenshot({ path: join(out, "results-partial-1280.png"), fullPage: true });
+  await desk.close();
+}
+
 // Accessibility: axe-core injected into each page (bypassing the page's CSP for the scan only).
 // The five pages of the journey, then every other kind of page the site has.
 const scans = {
@@ -278,9 +335,15 @@ const scans = {
   "power-order-applicant": url("/powers/order-applicant/"),
   "agency-police": url("/agencies/AG-HIOWC/"),
   "answer-box": url("/search?q=who+can+close+a+premises%3F"),
+  "results-filtered": url("/search?q=interpreters&kind=case_review&area=portsmouth"),
+  "results-partial": url("/search?q=county+lines+Portsmouth+Aidant"),
 };
 // Pages built for officers (issue 9) must have no axe violation of any impact.
-const strict = new Set(["matrix", "agency", "power-closure", "power-order-applicant", "agency-police", "answer-box", "home"]);
+// So must the results pages (issue 11).
+const strict = new Set([
+  "matrix", "agency", "power-closure", "power-order-applicant", "agency-police", "answer-box", "home",
+  "results", "results-filtered", "results-partial", "no-results", "search-form",
+]);
 const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
 const report = {};
 for (const [name, target] of Object.entries(scans)) {

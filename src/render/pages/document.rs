@@ -772,6 +772,7 @@ fn vocab_key(name: VocabName) -> &'static str {
         VocabName::Themes => "themes",
         VocabName::Prohibitions => "prohibitions",
         VocabName::PowerTypes => "power_types",
+        VocabName::Synonyms => "synonyms",
     }
 }
 
@@ -790,7 +791,7 @@ pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
         "history": ctx.input.history.get(&d.common.id),
         "url": url(d.common.kind, &d.common.id),
     });
-    value.to_string().into_bytes()
+    crate::render::escape_json_for_html(&value.to_string()).into_bytes()
 }
 
 pub(super) fn document_page(

@@ -23,7 +23,8 @@ pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderErro
     }
     out.insert(
         "statistics/statistics.json".into(),
-        serde_json::to_vec(&published).unwrap_or_default(),
+        crate::render::escape_json_for_html(&serde_json::to_string(&published).unwrap_or_default())
+            .into_bytes(),
     );
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
     let figures: Vec<Figure> = published

@@ -1,0 +1,223 @@
+//! The answer box of a question naming a power ("who can close premises?"): which power
+//! types a query names, the agencies of the build that hold each (from the agency notes' stored
+//! powers), and the boost that lifts their notes in the results.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::analysis::analysed;
+use super::document::AgencyEntry;
+use super::query;
+use super::schema::Fields;
+use super::search::{KbIndex, SearchRequest};
+use crate::model::FacetName;
+
+/// An agency that holds a power, as the answer box lists it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Holder {
+    /// The agency note's id (`AG-GLAA`).
+    pub id: String,
+    /// Agency code.
+    pub agency: String,
+    /// The agency's name.
+    pub name: String,
+    /// The power on the agency's page (`/agencies/AG-GLAA/#power-entry`).
+    pub url: String,
+    /// Each legal basis the agency holds the power under.
+    pub powers: Vec<HolderPower>,
+}
+
+/// One legal basis of a power an agency holds.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HolderPower {
+    /// Legal basis.
+    pub basis: String,
+    /// Whether a warrant is needed.
+    pub warrant_required: bool,
+    /// Who exercises it, when recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercised_by: Option<String>,
+    /// Conditions and notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// The answer to a question naming a power ("who can close premises?"): every agency of the
+/// build that holds it, from the structured powers of the agency notes.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Answer {
+    /// Power-type code.
+    pub power_type: String,
+    /// Its label.
+    pub label: String,
+    /// The officer's question it answers.
+    pub question: String,
+    /// The power's page.
+    pub url: String,
+    /// True for a power shown because a named one points readers to it (`see_also`).
+    pub related: bool,
+    /// The agencies that hold it.
+    pub holders: Vec<Holder>,
+}
+
+/// The agencies that hold each power type, from the stored powers of every agency note.
+pub(super) fn holders(searcher: &Searcher, f: &Fields) -> BTreeMap<String, Vec<Holder>> {
+    let kind = TermQuery::new(
+        Term::from_field_text(f.kind, "agency_powers"),
+        IndexRecordOption::Basic,
+    );
+    let limit = (searcher.num_docs() as usize).clamp(1, 100_000);
+    let top = searcher
+        .search(&kind, &TopDocs::with_limit(limit).order_by_score())
+        .unwrap_or_default();
+    let mut notes: Vec<(String, String, AgencyEntry)> = top
+        .into_iter()
+        .filter_map(|(_, address)| {
+            let doc: TantivyDocument = searcher.doc(address).ok()?;
+            let get = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let entry = serde_json::from_str(get(f.powers_data)?).ok()?;
+            Some((get(f.id)?.to_owned(), get(f.url)?.to_owned(), entry))
+        })
+        .collect();
+    notes.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: BTreeMap<String, Vec<Holder>> = BTreeMap::new();
+    for (id, url, entry) in notes {
+        for p in entry.powers {
+            let holders = out.entry(p.power_type.clone()).or_default();
+            if holders.last().is_none_or(|h| h.id != id) {
+                holders.push(Holder {
+                    id: id.clone(),
+                    agency: entry.agency.clone(),
+                    name: entry.name.clone(),
+                    url: format!("{url}#power-{}", p.power_type),
+                    powers: Vec::new(),
+                });
+            }
+            if let Some(h) = holders.last_mut() {
+                h.powers.push(HolderPower {
+                    basis: p.basis,
+                    warrant_required: p.warrant_required,
+                    exercised_by: p.exercised_by,
+                    notes: p.notes,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The words of a query that say what is sought: no question words, field clauses or
+/// exclusions.
+pub(super) fn content_words(q: &str) -> Vec<&str> {
+    q.split_whitespace()
+        .filter(|w| !query::is_question_word(w) && !w.contains(':') && !w.starts_with('-'))
+        .collect()
+}
+
+/// True when `run` occurs in `words` as consecutive words.
+pub(super) fn contains_run(words: &[String], run: &[String]) -> bool {
+    !run.is_empty() && words.windows(run.len()).any(|w| w == run)
+}
+
+impl KbIndex {
+    /// The agencies of the build that hold each power type.
+    pub fn holders(&self) -> &BTreeMap<String, Vec<Holder>> {
+        &self.holders
+    }
+
+    /// The power types a query names by label or everyday word (`close` → `closure`).
+    pub(super) fn named_powers(&self, q: &str) -> Vec<&str> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {
+            return Vec::new();
+        };
+        let stems = analysed(&mut analyzer, &content_words(q).join(" "));
+        self.triggers
+            .iter()
+            .filter(|(_, forms)| forms.iter().any(|f| contains_run(&stems, f)))
+            .map(|(code, _)| code.as_str())
+            .collect()
+    }
+
+    /// A query naming a power ranks the agencies that hold it higher, and their snippet shows
+    /// that power: the label's terms in the powers field, optional.
+    pub(super) fn power_boost(&self, q: &str) -> Option<Box<dyn Query>> {
+        let mut analyzer = self.index.tokenizer_for_field(self.fields.powers).ok()?;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .named_powers(q)
+            .into_iter()
+            .filter_map(|code| self.terms.power_type(code))
+            .flat_map(|p| analysed(&mut analyzer, &p.label))
+            .map(|stem| {
+                let term = Term::from_field_text(self.fields.powers, &stem);
+                let q: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q, 2.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// The answer box of a query: the powers it names (by label or everyday word), each with
+    /// the agencies that hold it, then the powers those point readers to. Only for a question
+    /// ("who can…", "…powers") or a short query, and not when the kinds filtered exclude
+    /// agency notes.
+    pub fn answers(&self, req: &SearchRequest) -> Vec<Answer> {
+        let kinds = req.filters.get(&FacetName::Kind);
+        if kinds.is_some_and(|k| !k.is_empty() && !k.iter().any(|k| k == "agency_powers")) {
+            return Vec::new();
+        }
+        let words: Vec<String> = req
+            .q
+            .split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        let asks = words
+            .iter()
+            .any(|w| matches!(w.as_str(), "who" | "which" | "can" | "power" | "powers"));
+        let content = content_words(&req.q);
+        if content.is_empty() || !(asks || content.len() <= 3) {
+            return Vec::new();
+        }
+        let named = self.named_powers(&req.q);
+        let related: Vec<&str> = named
+            .iter()
+            .filter_map(|c| self.terms.power_type(c))
+            .flat_map(|p| p.see_also.iter().map(String::as_str))
+            .filter(|c| !named.contains(c))
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+        let answer = |code: &str, related: bool| -> Option<Answer> {
+            let p = self.terms.power_type(code)?;
+            let holders = self.holders.get(code).cloned().unwrap_or_default();
+            (!related || !holders.is_empty()).then(|| Answer {
+                power_type: p.code.clone(),
+                label: p.label.clone(),
+                question: p.question.clone(),
+                url: format!("/powers/{}/", p.code),
+                related,
+                holders,
+            })
+        };
+        named
+            .iter()
+            .filter_map(|c| answer(c, false))
+            .chain(related.iter().filter_map(|c| answer(c, true)))
+            .collect()
+    }
+}
