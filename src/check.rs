@@ -97,6 +97,7 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
         .collect();
     diagnostics.extend(body.into_iter().flatten());
     diagnostics.extend(model::corpus::cross_check(&parsed, &unreadable));
+    placeholders(&parsed, &mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     let failed: Vec<&str> = diagnostics
         .iter()
@@ -154,6 +155,55 @@ fn check_file(file: &SourceFile, dir: &str, vocab: &Vocabulary, today: Date) -> 
             }
         }
         Err(diagnostics) => fail(diagnostics),
+    }
+}
+
+/// One E090 per field still holding its `TODO` placeholder, in place of what its absence
+/// would otherwise cause (a missing field, an empty list, a count that does not add up).
+fn placeholders(parsed: &[ParsedFile], diagnostics: &mut Vec<Diagnostic>) {
+    let holes: HashMap<&str, &ParsedFile> = parsed
+        .iter()
+        .filter(|p| !p.placeholders.is_empty())
+        .map(|p| (p.path.as_str(), p))
+        .collect();
+    if holes.is_empty() {
+        return;
+    }
+    // `a` is `b` or contains it, or the other way round: `areas` and `areas[0]`,
+    // `victims` and `victims.total`.
+    let related = |a: &str, b: &str| {
+        let within = |inner: &str, outer: &str| {
+            inner == outer
+                || inner
+                    .strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with(['.', '[']))
+        };
+        within(a, b) || within(b, a)
+    };
+    diagnostics.retain(|d| {
+        let Some(file) = holes.get(d.path.as_str()) else {
+            return true;
+        };
+        let Some(field) = d.field.as_deref() else {
+            return true;
+        };
+        !file.placeholders.iter().any(|(p, _)| related(field, p))
+    });
+    for file in holes.values() {
+        for (field, text) in &file.placeholders {
+            let span = file.spans.locate(field);
+            let shown: String = text.chars().take(80).collect();
+            diagnostics.push(
+                Diagnostic::at_file(
+                    Code::Placeholder,
+                    &file.path,
+                    format!("`{field}` still holds its placeholder: {shown}"),
+                )
+                .at(span.line, span.column, span.len)
+                .field(field.clone())
+                .hint("replace the TODO text with the value (the comment above the field lists the allowed codes)"),
+            );
+        }
     }
 }
 
@@ -219,6 +269,25 @@ fn check_body(
     let outline = markdown::outline(body);
     let mut out = Vec::new();
     let body_pos = |offset: usize| position(&file.text, parsed.body_offset + offset);
+    // A section's prompt from `casebook new`, not yet replaced by the writer's text.
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if model::is_placeholder(trimmed) {
+            let (l, c) = body_pos(at + line.len() - trimmed.len());
+            let shown: String = trimmed.trim_end().chars().take(80).collect();
+            out.push(
+                Diagnostic::at_file(
+                    Code::Placeholder,
+                    &file.path,
+                    format!("the body still holds a placeholder: {shown}"),
+                )
+                .at(l, c, trimmed.trim_end().len())
+                .hint("replace the TODO line with your text"),
+            );
+        }
+        at += line.len();
+    }
     for section in sections(parsed.folder_kind) {
         let present = outline
             .headings

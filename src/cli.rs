@@ -49,6 +49,9 @@ pub enum Command {
 pub struct InitArgs {
     /// Folder to create the repository in (default: the current directory).
     pub dir: Option<PathBuf>,
+    /// Use a folder that is not empty (files already there are kept, never overwritten).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Kinds `casebook new` can create.
@@ -94,8 +97,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REV", conflicts_with = "worktree")]
     pub rev: Option<String>,
     /// Check the working tree (committed and uncommitted files) instead of a commit.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "staged")]
     pub worktree: bool,
+    /// Check the staged files (what `git commit` will record): the pre-commit hook's check.
+    #[arg(long, conflicts_with = "rev")]
+    pub staged: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
@@ -216,8 +222,16 @@ pub struct HooksArgs {
 /// Hook actions.
 #[derive(Debug, Subcommand)]
 pub enum HooksAction {
-    /// Install a pre-commit hook that runs `casebook check --worktree`.
-    Install,
+    /// Install a pre-commit hook that runs `casebook check --staged` and refuses a commit with
+    /// errors.
+    Install {
+        /// Replace a pre-commit hook that is not Casebook's (it is kept beside it as
+        /// `pre-commit.before-casebook` and put back by `uninstall`).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove Casebook's pre-commit hook (never another one).
+    Uninstall,
 }
 
 /// Output formats of `stats`.
@@ -249,6 +263,12 @@ pub struct StatsArgs {
 /// `casebook history`.
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// Document id.
+    /// Document id (`CR-2024-007`, `ORD-2023-004`, `AG-GLAA`).
     pub id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Revision whose history to show (default HEAD).
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
 }

@@ -106,6 +106,7 @@ codes! {
     VocabularyFile = "E080", "vocabulary-file", Error;
     VocabularyDuplicate = "E081", "vocabulary-duplicate-code", Error;
     VocabularyRedefined = "E082", "vocabulary-redefines-built-in", Error;
+    Placeholder = "E090", "placeholder-not-filled", Error;
     ReviewOverdue = "W101", "review-overdue", Warning;
     RecommendationOverdue = "W102", "recommendation-overdue", Warning;
     StalePowersNote = "W103", "powers-note-not-verified", Warning;

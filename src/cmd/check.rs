@@ -18,10 +18,11 @@ use super::{Context, EXIT_CONTENT};
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
-    let source = match (&args.rev, args.worktree) {
-        (_, true) => Source::Worktree,
-        (Some(rev), false) => Source::Revision(rev.clone()),
-        (None, false) => Source::Revision("HEAD".to_owned()),
+    let source = match (&args.rev, args.worktree, args.staged) {
+        (_, true, _) => Source::Worktree,
+        (_, _, true) => Source::Staged,
+        (Some(rev), ..) => Source::Revision(rev.clone()),
+        (None, ..) => Source::Revision("HEAD".to_owned()),
     };
     let checked = check::check(&ctx.repo, &source, &ctx.config, Date::today())?;
     let mut stderr = std::io::stderr().lock();

@@ -3,6 +3,10 @@
 
 pub mod build;
 pub mod check;
+pub mod history;
+pub mod hooks;
+pub mod init;
+pub mod new;
 pub mod search;
 pub mod serve;
 pub mod stats;
@@ -55,6 +59,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Search(args) => search::run(args, &Context::open(&cli)?),
         Command::Serve(args) => serve::run(args, Context::open(&cli)?),
         Command::Stats(args) => stats::run(args, &Context::open(&cli)?),
+        Command::History(args) => history::run(args, &Context::open(&cli)?),
+        Command::Hooks(args) => hooks::run(args, &Context::open(&cli)?),
+        Command::New(args) => new::run(args, &Context::open(&cli)?),
+        Command::Init(args) => init::run(args),
         other => not_yet(other),
     }
 }
@@ -67,7 +75,7 @@ fn not_yet(command: &Command) -> Result<ExitCode> {
         .unwrap_or_default()
         .to_lowercase();
     bail!(
-        "`casebook {name}` is not yet available in this version; `check`, `build`, `search`, `serve` and `stats` are"
+        "`casebook {name}` is not yet available in this version; `init`, `new`, `check`, `build`, `search`, `serve`, `hooks`, `stats` and `history` are"
     )
 }
 

@@ -4,7 +4,7 @@
 //! Pure: takes text, returns values or diagnostics; never touches the disk or git.
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::raw::{RawAgencyPowers, RawCaseReview, RawDocument, RawOrderRecord};
+use crate::model::raw::RawDocument;
 use crate::model::{Kind, ParsedFile, SourceFile, Span};
 
 use super::yaml_events::{self, Origin, Problem};
@@ -156,16 +156,33 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
         .ok()
         .and_then(|d| d.kind)
         .and_then(|k| <Kind as crate::model::enums::Closed>::from_code(&k));
-    let read = |kind: Kind| match kind {
-        Kind::CaseReview => {
-            from_yaml::<RawCaseReview>(yaml).map(|r| RawDocument::CaseReview(Box::new(r)))
+    // Placeholders left by `casebook new` are read as absent, so a skeleton gets one finding
+    // per unfilled field rather than a type error for the first.
+    let mut placeholders = Vec::new();
+    let filled: Option<serde_yaml::Value> = yaml
+        .contains("TODO")
+        .then(|| serde_yaml::from_str::<serde_yaml::Value>(yaml).ok())
+        .flatten()
+        .map(|mut value| {
+            strip_placeholders(&mut value, "", &mut placeholders);
+            value
+        });
+    let read = |kind: Kind| -> Result<RawDocument, serde_yaml::Error> {
+        fn typed<T: serde::de::DeserializeOwned>(
+            yaml: &str,
+            value: Option<&serde_yaml::Value>,
+        ) -> Result<T, serde_yaml::Error> {
+            match value {
+                Some(v) => serde_yaml::from_value(v.clone()),
+                None => from_yaml(yaml),
+            }
         }
-        Kind::OrderRecord => {
-            from_yaml::<RawOrderRecord>(yaml).map(|r| RawDocument::OrderRecord(Box::new(r)))
-        }
-        Kind::AgencyPowers => {
-            from_yaml::<RawAgencyPowers>(yaml).map(|r| RawDocument::AgencyPowers(Box::new(r)))
-        }
+        let value = filled.as_ref();
+        Ok(match kind {
+            Kind::CaseReview => RawDocument::CaseReview(Box::new(typed(yaml, value)?)),
+            Kind::OrderRecord => RawDocument::OrderRecord(Box::new(typed(yaml, value)?)),
+            Kind::AgencyPowers => RawDocument::AgencyPowers(Box::new(typed(yaml, value)?)),
+        })
     };
     let raw = match declared.filter(|k| *k != folder_kind) {
         Some(kind) => read(kind).or_else(|e| read(folder_kind).map_err(|_| e)),
@@ -179,7 +196,58 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
         spans,
         body_offset: split.body_offset,
         body_line: split.body_line,
+        placeholders,
     })
+}
+
+/// Removes every placeholder string from `value` (a mapping entry, or a sequence item),
+/// recording its field path (`operation`, `areas[0]`, `offences[0].code`) and text.
+fn strip_placeholders(
+    value: &mut serde_yaml::Value,
+    path: &str,
+    found: &mut Vec<(String, String)>,
+) {
+    use serde_yaml::Value;
+    let placeholder = |v: &Value| {
+        v.as_str()
+            .filter(|s| crate::model::is_placeholder(s))
+            .map(str::to_owned)
+    };
+    match value {
+        Value::Mapping(map) => {
+            let keys: Vec<Value> = map.keys().cloned().collect();
+            for key in keys {
+                let name = key.as_str().unwrap_or_default();
+                let field = if path.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                };
+                if let Some(text) = map.get(&key).and_then(placeholder) {
+                    map.remove(&key);
+                    found.push((field, text));
+                } else if let Some(v) = map.get_mut(&key) {
+                    strip_placeholders(v, &field, found);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            let mut i = 0;
+            let mut index = 0;
+            while i < items.len() {
+                let field = format!("{path}[{index}]");
+                if let Some(text) = placeholder(&items[i]) {
+                    items.remove(i);
+                    found.push((field, text));
+                } else {
+                    strip_placeholders(&mut items[i], &field, found);
+                    i += 1;
+                }
+                index += 1;
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Only the `kind` of a front matter, whatever else it holds.

@@ -177,6 +177,62 @@ impl Repo {
             .collect()
     }
 
+    /// The folder git runs hooks from: `core.hooksPath` when set (relative to the working
+    /// tree), else `hooks/` in the repository's git folder (shared by linked worktrees).
+    pub fn hooks_dir(&self) -> PathBuf {
+        let configured = self
+            .repo
+            .config()
+            .and_then(|c| c.get_path("core.hooksPath"))
+            .ok();
+        match configured {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self.root().join(p),
+            None => self.repo.commondir().join("hooks"),
+        }
+    }
+
+    /// Every wanted file under `dir` in the git index: what the next commit will hold
+    /// (`check --staged`, the pre-commit hook).
+    pub fn read_staged(&self, dir: &str) -> Result<Vec<Entry>> {
+        let fail = |e: git2::Error| {
+            Error::Repository(format!("cannot read the staging area: {}", e.message()))
+        };
+        // A hook run by `git commit -a` or `git commit PATH` is given the index the commit will
+        // record in GIT_INDEX_FILE (relative to the top of the working tree).
+        let index = match std::env::var_os("GIT_INDEX_FILE") {
+            Some(file) => git2::Index::open(&self.root().join(file)).map_err(fail)?,
+            None => self.repo.index().map_err(fail)?,
+        };
+        let prefix = format!("{dir}/");
+        let mut found = Vec::new();
+        for entry in index.iter() {
+            // Stage 0 only: a file with merge conflicts is reported by git itself.
+            if (entry.flags >> 12) & 0x3 != 0 {
+                continue;
+            }
+            let (path, utf8_name) = match std::str::from_utf8(&entry.path) {
+                Ok(p) => (p.to_owned(), true),
+                Err(_) => (String::from_utf8_lossy(&entry.path).into_owned(), false),
+            };
+            if !path.starts_with(&prefix) || !super::wanted(&path, dir) {
+                continue;
+            }
+            found.push(Entry {
+                content: self.content(entry.id, entry.mode as i32, utf8_name)?,
+                path,
+                blob: entry.id.to_string(),
+            });
+        }
+        found.sort_by(|a, b| a.path.cmp(&b.path));
+        if found.is_empty() && !index.iter().any(|e| e.path.starts_with(prefix.as_bytes())) {
+            return Err(Error::Repository(format!(
+                "no `{dir}/` folder in the staging area: is this a casebook content repository? (`casebook init` creates one)"
+            )));
+        }
+        Ok(found)
+    }
+
     fn content(&self, id: git2::Oid, mode: i32, utf8_name: bool) -> Result<EntryContent> {
         if mode == 0o120000 {
             return Ok(EntryContent::Symlink);
@@ -200,6 +256,41 @@ impl Repo {
             .map_err(|e| Error::Repository(format!("cannot read object {id}: {}", e.message())))?;
         Ok(EntryContent::Bytes(blob.content().to_vec()))
     }
+}
+
+/// Makes `dir` a git repository (or opens the one it is) and commits everything in it that
+/// `.gitignore` does not exclude, as the author git is configured with. Returns the commit id.
+pub fn init_and_commit(dir: &Path, message: &str) -> Result<String> {
+    let fail = |what: &str, e: git2::Error| Error::Repository(format!("{what}: {}", e.message()));
+    let repo = match Repository::open(dir) {
+        Ok(r) => r,
+        Err(_) => Repository::init(dir).map_err(|e| fail("cannot create the git repository", e))?,
+    };
+    let author = repo.signature().map_err(|_| {
+        Error::Repository(
+            "git does not know who you are, so the first commit cannot be made: run\n  git config --global user.name \"Your Name\"\n  git config --global user.email \"you@example.org\"\nthen `git add -A && git commit -m \"New knowledge base\"` in the new folder"
+                .to_owned(),
+        )
+    })?;
+    let mut index = repo.index().map_err(|e| fail("cannot open the index", e))?;
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .map_err(|e| fail("cannot stage the files", e))?;
+    index
+        .write()
+        .map_err(|e| fail("cannot write the index", e))?;
+    let tree_id = index
+        .write_tree()
+        .map_err(|e| fail("cannot write the tree", e))?;
+    let tree = repo
+        .find_tree(tree_id)
+        .map_err(|e| fail("cannot read the tree", e))?;
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+    let id = repo
+        .commit(Some("HEAD"), &author, &author, message, &tree, &parents)
+        .map_err(|e| fail("cannot commit", e))?;
+    Ok(id.to_string())
 }
 
 /// The first seven characters of a commit id.

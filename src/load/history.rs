@@ -28,6 +28,8 @@ pub struct CommitInfo {
 pub struct FileHistory {
     /// Commits that changed it, newest first.
     pub commits: Vec<CommitInfo>,
+    /// Its path in each of those commits (it may have been renamed since), in the same order.
+    pub paths: Vec<String>,
 }
 
 impl FileHistory {
@@ -135,12 +137,9 @@ impl Repo {
                 {
                     current.insert(old, now.clone());
                 }
-                history
-                    .files
-                    .entry(now.clone())
-                    .or_default()
-                    .commits
-                    .push(info.clone());
+                let file = history.files.entry(now.clone()).or_default();
+                file.commits.push(info.clone());
+                file.paths.push(new.clone());
                 touched.push(now);
             }
             history

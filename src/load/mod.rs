@@ -10,7 +10,7 @@ mod worktree;
 mod yaml_events;
 
 pub use front_matter::{MAX_FRONT_MATTER, parse, split};
-pub use git::{Commit, Repo, short};
+pub use git::{Commit, Repo, init_and_commit, short};
 pub use history::{CommitInfo, FileHistory, History};
 pub use vocab::{built_in as built_in_vocabulary, extend as extend_vocabulary};
 
@@ -28,6 +28,8 @@ pub enum Source {
     Revision(String),
     /// The working tree, committed or not.
     Worktree,
+    /// The staging area (git index): what the next commit will hold.
+    Staged,
 }
 
 /// A file found under the knowledge folder, before any checks.
@@ -90,6 +92,7 @@ impl Repo {
                 (self.read_tree(&commit, dir)?, Some(commit))
             }
             Source::Worktree => (worktree::read_dir(self.root(), dir)?, None),
+            Source::Staged => (self.read_staged(dir)?, None),
         };
         let mut loaded = Loaded {
             commit,

@@ -24,7 +24,7 @@ pub use date::{Date, Month};
 pub use document::{Document, KindData};
 pub use enums::{Kind, Marking, Status};
 pub use facet::FacetName;
-pub use source::{ParsedFile, SourceFile, Span, Spans};
+pub use source::{ParsedFile, SourceFile, Span, Spans, declared_id, is_placeholder};
 pub use vocab::{VocabName, Vocabulary};
 
 use crate::diagnostic::Diagnostic;

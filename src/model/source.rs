@@ -110,11 +110,55 @@ pub struct ParsedFile {
     pub body_offset: usize,
     /// 1-based line where the body starts.
     pub body_line: usize,
+    /// Fields still holding a `TODO` placeholder (as `casebook new` writes them), by field
+    /// path, with the placeholder's text. They were read as absent.
+    pub placeholders: Vec<(String, String)>,
+}
+
+/// The `id:` of a document's front matter, read as a line (one scalar needs no YAML parser):
+/// what `history` and `new` use to find documents without checking them.
+pub fn declared_id(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| !matches!(l.trim_end(), "---" | "..."))
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| {
+            v.split(" #")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['"', '\''])
+                .to_owned()
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// True for a value `casebook new` left for the writer to fill: text starting with `TODO`.
+pub fn is_placeholder(text: &str) -> bool {
+    text.trim_start().starts_with("TODO")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_id_is_read_from_the_front_matter_line() {
+        assert_eq!(
+            declared_id("---\nid: CR-2024-007\nkind: x\n---\n").as_deref(),
+            Some("CR-2024-007")
+        );
+        assert_eq!(
+            declared_id("---\nkind: x\nid: \"AG-LA\"  # note\n---\n").as_deref(),
+            Some("AG-LA")
+        );
+        assert_eq!(declared_id("no front matter\nid: X\n"), None);
+        assert_eq!(declared_id("---\nkind: x\n---\nid: X\n"), None);
+    }
 
     #[test]
     fn locate_falls_back_to_enclosing_values() {

@@ -3,6 +3,7 @@
 mod build;
 mod check_invalid;
 mod check_valid;
+mod contributors;
 mod relevance;
 mod repo_states;
 mod search;

@@ -1,0 +1,669 @@
+//! What `casebook new` and `casebook init` write: document skeletons whose every required
+//! field holds a `TODO` placeholder under a comment listing the allowed codes, and the files of
+//! a new content repository.
+
+use crate::model::enums::{
+    AgencyRole, Applicant, Basis, Closed, Court, Jurisdiction, Marking, OrderStatus, OrderType,
+    PerpetratorRole, ReviewFrequency, ReviewType,
+};
+use crate::model::vocab::{VocabName, Vocabulary};
+use crate::model::{Date, Kind};
+
+/// Width of the comment lines listing codes.
+const WIDTH: usize = 96;
+
+/// A document skeleton: front matter with placeholders, then the body's sections with a
+/// one-line prompt each.
+pub fn skeleton(
+    kind: Kind,
+    id: &str,
+    title: Option<&str>,
+    vocab: &Vocabulary,
+    today: Date,
+) -> String {
+    let mut y = Yaml::default();
+    y.line("---");
+    y.line(&format!("id: {id}"));
+    y.line(&format!("kind: {}", kind.code()));
+    match title {
+        Some(t) => y.line(&format!("title: {}", quoted(t))),
+        None => y.todo("title", "a title of 5 to 200 characters"),
+    }
+    y.codes(
+        "Protective marking: the most sensitive material in the document decides.",
+        Marking::CODES,
+    );
+    y.todo("marking", "OFFICIAL or OFFICIAL-SENSITIVE");
+    y.line("# draft until it has been reviewed; then in-review, then approved (only approved documents are published)");
+    y.line("status: draft");
+    match kind {
+        Kind::CaseReview => case_review(&mut y, vocab, today),
+        Kind::OrderRecord => order_record(&mut y, vocab, today),
+        Kind::AgencyPowers => {}
+    }
+    y.out
+}
+
+/// An agency powers note for `code` (a code of the agency vocabulary).
+pub fn agency_skeleton(code: &str, title: Option<&str>, vocab: &Vocabulary, today: Date) -> String {
+    let name = vocab.label(VocabName::Agencies, code);
+    let title = title.map_or_else(
+        || format!("{name}: powers and how to engage"),
+        str::to_owned,
+    );
+    let mut y = Yaml {
+        out: skeleton(
+            Kind::AgencyPowers,
+            &format!("AG-{code}"),
+            Some(&title),
+            vocab,
+            today,
+        ),
+    };
+    y.out = skeleton(
+        Kind::AgencyPowers,
+        &format!("AG-{code}"),
+        Some(&title),
+        vocab,
+        today,
+    );
+    y.line("# The agency that keeps this note current (usually the agency itself).");
+    y.line(&format!("owner: {code}"));
+    y.line(&format!("last_reviewed: {today}"));
+    y.line("# tags: [free, kebab-case, tags]");
+    y.line(&format!("agency: {code}"));
+    y.line(&format!("name: {}", quoted(name)));
+    y.codes("Where its powers run:", Jurisdiction::CODES);
+    y.todo("jurisdiction", "where its powers run");
+    y.todo(
+        "remit",
+        "one paragraph: what the agency is for and what it does in modern slavery cases",
+    );
+    y.line("# Each Act and section it relies on, with a one-line summary.");
+    y.line("legal_bases:");
+    y.todo("  - act", "the Act, e.g. Gangmasters (Licensing) Act 2004");
+    y.todo("    section", "the section, e.g. s15");
+    y.todo("    summary", "what the section allows, in one line");
+    y.vocab(
+        "Each power: its type, legal basis and whether a warrant is needed. Power types:",
+        vocab,
+        VocabName::PowerTypes,
+    );
+    y.line("powers:");
+    y.todo("  - type", "power type code");
+    y.todo(
+        "    basis",
+        "Act and section, e.g. Modern Slavery Act 2015 s114",
+    );
+    y.todo("    warrant_required", "true or false");
+    y.line("    # notes: conditions and who exercises it (a role, never a name)");
+    y.line("# Modern Slavery Act 2015 roles: NRM first responder, s52 duty to notify, STPO/STRO applicant.");
+    y.todo("first_responder", "true or false");
+    y.todo("duty_to_notify", "true or false");
+    y.todo("order_applicant", "true or false");
+    y.line("# How to engage them: a route and a role, never a person's name or number.");
+    y.line("engagement:");
+    y.todo(
+        "  route",
+        "how to reach them, e.g. through the force's single point of contact",
+    );
+    y.todo("  spoc_role", "the role to ask for");
+    y.line("# limits: [\"what they cannot do, one line each\"]");
+    y.todo(
+        "last_verified",
+        "the date the powers were last checked against the law, YYYY-MM-DD",
+    );
+    y.line("---");
+    y.body(&[
+        (
+            "When to involve them",
+            "the situations where this agency adds something to a modern slavery case",
+        ),
+        (
+            "What they can do on a joint visit",
+            "their powers on the day, and what they need to use them",
+        ),
+        (
+            "What they need from police",
+            "what to share and when, and how to ask",
+        ),
+    ]);
+    y.out
+}
+
+fn case_review(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
+    y.vocab(
+        "The agency that keeps this review current. Agency codes:",
+        vocab,
+        VocabName::Agencies,
+    );
+    y.todo("owner", "agency code");
+    y.line(&format!("last_reviewed: {today}"));
+    y.line("# tags: [free, kebab-case, tags]");
+    y.todo(
+        "operation",
+        "the operation's pseudonym, e.g. Operation Kestrel Lane",
+    );
+    y.codes("Review type:", ReviewType::CODES);
+    y.todo("review_type", "review type");
+    y.line("# The agency that led the investigation (an agency code, as for owner).");
+    y.todo("lead_agency", "agency code");
+    y.line("investigation:");
+    y.todo("  start", "month the investigation started, YYYY-MM");
+    y.line("  # end: month it ended, YYYY-MM (leave out while it is ongoing)");
+    y.todo(
+        "review_date",
+        "date of the review, YYYY-MM-DD (its year is the year in the id)",
+    );
+    y.vocab(
+        "Areas (district or unitary codes; a reporting area for county-wide work):",
+        vocab,
+        VocabName::Areas,
+    );
+    y.line("areas:");
+    y.todo("  -", "area code");
+    y.vocab("Exploitation types:", vocab, VocabName::Exploitation);
+    y.line("exploitation:");
+    y.todo("  -", "exploitation type code");
+    y.vocab(
+        "Offences charged or considered, each with its outcome. Offence codes:",
+        vocab,
+        VocabName::Offences,
+    );
+    y.vocab("Outcome codes:", vocab, VocabName::Outcomes);
+    y.line("offences:");
+    y.todo("  - code", "offence code");
+    y.todo("    outcome", "outcome code");
+    y.line(
+        "# Counts only, never names: adults + children = total; female + male may be given too,",
+    );
+    y.line("# and nationalities as ISO country codes with counts, e.g. {AL: 3, RO: 1}.");
+    y.line("victims:");
+    y.todo("  total", "number of victims");
+    y.todo("  adults", "number of adult victims");
+    y.todo("  children", "number of child victims");
+    y.codes("Perpetrators: a total, their roles, and whether an organised crime group was involved. Roles:", PerpetratorRole::CODES);
+    y.line("perpetrators:");
+    y.todo("  total", "number of perpetrators");
+    y.line("  roles:");
+    y.todo("    -", "role");
+    y.todo("  ocg", "true or false");
+    y.vocab(
+        "How the case came to notice. Referral sources:",
+        vocab,
+        VocabName::ReferralSources,
+    );
+    y.todo("referral_source", "referral source code");
+    y.line("# nrm: {referrals: 4, positive_rg: 4, positive_cg: 3, dtn_ms1: 0, declined: 0}");
+    y.line("# The overall result, an outcome code as for offences.");
+    y.todo("outcome", "outcome code");
+    y.line("# sentences: [{offence: offence code, custody_months: 48}]");
+    y.line("# orders: [ORD-YYYY-NNN]  (order records made or sought in this case)");
+    y.codes(
+        "Every agency involved, with its role (the lead agency has role lead). Roles:",
+        AgencyRole::CODES,
+    );
+    y.line("agencies:");
+    y.todo("  - code", "the lead agency's code");
+    y.line("    role: lead");
+    y.vocab("Learning themes:", vocab, VocabName::Themes);
+    y.line("themes:");
+    y.todo("  -", "learning theme code");
+    y.line("good_practice:");
+    y.todo("  -", "one thing that worked and that others should copy");
+    y.line("# recommendations:");
+    y.line("#   - {id: R1, text: \"what should change\", owner: agency code, due: YYYY-MM, status: open}");
+    y.line("---");
+    y.body(&[
+        (
+            "Summary",
+            "what happened, in three or four sentences; people as V1, S1, never by name",
+        ),
+        (
+            "What worked",
+            "what helped the investigation or the victims",
+        ),
+        ("What did not work", "what got in the way, and why"),
+        ("Learning", "what others should do differently next time"),
+    ]);
+}
+
+fn order_record(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
+    y.vocab(
+        "The agency that keeps this record current. Agency codes:",
+        vocab,
+        VocabName::Agencies,
+    );
+    y.todo("owner", "agency code");
+    y.line(&format!("last_reviewed: {today}"));
+    y.codes("Order type:", OrderType::CODES);
+    y.todo("order_type", "order type");
+    y.codes("Statutory basis (s14 STPO on conviction, s15 STPO on application, s23 STRO, s21 interim STPO, s28 interim STRO):", Basis::CODES);
+    y.todo("basis", "basis code");
+    y.codes(
+        "Who applied (leave out for an STPO made on conviction, s14):",
+        Applicant::CODES,
+    );
+    y.todo("applicant", "applicant code");
+    y.codes(
+        "Court (s15, s23, s21, s28: magistrates, or youth for a subject under 18):",
+        Court::CODES,
+    );
+    y.todo("court", "court code");
+    y.codes(
+        "Where the order stands (not made: considered-not-pursued, applied, refused, withdrawn):",
+        OrderStatus::CODES,
+    );
+    y.todo("order_status", "order status code");
+    y.line("# applied: YYYY-MM    decided: YYYY-MM (an order not made: when it was refused, withdrawn or considered)");
+    y.line("# not_pursued_reason: \"why it was not sought\" (required for considered-not-pursued)");
+    y.line(
+        "# A made order: made, then duration_years (STPO 5 or more, STRO 2 or more) and expires",
+    );
+    y.line("# (= made + duration), or until_further_order: true; an interim order: expires only.");
+    y.todo(
+        "made",
+        "month the order was made, YYYY-MM (leave out if it was not made)",
+    );
+    y.todo(
+        "duration_years",
+        "whole years (or replace with until_further_order: true)",
+    );
+    y.todo("expires", "month it expires, YYYY-MM");
+    y.vocab(
+        "Prohibitions (categories, never the order's wording):",
+        vocab,
+        VocabName::Prohibitions,
+    );
+    y.line("prohibitions:");
+    y.todo("  -", "prohibition code");
+    y.todo(
+        "notification_requirement",
+        "true or false (name and address notification, s19/s26)",
+    );
+    y.line("# foreign_travel: {scope: named-countries, years: 5, passport_surrender: false}");
+    y.line("# subject: {age_band: 25-34, sex: male}");
+    y.vocab("Exploitation types:", vocab, VocabName::Exploitation);
+    y.line("exploitation:");
+    y.todo("  -", "exploitation type code");
+    y.vocab("Areas:", vocab, VocabName::Areas);
+    y.line("areas:");
+    y.todo("  -", "area code");
+    y.line("# case_review: CR-YYYY-NNN  (the review of the case, if there is one)");
+    y.codes(
+        "How a current order is managed (partners are agency codes). Review frequency:",
+        ReviewFrequency::CODES,
+    );
+    y.line("management:");
+    y.todo(
+        "  lead_role",
+        "the role that manages the subject, e.g. MOSOVO officer",
+    );
+    y.todo("  review_frequency", "review frequency");
+    y.line("  partners:");
+    y.todo("    -", "agency code");
+    y.line("# breaches: [{month: YYYY-MM, prohibition: code, action: s30-charged}]");
+    y.line("# events: [{month: YYYY-MM, event: renewed, expires: YYYY-MM}]");
+    y.line("---");
+    y.body(&[
+        (
+            "Summary",
+            "why the order was sought and what it does; the subject as S1, never by name",
+        ),
+        (
+            "Learning",
+            "what helped or hindered the application, for the next one",
+        ),
+    ]);
+}
+
+/// The files of a new content repository (path, contents), dated `today`.
+pub fn repository(today: Date) -> Vec<(&'static str, String)> {
+    let fill = |text: &str| text.replace("{today}", &today.to_string());
+    vec![
+        ("casebook.toml", CONFIG.to_owned()),
+        (".gitignore", GITIGNORE.to_owned()),
+        ("README.md", README.to_owned()),
+        ("knowledge/vocabulary.yaml", VOCABULARY.to_owned()),
+        (
+            "knowledge/reviews/CR-2024-001-example-car-wash.md",
+            fill(EXAMPLE_REVIEW),
+        ),
+        ("knowledge/orders/ORD-2024-001.md", fill(EXAMPLE_ORDER)),
+        ("knowledge/agencies/AG-GLAA.md", fill(EXAMPLE_AGENCY)),
+    ]
+}
+
+const CONFIG: &str = r#"# Casebook configuration. Every key is optional; the values below are the defaults.
+
+# The site's name, shown on every page.
+# title = "Modern Slavery Partnership — Investigation Learning"
+
+# The address the site is published at, for links in the feed.
+# base_url = "http://127.0.0.1:8080"
+
+# Where the documents are (relative to this file).
+# knowledge_dir = "knowledge"
+
+# Where `casebook build` writes the static site, and where it keeps the search index.
+# Both are ignored by git (.gitignore).
+# output_dir = "public"
+# state_dir = ".casebook"
+
+# The most sensitive marking this edition publishes: OFFICIAL or OFFICIAL-SENSITIVE.
+# Documents above it are left out of every page, count, search and feed.
+# max_marking = "OFFICIAL-SENSITIVE"
+
+[serve]
+# Where `casebook serve` listens, and how often it looks for new commits.
+# bind = "127.0.0.1:8080"
+# poll_seconds = 5
+"#;
+
+const GITIGNORE: &str = "# Built by casebook: never commit them.
+/public/
+/public-*/
+/.casebook/
+";
+
+const README: &str = r#"# Investigation learning knowledge base
+
+The partnership's case reviews, order records and agency powers notes, as markdown with YAML
+front matter. Casebook checks them, builds the searchable site and serves it.
+
+## Writing a document
+
+```sh
+casebook new case-review --title "Operation Name: what happened — deep dive"
+casebook new order --title "STPO on application — labour exploitation, Southampton"
+casebook new agency --agency GLAA
+```
+
+Each prints the path of a new file with the next free id. Replace every `TODO` (the comment
+above each field lists the allowed codes), keep `status: draft` until the review is agreed, and
+watch the page as you write with `casebook preview`. `casebook check --worktree` lists what is
+left to fix, with the line of each.
+
+Pseudonymise: victims are V1, V2, suspects S1, witnesses W1; name people by role; record events
+by month. No addresses, phone numbers, vehicle registrations, NI or passport numbers, crime or
+PNC references: `check` refuses them.
+
+## Committing
+
+```sh
+casebook hooks install     # once: every commit is checked before it is made
+git add knowledge/ && git commit -m "Add the Operation Name deep dive"
+```
+
+The server builds each new commit; only approved documents are published.
+
+## Seeing it
+
+```sh
+casebook build && casebook serve      # http://127.0.0.1:8080/
+casebook search "interpreters"
+casebook history CR-2024-001
+```
+"#;
+
+const VOCABULARY: &str = r#"# The partnership's own terms, added to Casebook's built-in vocabularies. Built-in codes
+# cannot be redefined; new ones are added here, each {code, label}.
+#
+# areas:        a council area (with the towns a search for it should know):
+#   - {code: new-unitary, label: New Unitary Council, gss: E06000099, reporting_area: new-unitary, words: [Newtown]}
+# agencies:     a partner agency (optionally the months it existed: from, until):
+#   - {code: LA-NEW, label: New Unitary Council children's services}
+# themes:       a learning theme:
+#   - {code: language-barriers, label: Language barriers}
+#
+# Synonym groups: forms a search treats as one (either finds both).
+synonyms:
+  - {code: car-wash, label: hand car wash, words: [car valeting]}
+"#;
+
+const EXAMPLE_REVIEW: &str = r#"---
+id: CR-2024-001
+kind: case_review
+title: "Operation Example: labour exploitation at a hand car wash — debrief"
+marking: OFFICIAL
+status: approved
+owner: HIOWC
+last_reviewed: {today}
+tags: [hand-car-wash]
+related: [AG-GLAA]
+fictional: true
+operation: "Operation Example"
+review_type: debrief
+lead_agency: HIOWC
+investigation: {start: 2022-03, end: 2023-06}
+review_date: 2024-02-15
+areas: [southampton]
+exploitation: [labour]
+offences:
+  - {code: MSA2015-s1, outcome: convicted}
+victims: {total: 4, adults: 4, children: 0, female: 0, male: 4, nationalities: {AL: 3, RO: 1}}
+perpetrators: {total: 1, roles: [employer], ocg: false}
+referral_source: glaa
+nrm: {referrals: 4, positive_rg: 4, positive_cg: 3}
+outcome: convicted
+sentences:
+  - {offence: MSA2015-s1, custody_months: 48}
+orders: [ORD-2024-001]
+agencies:
+  - {code: HIOWC, role: lead}
+  - {code: GLAA, role: support}
+themes: [interpreters, partnership-working]
+good_practice:
+  - "The first visit was planned jointly with the GLAA before the warrant."
+---
+*Fictional example: replace it with the partnership's own reviews.*
+
+## Summary
+
+Four men (V1 to V4) worked long hours at a hand car wash run by S1 for far less than the
+minimum wage, and slept in a room above it. A GLAA referral led to a joint visit; S1 was
+convicted under section 1 and an STPO was made on sentencing ([ORD-2024-001](ORD-2024-001)).
+
+## What worked
+
+Planning the first visit with the [GLAA](AG-GLAA), whose officers knew the labour provider.
+
+## What did not work
+
+The first interpreter booked came from the victims' own community and knew S1.
+
+## Learning
+
+Book interpreters from outside the victims' community, and plan them before the visit.
+"#;
+
+const EXAMPLE_ORDER: &str = r#"---
+id: ORD-2024-001
+kind: order_record
+title: "STPO on conviction, granted — labour exploitation, Southampton"
+marking: OFFICIAL
+status: approved
+owner: HIOWC
+last_reviewed: {today}
+fictional: true
+order_type: STPO
+basis: MSA2015-s14
+court: crown
+order_status: granted
+made: 2024-01
+until_further_order: false
+duration_years: 5
+expires: 2029-01
+prohibitions: [employ-or-supply-workers, act-as-gangmaster]
+notification_requirement: true
+subject: {age_band: 35-44, sex: male}
+exploitation: [labour]
+areas: [southampton]
+case_review: CR-2024-001
+management: {lead_role: "Force modern slavery single point of contact", review_frequency: quarterly, partners: [GLAA]}
+---
+*Fictional example: replace it with the partnership's own order records.*
+
+## Summary
+
+Made by the Crown Court on sentencing in [Operation Example](CR-2024-001): S1 may not employ
+or supply workers or act as a gangmaster for five years.
+"#;
+
+const EXAMPLE_AGENCY: &str = r#"---
+id: AG-GLAA
+kind: agency_powers
+title: "Gangmasters and Labour Abuse Authority: powers and how to engage"
+marking: OFFICIAL
+status: approved
+owner: GLAA
+last_reviewed: {today}
+fictional: true
+agency: GLAA
+name: "Gangmasters and Labour Abuse Authority"
+parent_body: "Home Office"
+jurisdiction: england-wales
+remit: "Licenses labour providers in agriculture, horticulture and shellfish gathering, and investigates labour market offences, including modern slavery, across the labour market in England and Wales."
+legal_bases:
+  - {act: "Gangmasters (Licensing) Act 2004", section: "ss12-16", summary: "Licensing offences and the enforcement officers' powers."}
+  - {act: "Modern Slavery Act 2015", section: "ss14-15", summary: "May apply for STPOs and STROs in labour cases."}
+powers:
+  - {type: entry, basis: "Gangmasters (Licensing) Act 2004 s16", warrant_required: false}
+  - {type: order-applicant, basis: "Modern Slavery Act 2015 s15", warrant_required: false}
+first_responder: true
+duty_to_notify: true
+order_applicant: true
+engagement: {route: "An intelligence referral, then a jointly planned visit.", spoc_role: "GLAA regional investigation lead"}
+limits: ["Its powers apply in England and Wales only."]
+last_verified: {today}
+---
+*Fictional example: replace it with the partnership's own notes.*
+
+## When to involve them
+
+Any case of suspected labour exploitation, and any visit to a labour provider.
+
+## What they can do on a joint visit
+
+Enter and inspect a licensed business's premises and records without a warrant.
+
+## What they need from police
+
+Intelligence on the business and its workers, shared early enough to plan a joint visit.
+"#;
+
+/// Front matter being written, line by line.
+#[derive(Default)]
+struct Yaml {
+    out: String,
+}
+
+impl Yaml {
+    fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// `key: "TODO: what"` (`key` may carry its indentation and `- `; `-` alone is a list item).
+    fn todo(&mut self, key: &str, what: &str) {
+        let value = quoted(&format!("TODO: {what}"));
+        if key.trim_start() == "-" {
+            self.line(&format!("{key} {value}"));
+        } else {
+            self.line(&format!("{key}: {value}"));
+        }
+    }
+
+    /// A comment: `intro`, then the codes, wrapped.
+    fn codes(&mut self, intro: &str, codes: &[&str]) {
+        self.comment(intro, codes.iter().map(|c| (*c).to_owned()).collect());
+    }
+
+    /// A comment: `intro`, then every code of a vocabulary.
+    fn vocab(&mut self, intro: &str, vocab: &Vocabulary, name: VocabName) {
+        let codes = vocab.terms(name).iter().map(|t| t.code.clone()).collect();
+        self.comment(intro, codes);
+    }
+
+    fn comment(&mut self, intro: &str, codes: Vec<String>) {
+        self.line(&format!("# {intro}"));
+        let mut line = String::from("#  ");
+        for (i, code) in codes.iter().enumerate() {
+            let piece = if i + 1 < codes.len() {
+                format!(" {code},")
+            } else {
+                format!(" {code}")
+            };
+            if line.len() + piece.len() > WIDTH && line.len() > 3 {
+                self.line(line.trim_end());
+                line = String::from("#  ");
+            }
+            line.push_str(&piece);
+        }
+        if line.len() > 3 {
+            self.line(&line);
+        }
+    }
+
+    /// The body: each section with its prompt.
+    fn body(&mut self, sections: &[(&str, &str)]) {
+        for (heading, prompt) in sections {
+            self.line("");
+            self.line(&format!("## {heading}"));
+            self.line("");
+            self.line(&format!("TODO: {prompt}."));
+        }
+    }
+}
+
+/// A YAML double-quoted string.
+fn quoted(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| match c {
+            '"' => vec!['\\', '"'],
+            '\\' => vec!['\\', '\\'],
+            c if c.is_control() => vec![' '],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+/// A file-name slug of a title: lower-case ASCII words joined by `-`, at most 50 characters.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for word in title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if out.len() + word.len() + 1 > 50 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_ascii_words() {
+        assert_eq!(
+            slug("Operation Kestrel Lane: car washes — deep dive"),
+            "operation-kestrel-lane-car-washes-deep-dive"
+        );
+        assert_eq!(slug("«»"), "");
+        assert!(slug(&"word ".repeat(30)).len() <= 50);
+    }
+
+    #[test]
+    fn quoting_escapes_what_yaml_needs() {
+        assert_eq!(quoted("a \"b\" \\ c\nd"), "\"a \\\"b\\\" \\\\ c d\"");
+    }
+}
