@@ -58,7 +58,7 @@ fi
 # Installing the package may start the system's own nginx; this test never touches it.
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-deploy.XXXXXX")
-pid_a= pid_b= pid_nginx= pid_load=
+pid_a='' pid_b='' pid_nginx='' pid_load=''
 passed=0
 
 stop() { # stop PID: SIGTERM, up to 30 s, then SIGKILL
@@ -138,6 +138,7 @@ printf '/.casebook/\n/public*/\n' >"$work/seed/.gitignore"
 git clone -q --bare "$work/seed" "$work/origin.git"
 first=$(git -C "$work/origin.git" rev-parse HEAD)
 install -m 0755 "$root/deploy/post-receive" "$work/origin.git/hooks/post-receive"
+git -C "$work/origin.git" config core.hooksPath "$work/origin.git/hooks" # whatever ~/.gitconfig says
 git clone -q "$work/origin.git" "$work/replica-a"
 git clone -q "$work/origin.git" "$work/replica-b"
 git -C "$work/origin.git" config --add casebook.clone "$work/replica-a"
@@ -266,12 +267,12 @@ EOF
 
 nginx_args=(-p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log")
 echo "== starting nginx ($nginx)"
-for attempt in 1 2 3; do
+for _ in 1 2 3; do
     http_port=$(pick_port)
     https_port=$(pick_port)
     idp_port=$(pick_port)
-    [ "$http_port" != "$https_port" ] && [ "$https_port" != "$idp_port" ] &&
-        [ "$http_port" != "$idp_port" ] || continue
+    if [ "$http_port" = "$https_port" ] || [ "$https_port" = "$idp_port" ] ||
+        [ "$http_port" = "$idp_port" ]; then continue; fi
     make_site
     make_conf
     "$nginx" "${nginx_args[@]}" -t -q || fail "nginx -t rejects the configuration"
@@ -296,7 +297,7 @@ done
 ok "nginx runs deploy/nginx/casebook.conf (nginx -t passes) on 127.0.0.1:$https_port"
 
 site=https://casebook.example.org:$https_port
-curl_site=(curl -s --max-time 60 --resolve "casebook.example.org:$https_port:127.0.0.1"
+curl_site=(curl -sS --no-progress-meter --max-time 60 --resolve "casebook.example.org:$https_port:127.0.0.1"
     --cacert "$work/nginx/fullchain.pem")
 access_log=$work/nginx/casebook.access.log
 alice=(-H "Authorization: Bearer alice-token")
