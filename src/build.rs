@@ -29,6 +29,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Rebuild from scratch.
     pub full: bool,
+    /// Write the site here instead of the configured output folder (`build --output-dir`).
+    pub output: Option<PathBuf>,
+    /// The site's address for the feed and the sitemap, instead of `base_url`.
+    pub base_url: Option<String>,
 }
 
 /// The outcome of a build.
@@ -188,7 +192,7 @@ fn write_site(
         docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
     let input = SiteInput {
         title: &config.title,
-        base_url: &config.base_url,
+        base_url: opts.base_url.as_deref().unwrap_or(&config.base_url),
         ceiling: opts.ceiling,
         commit: &commit.id,
         vocab: &checked.corpus.vocabulary,
@@ -204,7 +208,10 @@ fn write_site(
         statistics,
     };
     let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()))?;
-    let report = output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site)?;
+    let report = match &opts.output {
+        Some(dir) => output::write_own_site(dir, &site)?,
+        None => output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site)?,
+    };
     Ok((report, history.shallow))
 }
 

@@ -122,6 +122,13 @@ pub struct BuildArgs {
     /// Rebuild everything from scratch.
     #[arg(long)]
     pub full: bool,
+    /// Write the site to this folder instead of `output_dir` (a new or empty folder, or one a
+    /// previous `build --output-dir` wrote).
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// The address the site is published at (for the feed and sitemap), instead of `base_url`.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
 }
 
 /// Sort orders of search results.

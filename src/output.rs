@@ -48,6 +48,37 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     dir.with_file_name(format!("{name}.{suffix}"))
 }
 
+/// The file that marks a folder as one `build --output-dir` wrote (never served: the server
+/// refuses hidden paths).
+pub const MARKER: &str = ".casebook-site";
+
+/// Writes `site` to a folder named on the command line: a new or empty folder, or one a
+/// previous `build --output-dir` wrote (it holds the marker). Any other folder is refused,
+/// since writing replaces the folder whole.
+pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+    match fs::read_dir(dir) {
+        Ok(mut entries) => {
+            let empty = entries.next().is_none();
+            if !empty && !dir.join(MARKER).is_file() {
+                return Err(Error::Repository(format!(
+                    "{} holds files that `casebook build` did not write; choose a new or empty folder (the site replaces the folder whole)",
+                    dir.display()
+                )));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io(dir)(e)),
+    }
+    let report = write_site(dir, site)?;
+    let marker = dir.join(MARKER);
+    fs::write(
+        &marker,
+        "A site written by `casebook build --output-dir`.\n",
+    )
+    .map_err(io(&marker))?;
+    Ok(report)
+}
+
 /// Writes `site` to `dir`.
 pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
     let started = Instant::now();
@@ -93,7 +124,7 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
     };
     report.removed = files(dir, "")
         .iter()
-        .filter(|p| !site.contains_key(*p))
+        .filter(|p| !site.contains_key(*p) && *p != MARKER)
         .count();
     if dir.exists() {
         fs::rename(dir, &old).map_err(io(dir))?;

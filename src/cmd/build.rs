@@ -15,11 +15,18 @@ use super::{Context, EXIT_CONTENT, check};
 /// Runs `build`.
 pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = ceiling(args.max_marking.as_deref(), ctx)?;
+    if let Some(url) = &args.base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        bail!("`--base-url` is `{url}`; it must start with https:// or http://");
+    }
     let opts = BuildOptions {
         rev: args.rev.clone().unwrap_or_else(|| "HEAD".to_owned()),
         ceiling,
         drafts: args.drafts,
         full: args.full,
+        output: args.output_dir.clone(),
+        base_url: args.base_url.clone(),
     };
     let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
     let mut stderr = std::io::stderr().lock();

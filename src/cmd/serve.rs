@@ -40,6 +40,8 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         ceiling,
         drafts: false,
         full: false,
+        output: None,
+        base_url: None,
     };
     let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
     if built.index.is_none() {

@@ -21,6 +21,8 @@ pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
         ceiling,
         drafts: false,
         full: false,
+        output: None,
+        base_url: None,
     };
     let (checked, statistics) = build::statistics(&ctx.repo, &ctx.config, &opts, Date::today())?;
     let Some(statistics) = statistics else {

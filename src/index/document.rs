@@ -470,6 +470,7 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
         .collect();
     doc.add_text(f.area_codes, areas.join(" "));
     doc.add_u64(f.superseded, u64::from(d.status == "superseded"));
+    doc.add_u64(f.tie, tie(&d.id));
     for text in [
         &d.title,
         &d.summary,
@@ -486,4 +487,11 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
         }
     }
     doc
+}
+
+/// The tie-breaking number of an id: 64-bit FNV-1a, the same in every build and process.
+pub(super) fn tie(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

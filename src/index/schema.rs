@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAn
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -64,6 +64,9 @@ pub(super) struct Fields {
     pub(super) tags: Field,
     /// 1 for a superseded document (its score is lowered), 0 otherwise; fast.
     pub(super) superseded: Field,
+    /// A fixed number derived from the id, fast: breaks ties between equal scores the same way
+    /// in every build, whatever segments the documents landed in.
+    pub(super) tie: Field,
     /// The document's area codes, space-separated, stored (for the hit's areas).
     pub(super) area_codes: Field,
     /// Facet: kind.
@@ -139,6 +142,7 @@ impl Fields {
                 ),
             ),
             superseded: b.add_u64_field("superseded", FAST),
+            tie: b.add_u64_field("tie", FAST),
             area_codes: b.add_text_field("area_codes", STORED),
             f_kind: b.add_facet_field("f_kind", facet()),
             f_area: b.add_facet_field("f_area", facet()),

@@ -313,3 +313,83 @@ fn generated_corpus_passes_check_and_builds() {
     let build = crate::support::run_in(&out, &["build"]);
     assert_eq!(build.code(), 0, "{}", build.stderr());
 }
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+/// Issue 12: two builds of one commit, the second from scratch, into two folders, write
+/// byte-identical sites; `--base-url` reaches the feed.
+#[test]
+fn two_builds_of_one_commit_are_identical() {
+    let repo = crate::search::sample_repo();
+    let a = repo.path().join("site-a");
+    let b = repo.path().join("site-b");
+    let first = repo.run(&[
+        "build",
+        "--output-dir",
+        "site-a",
+        "--base-url",
+        "https://kb.example.org",
+    ]);
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    let second = repo.run(&[
+        "build",
+        "--full",
+        "--output-dir",
+        "site-b",
+        "--base-url",
+        "https://kb.example.org",
+    ]);
+    assert_eq!(second.code(), 0, "{}", second.stderr());
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(ta.len() > 100, "{} files", ta.len());
+    let differ: Vec<&String> = ta
+        .keys()
+        .chain(tb.keys())
+        .filter(|k| ta.get(*k) != tb.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "differ: {differ:?}");
+    let feed = String::from_utf8(ta["feed.xml"].clone()).expect("utf-8");
+    assert!(feed.contains("https://kb.example.org/"), "{feed}");
+}
+
+/// Issue 12: `--output-dir` never replaces a folder it did not write.
+#[test]
+fn output_dir_refuses_a_folder_it_did_not_write() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    repo.write("mine/notes.txt", "keep me");
+    let run = repo.run(&["build", "--output-dir", "mine"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("did not write"), "{}", run.stderr());
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join("mine/notes.txt")).expect("kept"),
+        "keep me"
+    );
+    // A folder it wrote itself is replaced on the next build.
+    assert_eq!(repo.run(&["build", "--output-dir", "out"]).code(), 0);
+    assert_eq!(repo.run(&["build", "--output-dir", "out"]).code(), 0);
+    assert!(repo.path().join("out/index.html").is_file());
+    let bad = repo.run(&["build", "--base-url", "kb.example.org"]);
+    assert_eq!(bad.code(), 2);
+    assert!(bad.stderr().contains("https://"), "{}", bad.stderr());
+}
