@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: every Rust test (unit, integration, snapshots, the server on a real
 # port), then the browser end-to-end tests in headless Chromium (scripts/e2e.sh, which installs
-# Chromium and its npm packages when they are missing). Arguments go to `cargo test`.
+# Chromium and its npm packages when they are missing), then the deployment test: the shipped
+# nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
+# installs Debian's nginx and curl when missing). Arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== cargo test"
 cargo test "$@"
 echo "== browser end-to-end tests"
 ./scripts/e2e.sh
+echo "== deployment test (nginx in front of two replicas)"
+cargo build --quiet
+CASEBOOK=target/debug/casebook ./tests/deploy/nginx_replicas.sh

@@ -202,7 +202,14 @@ fn write_site(
             .collect(),
         similar,
         history: doc_histories(&history, &published_paths),
-        changes: changes(&history, &published_paths),
+        changes: changes(
+            repo,
+            &history,
+            &published_paths,
+            &checked.corpus.vocabulary,
+            opts,
+            today,
+        ),
         overrides: repo.read_templates(&commit, "templates")?,
         today,
         statistics,
@@ -268,12 +275,37 @@ fn only_published(history: &History, commit: &str, published: &HashMap<&str, &Do
         .is_none_or(|paths| paths.iter().all(|p| published.contains_key(p.as_str())))
 }
 
-/// "What's new": one entry per published document a recent commit changed. The commit
-/// message is shown only when the commit changed nothing this build does not publish.
-fn changes(history: &History, published: &HashMap<&str, &Document>) -> Vec<Change> {
+/// "What's new": one entry per change a recent commit made to a document this build
+/// publishes, described from the document itself — published, or which fields and whether the
+/// text changed — never from the commit message. A version that was not publishable (a draft,
+/// above the ceiling, or with errors: a commit that failed its checks) gives no entry; the
+/// next publishable version is compared with the last publishable one before it.
+fn changes(
+    repo: &Repo,
+    history: &History,
+    published: &HashMap<&str, &Document>,
+    vocab: &crate::model::Vocabulary,
+    opts: &BuildOptions,
+    today: Date,
+) -> Vec<Change> {
+    // A version of a document: its text, and whether this build would have published it.
+    let version = |commit: &str, path: &str, kind: crate::model::Kind| {
+        let text = repo.read_file_at(commit, path)?;
+        let file = crate::model::SourceFile {
+            path: path.to_owned(),
+            blob: String::new(),
+            text,
+        };
+        let publishable_doc = load::parse(&file, kind).ok().and_then(|parsed| {
+            let (doc, _) = crate::model::validate(&parsed, vocab, today);
+            doc.filter(|d| {
+                publishable(d.common.status, d.common.marking, opts.ceiling, opts.drafts)
+            })
+        });
+        Some((file.text, publishable_doc))
+    };
     let mut out = Vec::new();
     for (commit, paths) in &history.recent {
-        let all_published = only_published(history, &commit.id, published);
         let time = chrono::DateTime::from_timestamp(commit.time, 0).map_or_else(String::new, |t| {
             t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         });
@@ -281,21 +313,91 @@ fn changes(history: &History, published: &HashMap<&str, &Document>) -> Vec<Chang
             let Some(doc) = published.get(path.as_str()) else {
                 continue;
             };
+            let Some(file) = history.files.get(path.as_str()) else {
+                continue;
+            };
+            let Some(at) = file.commits.iter().position(|c| c.id == commit.id) else {
+                continue;
+            };
+            let kind = doc.common.kind;
+            let Some((text, Some(now))) = version(&commit.id, &file.paths[at], kind) else {
+                continue;
+            };
+            // The last publishable version before this one.
+            let before = (at + 1..file.commits.len()).find_map(|j| {
+                match version(&file.commits[j].id, &file.paths[j], kind) {
+                    Some((t, Some(d))) => Some((t, d)),
+                    _ => None,
+                }
+            });
+            let what = match &before {
+                None => "published".to_owned(),
+                Some((old_text, old)) => describe(path, old_text, old, &text, &now),
+            };
+            if what.is_empty() {
+                continue;
+            }
             out.push(Change {
                 date: date(commit.time),
                 time: time.clone(),
                 id: doc.common.id.clone(),
-                title: doc.common.title.clone(),
-                url: render::url(doc.common.kind, &doc.common.id),
-                message: if all_published {
-                    commit.summary.clone()
-                } else {
-                    String::new()
-                },
+                kind: crate::model::enums::Closed::label(kind).to_owned(),
+                title: now.common.title.clone(),
+                url: render::url(kind, &doc.common.id),
+                what,
             });
         }
     }
     out
+}
+
+/// What changed between two publishable versions of a document: the status and an order's
+/// status in words, then the other fields by name, then "the text".
+fn describe(path: &str, old_text: &str, old: &Document, new_text: &str, new: &Document) -> String {
+    use crate::model::enums::Closed;
+    let mut parts = Vec::new();
+    if old.common.status != new.common.status {
+        parts.push(format!("now {}", new.common.status.label().to_lowercase()));
+    }
+    let order_status = |d: &Document| match &d.data {
+        crate::model::KindData::OrderRecord(o) => Some(o.order_status),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (order_status(old), order_status(new))
+        && a != b
+    {
+        parts.push(format!(
+            "order {} (was {})",
+            b.label().to_lowercase(),
+            a.label().to_lowercase()
+        ));
+    }
+    let (Some(a), Some(b)) = (
+        load::front_matter_fields(path, old_text),
+        load::front_matter_fields(path, new_text),
+    ) else {
+        return parts.join("; ");
+    };
+    let skip = ["status", "order_status", "last_reviewed"];
+    let fields: Vec<String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| !skip.contains(&k.as_str()) && a.get(*k) != b.get(*k))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|k| k.replace('_', " "))
+        .collect();
+    if !fields.is_empty() {
+        parts.push(format!("changed: {}", fields.join(", ")));
+    }
+    let body = |t: &str, d: &Document| t.get(d.body_offset..).unwrap_or_default().trim().to_owned();
+    if body(old_text, old) != body(new_text, new) {
+        parts.push("the text revised".to_owned());
+    }
+    if parts.is_empty() && a != b {
+        parts.push("reviewed".to_owned());
+    }
+    parts.join("; ")
 }
 
 /// Every document this build publishes, with its markdown body.

@@ -250,6 +250,20 @@ fn strip_placeholders(
     }
 }
 
+/// The top-level fields of a document's front matter, each value written out canonically,
+/// so two versions can be compared field by field; none when the front matter cannot be read.
+pub fn fields(path: &str, text: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let split = split(path, text).ok()?;
+    let yaml = &text[split.yaml.0..split.yaml.1];
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
+    let map = value.as_mapping()?;
+    Some(
+        map.iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), serde_yaml::to_string(v).ok()?)))
+            .collect(),
+    )
+}
+
 /// Only the `kind` of a front matter, whatever else it holds.
 #[derive(serde::Deserialize)]
 struct DeclaredKind {

@@ -177,6 +177,21 @@ impl Repo {
             .collect()
     }
 
+    /// The text of the file at `path` in commit `id`; none when it is not there, not a file,
+    /// over the size cap or not UTF-8.
+    pub fn read_file_at(&self, id: &str, path: &str) -> Option<String> {
+        let oid = git2::Oid::from_str(id).ok()?;
+        let tree = self.repo.find_commit(oid).ok()?.tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        if entry.kind() != Some(ObjectType::Blob) || entry.filemode() == 0o120000 {
+            return None;
+        }
+        match self.content(entry.id(), entry.filemode(), true).ok()? {
+            EntryContent::Bytes(b) => String::from_utf8(b).ok(),
+            _ => None,
+        }
+    }
+
     /// The folder git runs hooks from: `core.hooksPath` when set (relative to the working
     /// tree), else `hooks/` in the repository's git folder (shared by linked worktrees).
     pub fn hooks_dir(&self) -> PathBuf {

@@ -90,12 +90,15 @@ pub struct Change {
     pub time: String,
     /// The document changed.
     pub id: String,
+    /// Its kind, in words ("Case review").
+    pub kind: String,
     /// Its title.
     pub title: String,
     /// Its URL.
     pub url: String,
-    /// The commit message's first line (empty when it must not be shown).
-    pub message: String,
+    /// What changed, read from the document ("published", "changed: areas, victims; the text
+    /// revised"), never the commit message.
+    pub what: String,
 }
 
 /// A published document and its markdown body.

@@ -214,8 +214,8 @@ fn usage_errors_exit_2() {
 fn later_commands_say_they_are_not_yet_available() {
     let repo = TestRepo::fixture("base");
     repo.commit("base");
-    let run = repo.run(&["history", "CR-2024-001"]);
-    assert_one_line_error(&run, "`casebook history` is not yet available");
+    let run = repo.run(&["preview"]);
+    assert_one_line_error(&run, "`casebook preview` is not yet available");
 }
 
 #[test]

@@ -506,3 +506,75 @@ fn pages_show_labels_not_codes() {
         found.join("\n")
     );
 }
+
+/// Issue 12: "What's new" and the feed describe changes from the documents — published, the
+/// fields and text that changed — never from commit messages, and a commit whose document had
+/// errors gives no entry.
+#[test]
+fn whats_new_describes_documents_not_commit_messages() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("Initial import QUILLMESSAGE1");
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    let revised = text.replace(
+        "Plan interpreters early.",
+        "Plan interpreters early, and book them from outside the community.",
+    );
+    repo.write(path, &revised);
+    repo.commit("tidy QUILLMESSAGE2");
+    // A commit that breaks the review (an unknown area), then one that fixes it and adds one.
+    repo.write(
+        path,
+        revised.replace("areas: [southampton]", "areas: [southamptn]"),
+    );
+    repo.commit("broken QUILLMESSAGE3");
+    repo.write(
+        path,
+        revised.replace("areas: [southampton]", "areas: [southampton, eastleigh]"),
+    );
+    repo.commit("fixed QUILLMESSAGE4");
+    let order = "knowledge/orders/ORD-2024-001.md";
+    let order_text = std::fs::read_to_string(repo.path().join(order)).expect("read");
+    repo.write(
+        order,
+        order_text.replace("order_status: granted", "order_status: varied"),
+    );
+    repo.commit("QUILLMESSAGE5");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page =
+        std::fs::read_to_string(repo.path().join("public/whats-new/index.html")).expect("page");
+    let feed = std::fs::read_to_string(repo.path().join("public/feed.xml")).expect("feed");
+    for out in [&page, &feed] {
+        assert!(!out.contains("QUILLMESSAGE"), "no commit message shown");
+    }
+    let items: Vec<&str> = page
+        .split("<li>")
+        .skip(1)
+        .filter(|i| i.starts_with("<span class=\"date\">"))
+        .collect();
+    let entry = |needle: &str| items.iter().filter(|i| i.contains(needle)).count();
+    assert_eq!(entry("order varied (was granted)"), 1, "{page}");
+    // The fix is compared with the last publishable version (the tidy one), not the broken one.
+    assert_eq!(
+        entry("<span class=\"summary\">changed: areas</span>"),
+        1,
+        "{page}"
+    );
+    assert_eq!(
+        entry("<span class=\"summary\">the text revised</span>"),
+        1,
+        "{page}"
+    );
+    // Three documents published by the first commit; nothing for the broken commit.
+    assert_eq!(
+        entry("— <span class=\"summary\">published</span>"),
+        3,
+        "{page}"
+    );
+    assert_eq!(items.len(), 3 + 1 + 1 + 1, "{page}");
+    assert!(
+        feed.contains("Order record: order varied (was granted)"),
+        "{feed}"
+    );
+}

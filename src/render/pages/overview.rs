@@ -96,14 +96,15 @@ fn feed(ctx: &Ctx<'_>) -> String {
     );
     for c in &ctx.input.changes {
         out.push_str(&format!(
-            "<entry><title>{} {}</title><id>{base}{}#{}</id><link href=\"{base}{}\"/><updated>{}</updated><summary>{}</summary><author><name>Casebook</name></author></entry>\n",
+            "<entry><title>{} {}</title><id>{base}{}#{}</id><link href=\"{base}{}\"/><updated>{}</updated><summary>{}: {}</summary><author><name>Casebook</name></author></entry>\n",
             xml(&c.id),
             xml(&c.title),
             xml(&c.url),
             xml(&c.time),
             xml(&c.url),
             xml(&c.time),
-            xml(&c.message)
+            xml(&c.kind),
+            xml(&c.what)
         ));
     }
     out.push_str("</feed>\n");
