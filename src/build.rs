@@ -16,6 +16,7 @@ use crate::load::{self, Repo, Source};
 use crate::model::stats::Statistics;
 use crate::model::{Corpus, Date, Document, Marking, Status};
 use crate::output::{self, SiteReport};
+use crate::progress::{Progress, Silent};
 use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
 
 /// What a build is asked to do.
@@ -69,7 +70,19 @@ pub fn publishable(status: Status, marking: Marking, ceiling: Marking, drafts: b
 
 /// Checks `opts.rev` and updates its index.
 pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> Result<Built> {
-    let checked = check::check(repo, &Source::Revision(opts.rev.clone()), config, today)?;
+    build_with(repo, config, opts, today, &Silent)
+}
+
+/// `build`, reporting its progress.
+pub fn build_with(
+    repo: &Repo,
+    config: &Config,
+    opts: &BuildOptions,
+    today: Date,
+    progress: &dyn Progress,
+) -> Result<Built> {
+    let source = Source::Revision(opts.rev.clone());
+    let checked = check::check_with(repo, &source, config, today, progress)?;
     if checked.errors() > 0 {
         return Ok(Built {
             checked,
@@ -100,17 +113,21 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
     let dir = index_dir(repo.root(), config, opts.ceiling, opts.drafts);
     let ids: Vec<Published> = docs.iter().map(|(p, _, _)| p.clone()).collect();
     let make = |i: usize| {
+        progress.advance(1);
         let (p, doc, body) = &docs[i];
         index::index_doc(doc, body, &p.blob, &checked.corpus.vocabulary)
     };
+    progress.start("indexing", 0);
     let report = index::update(&dir, &ids, make, &meta, opts.full)
-        .map_err(|e| Error::Repository(e.to_string()))?;
+        .map_err(|e| Error::Repository(e.to_string()));
+    progress.finish();
+    let report = report?;
     let (site, shallow) = write_site(
         repo,
         config,
         opts,
         (&checked, &docs, &statistics),
-        &dir,
+        (&dir, progress),
         today,
     )?;
     Ok(Built {
@@ -162,7 +179,7 @@ fn write_site(
     config: &Config,
     opts: &BuildOptions,
     (checked, docs, statistics): (&Checked, &[(Published, &Document, &str)], &Statistics),
-    index_dir: &Path,
+    (index_dir, progress): (&Path, &dyn Progress),
     today: Date,
 ) -> Result<(SiteReport, bool)> {
     let commit = checked
@@ -171,11 +188,16 @@ fn write_site(
         .ok_or_else(|| Error::Repository("a build reads a commit".to_owned()))?;
     let knowledge = config.knowledge_dir.trim_end_matches('/');
     let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
-    let history = repo.history(&commit, knowledge, &paths, 50)?;
+    progress.start("reading the history", 0);
+    let history = repo.history(&commit, knowledge, &paths, 50);
+    progress.finish();
+    let history = history?;
     let index = index::KbIndex::open(index_dir).map_err(|e| Error::Repository(e.to_string()))?;
+    progress.start("finding similar documents", docs.len() as u64);
     let similar = docs
         .par_iter()
         .map(|(p, _, _)| {
+            progress.advance(1);
             let links = index
                 .similar(&p.id, 5)
                 .into_iter()
@@ -188,6 +210,7 @@ fn write_site(
             (p.id.clone(), links)
         })
         .collect();
+    progress.finish();
     let published_paths: HashMap<&str, &Document> =
         docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
     let input = SiteInput {
@@ -214,11 +237,17 @@ fn write_site(
         today,
         statistics,
     };
-    let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()))?;
+    progress.start("rendering pages", 0);
+    let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()));
+    progress.finish();
+    let site = site?;
+    progress.start("writing the site", site.len() as u64);
     let report = match &opts.output {
-        Some(dir) => output::write_own_site(dir, &site)?,
-        None => output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site)?,
+        Some(dir) => output::write_own_site(dir, &site),
+        None => output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site),
     };
+    progress.finish();
+    let report = report?;
     Ok((report, history.shallow))
 }
 

@@ -14,6 +14,7 @@ use crate::model::document::kind_of_id;
 use crate::model::lint::Lint;
 use crate::model::raw::RawDocument;
 use crate::model::{self, Corpus, Date, Kind, ParsedFile, SourceFile, Vocabulary};
+use crate::progress::{Progress, Silent};
 
 /// The outcome of checking a knowledge base.
 #[derive(Debug)]
@@ -44,13 +45,36 @@ impl Checked {
 
 /// Checks the knowledge base of `repo` read from `source`, with today's date `today`.
 pub fn check(repo: &Repo, source: &Source, config: &Config, today: Date) -> Result<Checked> {
+    check_with(repo, source, config, today, &Silent)
+}
+
+/// `check`, reporting its progress and each file's diagnostics as it goes.
+pub fn check_with(
+    repo: &Repo,
+    source: &Source,
+    config: &Config,
+    today: Date,
+    progress: &dyn Progress,
+) -> Result<Checked> {
     let dir = config.knowledge_dir.trim_end_matches('/');
-    let loaded = repo.load(source, dir)?;
-    Ok(check_loaded(loaded, dir, today))
+    progress.start("reading", 0);
+    let loaded = repo.load(source, dir);
+    progress.finish();
+    Ok(check_loaded_with(loaded?, dir, today, progress))
 }
 
 /// Checks files already read (the part of `check` that needs no repository).
 pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
+    check_loaded_with(loaded, dir, today, &Silent)
+}
+
+/// `check_loaded`, reporting its progress.
+pub fn check_loaded_with(
+    loaded: Loaded,
+    dir: &str,
+    today: Date,
+    progress: &dyn Progress,
+) -> Checked {
     let Loaded {
         files,
         vocabulary,
@@ -66,9 +90,15 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
     if let Some(v) = &vocabulary {
         diagnostics.extend(load::extend_vocabulary(&mut vocab, v));
     }
+    progress.start("checking", files.len() as u64);
     let stage: Vec<FileResult> = files
         .par_iter()
-        .map(|f| check_file(f, dir, &vocab, today))
+        .map(|f| {
+            let r = check_file(f, dir, &vocab, today);
+            progress.checked(f, &r.diagnostics);
+            progress.advance(1);
+            r
+        })
         .collect();
     let mut parsed = Vec::new();
     let mut documents = Vec::new();
@@ -87,9 +117,11 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
     let targets = Targets::new(&parsed, &unreadable);
     let lint = Lint::new();
     let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    progress.start("checking links and references", parsed.len() as u64);
     let body: Vec<Vec<Diagnostic>> = parsed
         .par_iter()
         .map(|p| {
+            progress.advance(1);
             by_path
                 .get(p.path.as_str())
                 .map_or_else(Vec::new, |f| check_body(f, p, &targets, &lint))
@@ -97,7 +129,8 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
         .collect();
     diagnostics.extend(body.into_iter().flatten());
     diagnostics.extend(model::corpus::cross_check(&parsed, &unreadable));
-    placeholders(&parsed, &mut diagnostics);
+    without_placeholder_fields(&parsed, &mut diagnostics);
+    progress.finish();
     diagnostic::sort(&mut diagnostics);
     let failed: Vec<&str> = diagnostics
         .iter()
@@ -147,7 +180,11 @@ fn check_file(file: &SourceFile, dir: &str, vocab: &Vocabulary, today: Date) -> 
     };
     match load::parse(file, kind) {
         Ok(parsed) => {
-            let (document, diagnostics) = model::validate(&parsed, vocab, today);
+            let (document, mut diagnostics) = model::validate(&parsed, vocab, today);
+            if !parsed.placeholders.is_empty() {
+                without_placeholder_fields(std::slice::from_ref(&parsed), &mut diagnostics);
+                diagnostics.extend(placeholder_findings(&parsed));
+            }
             FileResult {
                 parsed: Some(parsed),
                 document,
@@ -158,9 +195,10 @@ fn check_file(file: &SourceFile, dir: &str, vocab: &Vocabulary, today: Date) -> 
     }
 }
 
-/// One E090 per field still holding its `TODO` placeholder, in place of what its absence
-/// would otherwise cause (a missing field, an empty list, a count that does not add up).
-fn placeholders(parsed: &[ParsedFile], diagnostics: &mut Vec<Diagnostic>) {
+/// Findings about a field that still holds its `TODO` placeholder are dropped (its absence
+/// causes them: a missing field, an empty list, a count that does not add up); the E090s
+/// themselves come from `placeholder_findings`.
+fn without_placeholder_fields(parsed: &[ParsedFile], diagnostics: &mut Vec<Diagnostic>) {
     let holes: HashMap<&str, &ParsedFile> = parsed
         .iter()
         .filter(|p| !p.placeholders.is_empty())
@@ -189,22 +227,25 @@ fn placeholders(parsed: &[ParsedFile], diagnostics: &mut Vec<Diagnostic>) {
         };
         !file.placeholders.iter().any(|(p, _)| related(field, p))
     });
-    for file in holes.values() {
-        for (field, text) in &file.placeholders {
+}
+
+/// One E090 per field still holding its placeholder, at the field.
+fn placeholder_findings(file: &ParsedFile) -> Vec<Diagnostic> {
+    file.placeholders
+        .iter()
+        .map(|(field, text)| {
             let span = file.spans.locate(field);
             let shown: String = text.chars().take(80).collect();
-            diagnostics.push(
-                Diagnostic::at_file(
-                    Code::Placeholder,
-                    &file.path,
-                    format!("`{field}` still holds its placeholder: {shown}"),
-                )
-                .at(span.line, span.column, span.len)
-                .field(field.clone())
-                .hint("replace the TODO text with the value (the comment above the field lists the allowed codes)"),
-            );
-        }
-    }
+            Diagnostic::at_file(
+                Code::Placeholder,
+                &file.path,
+                format!("`{field}` still holds its placeholder: {shown}"),
+            )
+            .at(span.line, span.column, span.len)
+            .field(field.clone())
+            .hint("replace the TODO text with the value (the comment above the field lists the allowed codes)")
+        })
+        .collect()
 }
 
 /// What body links may point at: document ids and document paths.

@@ -105,6 +105,12 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Print errors only, not warnings (the summary still counts both).
+    #[arg(long)]
+    pub errors_only: bool,
+    /// No progress and no summary line: only the diagnostics.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `casebook build`.
@@ -129,6 +135,12 @@ pub struct BuildArgs {
     /// The address the site is published at (for the feed and sitemap), instead of `base_url`.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Print errors only, not warnings (the summary still counts both).
+    #[arg(long)]
+    pub errors_only: bool,
+    /// No progress and no report lines: only diagnostics and failures.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Sort orders of search results.

@@ -1,6 +1,6 @@
 //! `casebook build`: check, then update the search index of the build's marking ceiling.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
@@ -10,6 +10,7 @@ use crate::cli::BuildArgs;
 use crate::model::enums::Closed;
 use crate::model::{Date, Marking};
 
+use super::progress::Reporter;
 use super::{Context, EXIT_CONTENT, check};
 
 /// Runs `build`.
@@ -28,13 +29,13 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         output: args.output_dir.clone(),
         base_url: args.base_url.clone(),
     };
-    let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
+    let reporter = Reporter::new(args.quiet, args.errors_only, true);
+    let built = build::build_with(&ctx.repo, &ctx.config, &opts, Date::today(), &reporter)?;
     let mut stderr = std::io::stderr().lock();
-    if !built.checked.diagnostics.is_empty() {
-        let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        write!(stderr, "{}", check::render_all(&built.checked, styled))?;
+    write!(stderr, "{}", reporter.remaining(&built.checked))?;
+    if reporter.chatty() || built.index.is_none() {
+        writeln!(stderr, "{}", check::summary(&built.checked))?;
     }
-    writeln!(stderr, "{}", check::summary(&built.checked))?;
     let Some(report) = built.index else {
         writeln!(
             stderr,
@@ -42,9 +43,11 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(EXIT_CONTENT));
     };
-    writeln!(stderr, "{report}")?;
-    if let Some(site) = &built.site {
-        writeln!(stderr, "{site}")?;
+    if reporter.chatty() {
+        writeln!(stderr, "{report}")?;
+        if let Some(site) = &built.site {
+            writeln!(stderr, "{site}")?;
+        }
     }
     if built.shallow {
         writeln!(

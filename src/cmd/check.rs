@@ -2,7 +2,7 @@
 //! a code frame under each (coloured only on a terminal), or as JSON.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -14,6 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, Source};
 use crate::model::{Date, SourceFile};
 
+use super::progress::Reporter;
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `check`.
@@ -24,7 +25,12 @@ pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
         (Some(rev), ..) => Source::Revision(rev.clone()),
         (None, ..) => Source::Revision("HEAD".to_owned()),
     };
-    let checked = check::check(&ctx.repo, &source, &ctx.config, Date::today())?;
+    let reporter = Reporter::new(
+        args.quiet,
+        args.errors_only,
+        args.format == CheckFormat::Human,
+    );
+    let checked = check::check_with(&ctx.repo, &source, &ctx.config, Date::today(), &reporter)?;
     let mut stderr = std::io::stderr().lock();
     if let Some(c) = checked.commit.as_ref().filter(|c| c.detached) {
         writeln!(
@@ -36,15 +42,19 @@ pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
     match args.format {
         CheckFormat::Json => {
             let mut stdout = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut stdout, &checked.diagnostics)?;
+            let shown: Vec<&Diagnostic> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| !args.errors_only || d.is_error())
+                .collect();
+            serde_json::to_writer_pretty(&mut stdout, &shown)?;
             writeln!(stdout)?;
         }
-        CheckFormat::Human => {
-            let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            write!(stderr, "{}", render_all(&checked, styled))?;
-        }
+        CheckFormat::Human => write!(stderr, "{}", reporter.remaining(&checked))?,
     }
-    writeln!(stderr, "{}", summary(&checked))?;
+    if reporter.chatty() {
+        writeln!(stderr, "{}", summary(&checked))?;
+    }
     Ok(if checked.errors() > 0 {
         ExitCode::from(EXIT_CONTENT)
     } else {
@@ -66,6 +76,12 @@ pub fn summary(checked: &Checked) -> String {
 
 /// Every diagnostic rendered with its code frame.
 pub fn render_all(checked: &Checked, styled: bool) -> String {
+    let all: Vec<&Diagnostic> = checked.diagnostics.iter().collect();
+    render_list(&all, checked, styled)
+}
+
+/// Some of the diagnostics of a check, rendered with their code frames.
+pub fn render_list(list: &[&Diagnostic], checked: &Checked, styled: bool) -> String {
     let sources: HashMap<&str, &SourceFile> = checked
         .sources
         .iter()
@@ -77,7 +93,7 @@ pub fn render_all(checked: &Checked, styled: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
-    for d in &checked.diagnostics {
+    for d in list {
         out.push_str(&render(d, sources.get(d.path.as_str()).copied(), &renderer));
         out.push_str("\n\n");
     }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod hooks;
 pub mod init;
 pub mod new;
+pub mod progress;
 pub mod search;
 pub mod serve;
 pub mod stats;

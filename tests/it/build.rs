@@ -393,3 +393,41 @@ fn output_dir_refuses_a_folder_it_did_not_write() {
     assert_eq!(bad.code(), 2);
     assert!(bad.stderr().contains("https://"), "{}", bad.stderr());
 }
+
+/// Issue 12: `--errors-only` leaves warnings out of what is printed (the summary still counts
+/// them); `--quiet` prints nothing but diagnostics.
+#[test]
+fn errors_only_and_quiet_trim_the_output() {
+    let repo = crate::search::sample_repo();
+    let full = repo.run(&["check"]);
+    assert_eq!(full.code(), 0);
+    assert!(
+        full.stderr().contains("warning[W10"),
+        "the sample has warnings"
+    );
+    let errors_only = repo.run(&["check", "--errors-only"]);
+    assert_eq!(errors_only.code(), 0);
+    assert!(
+        !errors_only.stderr().contains("warning["),
+        "{}",
+        errors_only.stderr()
+    );
+    let summary = full.stderr().lines().last().unwrap_or_default().to_owned();
+    assert!(summary.starts_with("checked "), "{summary}");
+    assert_eq!(
+        errors_only.stderr().trim(),
+        summary,
+        "only the summary is left"
+    );
+    let json = repo.run(&["check", "--errors-only", "--format", "json"]);
+    assert_eq!(json.json(), serde_json::json!([]));
+    let quiet = repo.run(&["build", "--quiet", "--errors-only"]);
+    assert_eq!(quiet.code(), 0, "{}", quiet.stderr());
+    assert_eq!(quiet.stderr(), "", "nothing to say");
+    let quiet_warnings = repo.run(&["check", "-q"]);
+    assert!(quiet_warnings.stderr().contains("warning["));
+    assert!(
+        !quiet_warnings.stderr().contains("checked "),
+        "no summary line"
+    );
+}
