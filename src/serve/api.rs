@@ -59,7 +59,7 @@ async fn run(
     .await
     .map_err(|_| internal())?;
     for e in &response.errors {
-        eprintln!("error: search: {e}");
+        tracing::error!("search: {e}");
     }
     let user = user.map(|Extension(u)| u);
     state
@@ -111,7 +111,7 @@ pub(super) async fn search_page(
             r
         }
         Err(e) => {
-            eprintln!("error: rendering the results page: {e}");
+            tracing::error!("rendering the results page: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }

@@ -7,7 +7,6 @@
 //! (DEL, C1, U+2028/9) and invisible direction and width characters are replaced; long values
 //! are cut to `MAX_VALUE` characters.
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -21,7 +20,7 @@ const MAX_VALUE: usize = 200;
 /// Where audit lines go.
 #[derive(Clone, Debug, Default)]
 pub enum AuditLog {
-    /// Standard error, the server's log.
+    /// The server's log (`tracing`, target `casebook::audit`: standard error by default).
     #[default]
     Stderr,
     /// Kept in memory, for a caller that ships the lines itself (and for tests).
@@ -82,10 +81,7 @@ impl AuditLog {
             return;
         };
         match self {
-            AuditLog::Stderr => {
-                let mut err = std::io::stderr().lock();
-                let _ = writeln!(err, "{json}");
-            }
+            AuditLog::Stderr => tracing::info!(target: super::log::AUDIT, "{json}"),
             AuditLog::Memory(lines) => lines.lock().unwrap_or_else(|e| e.into_inner()).push(json),
         }
     }

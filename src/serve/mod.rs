@@ -1,6 +1,7 @@
 //! The server: the static site of the current build plus server-rendered search, its JSON
-//! API and a health check (axum, tokio and tower-http live only here). `app(state)` is the
-//! router; binding, polling for commits and rebuilding are the caller's.
+//! API and a health check (axum, tokio, hyper and tower-http live only here). `app(state)` is
+//! the router, `run::run` serves it until stopped, and `watch::watch` rebuilds in the
+//! background whatever its owner says is new (`serve`: commits; `preview`: saved files).
 //!
 //! The current build (index, templates and a snapshot of its site) is swapped as a whole
 //! (`Arc<Current>` behind a lock): every request sees either the old build or the new one, and
@@ -8,7 +9,10 @@
 
 mod api;
 mod audit;
+pub mod log;
 mod params;
+pub mod run;
+pub mod watch;
 
 pub use audit::AuditLog;
 
@@ -225,7 +229,7 @@ pub fn harden(routes: Router<AppState>, state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(|_| {
             // The panic's message has gone to the log through the panic hook.
-            eprintln!("error: a request handler panicked; answered 500 and carried on");
+            tracing::error!("a request handler panicked; answered 500 and carried on");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -308,7 +312,7 @@ async fn static_site(State(state): State<AppState>, request: Request) -> Respons
         if status.is_server_error() {
             // A file that cannot be read is the server's fault, but nothing a client needs to
             // know more of than that the page is not there.
-            eprintln!("error: the static site answered {status}; sent the 404 page instead");
+            tracing::error!("the static site answered {status}; sent the 404 page instead");
         }
         if status == StatusCode::NOT_FOUND || status.is_server_error() {
             not_found(dir)
