@@ -22,6 +22,13 @@ use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteI
 /// What a build is asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
+    /// Build the working tree as it is on disk (`preview`) instead of `rev`.
+    pub worktree: bool,
+    /// Build what has no errors and leave the rest out, listing every finding on every page
+    /// (`preview`); otherwise any error stops the build.
+    pub preview: bool,
+    /// The index folder, instead of the ceiling's (`preview` keeps its own).
+    pub index: Option<PathBuf>,
     /// Revision to build.
     pub rev: String,
     /// Marking ceiling: nothing above it is indexed.
@@ -34,6 +41,23 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// The site's address for the feed and the sitemap, instead of `base_url`.
     pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    /// A build of `HEAD` at `ceiling`, published documents only, written where configured.
+    pub fn head(ceiling: Marking) -> BuildOptions {
+        BuildOptions {
+            worktree: false,
+            preview: false,
+            index: None,
+            rev: "HEAD".to_owned(),
+            ceiling,
+            drafts: false,
+            full: false,
+            output: None,
+            base_url: None,
+        }
+    }
 }
 
 /// The outcome of a build.
@@ -81,9 +105,13 @@ pub fn build_with(
     today: Date,
     progress: &dyn Progress,
 ) -> Result<Built> {
-    let source = Source::Revision(opts.rev.clone());
+    let source = if opts.worktree {
+        Source::Worktree
+    } else {
+        Source::Revision(opts.rev.clone())
+    };
     let checked = check::check_with(repo, &source, config, today, progress)?;
-    if checked.errors() > 0 {
+    if checked.errors() > 0 && !opts.preview {
         return Ok(Built {
             checked,
             index: None,
@@ -110,7 +138,10 @@ pub fn build_with(
         built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         terms: index::SearchVocab::new(&checked.corpus.vocabulary),
     };
-    let dir = index_dir(repo.root(), config, opts.ceiling, opts.drafts);
+    let dir = match &opts.index {
+        Some(d) => d.clone(),
+        None => index_dir(repo.root(), config, opts.ceiling, opts.drafts),
+    };
     let ids: Vec<Published> = docs.iter().map(|(p, _, _)| p.clone()).collect();
     let make = |i: usize| {
         progress.advance(1);
@@ -182,14 +213,19 @@ fn write_site(
     (index_dir, progress): (&Path, &dyn Progress),
     today: Date,
 ) -> Result<(SiteReport, bool)> {
-    let commit = checked
-        .commit
-        .clone()
-        .ok_or_else(|| Error::Repository("a build reads a commit".to_owned()))?;
+    // A working tree has no commit of its own: its history is HEAD's (none in a repository
+    // with no commits yet), its templates those on disk.
+    let commit = match &checked.commit {
+        Some(c) => Some(c.clone()),
+        None => repo.resolve("HEAD").ok(),
+    };
     let knowledge = config.knowledge_dir.trim_end_matches('/');
     let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
     progress.start("reading the history", 0);
-    let history = repo.history(&commit, knowledge, &paths, 50);
+    let history = match &commit {
+        Some(c) => repo.history(c, knowledge, &paths, 50),
+        None => Ok(History::default()),
+    };
     progress.finish();
     let history = history?;
     let index = index::KbIndex::open(index_dir).map_err(|e| Error::Repository(e.to_string()))?;
@@ -217,7 +253,11 @@ fn write_site(
         title: &config.title,
         base_url: opts.base_url.as_deref().unwrap_or(&config.base_url),
         ceiling: opts.ceiling,
-        commit: &commit.id,
+        commit: if opts.worktree {
+            "working tree"
+        } else {
+            commit.as_ref().map_or("", |c| c.id.as_str())
+        },
         vocab: &checked.corpus.vocabulary,
         docs: docs
             .iter()
@@ -233,9 +273,14 @@ fn write_site(
             opts,
             today,
         ),
-        overrides: repo.read_templates(&commit, "templates")?,
+        overrides: match (&commit, opts.worktree) {
+            (_, true) => repo.read_worktree_templates("templates")?,
+            (Some(c), false) => repo.read_templates(c, "templates")?,
+            (None, false) => Vec::new(),
+        },
         today,
         statistics,
+        preview: opts.preview.then(|| problems(checked)),
     };
     progress.start("rendering pages", 0);
     let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()));
@@ -249,6 +294,25 @@ fn write_site(
     progress.finish();
     let report = report?;
     Ok((report, history.shallow))
+}
+
+/// The check's findings as a preview lists them, errors first.
+fn problems(checked: &Checked) -> Vec<render::Problem> {
+    let mut out: Vec<render::Problem> = checked
+        .diagnostics
+        .iter()
+        .map(|d| render::Problem {
+            severity: if d.is_error() { "error" } else { "warning" },
+            code: d.code,
+            path: d.path.clone(),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        })
+        .collect();
+    out.sort_by_key(|p| p.severity != "error");
+    out
 }
 
 fn date(seconds: i64) -> String {

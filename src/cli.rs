@@ -225,9 +225,15 @@ pub struct ServeArgs {
 /// `casebook preview`.
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
-    /// Address to listen on.
-    #[arg(long, env = "CASEBOOK_BIND")]
+    /// Address to listen on (default 127.0.0.1:8090).
+    #[arg(long, env = "CASEBOOK_PREVIEW_BIND")]
     pub bind: Option<String>,
+    /// Open the preview in the web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Marking ceiling of the preview (default: max_marking from casebook.toml).
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
 }
 
 /// `casebook hooks`.

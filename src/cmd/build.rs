@@ -23,11 +23,11 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
     }
     let opts = BuildOptions {
         rev: args.rev.clone().unwrap_or_else(|| "HEAD".to_owned()),
-        ceiling,
         drafts: args.drafts,
         full: args.full,
         output: args.output_dir.clone(),
         base_url: args.base_url.clone(),
+        ..BuildOptions::head(ceiling)
     };
     let reporter = Reporter::new(args.quiet, args.errors_only, true);
     let built = build::build_with(&ctx.repo, &ctx.config, &opts, Date::today(), &reporter)?;

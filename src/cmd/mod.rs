@@ -7,6 +7,7 @@ pub mod history;
 pub mod hooks;
 pub mod init;
 pub mod new;
+pub mod preview;
 pub mod progress;
 pub mod search;
 pub mod serve;
@@ -15,7 +16,7 @@ pub mod stats;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
 use crate::cli::{Cli, Command};
 use crate::config::{self, Config};
@@ -64,20 +65,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Hooks(args) => hooks::run(args, &Context::open(&cli)?),
         Command::New(args) => new::run(args, &Context::open(&cli)?),
         Command::Init(args) => init::run(args),
-        other => not_yet(other),
+        Command::Preview(args) => preview::run(args, Context::open(&cli)?),
     }
-}
-
-fn not_yet(command: &Command) -> Result<ExitCode> {
-    let name = format!("{command:?}");
-    let name = name
-        .split(['(', ' '])
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
-    bail!(
-        "`casebook {name}` is not yet available in this version; `init`, `new`, `check`, `build`, `search`, `serve`, `hooks`, `stats` and `history` are"
-    )
 }
 
 /// The display form of a path relative to the current directory when possible.

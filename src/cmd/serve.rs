@@ -33,14 +33,7 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let opts = BuildOptions {
-        rev: "HEAD".to_owned(),
-        ceiling,
-        drafts: false,
-        full: false,
-        output: None,
-        base_url: None,
-    };
+    let opts = BuildOptions::head(ceiling);
     let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
     if built.index.is_none() {
         let styled = std::io::stderr().is_terminal();

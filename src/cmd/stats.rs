@@ -18,11 +18,7 @@ pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
     let opts = BuildOptions {
         rev: args.rev.clone().unwrap_or_else(|| "HEAD".to_owned()),
-        ceiling,
-        drafts: false,
-        full: false,
-        output: None,
-        base_url: None,
+        ..BuildOptions::head(ceiling)
     };
     let (checked, statistics) = build::statistics(&ctx.repo, &ctx.config, &opts, Date::today())?;
     let Some(statistics) = statistics else {

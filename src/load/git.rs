@@ -96,6 +96,39 @@ impl Repo {
         Ok(out)
     }
 
+    /// The template overrides in the working tree's `dir/` (`preview`): every `.html` file
+    /// directly in it, as `read_templates` reads them from a commit.
+    pub fn read_worktree_templates(&self, dir: &str) -> Result<Vec<(String, String)>> {
+        let folder = self.root().join(dir);
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".html") {
+                continue;
+            }
+            let refuse = |why: &str| Error::Repository(format!("template `{dir}/{name}` {why}"));
+            let meta =
+                std::fs::symlink_metadata(entry.path()).map_err(|_| refuse("cannot be read"))?;
+            if meta.file_type().is_symlink() {
+                return Err(refuse("is a symbolic link"));
+            }
+            if !meta.is_file() {
+                continue;
+            }
+            if meta.len() > MAX_FILE as u64 {
+                return Err(refuse("is too large"));
+            }
+            let bytes = std::fs::read(entry.path()).map_err(|_| refuse("cannot be read"))?;
+            let text = String::from_utf8(bytes).map_err(|_| refuse("is not valid UTF-8"))?;
+            out.push((name, text));
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Resolves a revision (`HEAD`, a branch, a tag, a commit id) to a commit.
     pub fn resolve(&self, rev: &str) -> Result<Commit> {
         let head_unborn = self

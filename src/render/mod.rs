@@ -136,6 +136,28 @@ pub struct SiteInput<'a> {
     pub today: Date,
     /// The statistics of the published documents.
     pub statistics: &'a crate::model::stats::Statistics,
+    /// A preview of the working tree: every page is bannered DRAFT PREVIEW, shows these
+    /// findings of the check, and reloads itself when the preview is rebuilt.
+    pub preview: Option<Vec<Problem>>,
+}
+
+/// A finding of the check, as a preview page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// Code, e.g. `E029`.
+    pub code: &'static str,
+    /// File, relative to the repository.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
 }
 
 /// A snippet as HTML: the text escaped, each highlighted byte range in `<mark>`. Ranges out
@@ -178,6 +200,12 @@ pub fn escape_json_for_html(json: &str) -> String {
 pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
     let env = templates::environment(&input.overrides)?;
     let mut site = pages::render_all(&env, input)?;
+    if input.preview.is_some() {
+        site.insert(
+            "assets/preview.js".to_owned(),
+            templates::PREVIEW_SCRIPT.as_bytes().to_vec(),
+        );
+    }
     site.insert(
         "assets/style.css".to_owned(),
         templates::STYLE.as_bytes().to_vec(),

@@ -51,6 +51,9 @@ pub(super) const STYLE: &str = include_str!("../../templates/assets/style.css");
 /// The site's icon.
 pub(super) const FAVICON: &str = include_str!("../../templates/assets/favicon.svg");
 
+/// The script of a preview's pages: reloads the page when the preview is rebuilt.
+pub(super) const PREVIEW_SCRIPT: &str = include_str!("../../templates/assets/preview.js");
+
 /// The optional script of the results page (results as you type).
 pub(super) const SEARCH_SCRIPT: &str = include_str!("../../templates/assets/search.js");
 

@@ -117,6 +117,9 @@ pub struct Inner {
     /// Searches run at once, one per core: more wait their turn, so that a burst of searches
     /// cannot starve a rebuild of the processor.
     pub search_slots: Arc<tokio::sync::Semaphore>,
+    /// A preview's rebuild count, sent to open pages (`/_preview/events`) so they reload;
+    /// none when serving a published edition.
+    pub reload: Option<tokio::sync::watch::Sender<String>>,
 }
 
 impl Inner {
@@ -135,6 +138,7 @@ impl Inner {
             max_concurrent: MAX_CONCURRENT,
             audit: AuditLog::Stderr,
             search_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
+            reload: None,
         }
     }
 }
@@ -193,14 +197,43 @@ pub const COMMIT_HEADER: &str = "casebook-commit";
 
 /// The router: API, search page, health check, then the static site.
 pub fn app(state: AppState) -> Router {
-    let routes = Router::new()
+    let mut routes = Router::new()
         .route("/search", get(api::search_page))
         .route("/api/search", get(api::search_json))
         .route("/healthz", get(api::healthz))
         .route("/api/stats", get(api::stats))
-        .route("/api/documents/{id}", get(api::document))
-        .fallback(static_site);
-    harden(routes, state)
+        .route("/api/documents/{id}", get(api::document));
+    if state.0.reload.is_some() {
+        routes = routes.route("/_preview/events", get(preview_events));
+    }
+    harden(routes.fallback(static_site), state)
+}
+
+/// Server-sent events for a preview's pages: the rebuild count now, then each new one, so a
+/// page reloads when the preview is rebuilt.
+async fn preview_events(
+    State(state): State<AppState>,
+) -> Result<
+    axum::response::sse::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+    StatusCode,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let receiver = state
+        .0
+        .reload
+        .as_ref()
+        .ok_or(StatusCode::NOT_FOUND)?
+        .subscribe();
+    let stream = futures_util::stream::unfold((receiver, true), |(mut rx, first)| async move {
+        if !first && rx.changed().await.is_err() {
+            return None;
+        }
+        let version = rx.borrow_and_update().clone();
+        Some((Ok(Event::default().data(version)), (rx, false)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 /// `routes` behind the server's protections: identity check, load shedding, body limit,

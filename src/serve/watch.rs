@@ -54,6 +54,8 @@ pub trait Rebuild: Send + 'static {
     fn name(&self, version: &str) -> String {
         version.to_owned()
     }
+    /// Called once a build of `version` has been swapped in or has failed.
+    fn settled(&mut self, _state: &AppState, _version: &str) {}
 }
 
 /// Runs the loop for ever (call it on a thread of its own); `served` is the version being
@@ -86,21 +88,24 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
         }
         let name = owner.name(&version);
         // A fault in the build must not end the watching: catch it and report it like a failure.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| owner.build(&version)))
-            .unwrap_or_else(|_| {
-                Err(Failure {
-                    log: "the build stopped on an internal fault (reported above)".to_owned(),
-                    health: format!(
-                        "the rebuild of {name} stopped on an internal fault (details in the server log)"
-                    ),
-                    retry: false,
-                })
-            });
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            owner.build(&version)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Failure {
+                log: "the build stopped on an internal fault (reported above)".to_owned(),
+                health: format!(
+                    "the rebuild of {name} stopped on an internal fault (details in the server log)"
+                ),
+                retry: false,
+            })
+        });
         match outcome {
             Ok(current) => {
                 tracing::info!("rebuilt at {name}");
                 state.swap(current);
                 failure = None;
+                owner.settled(&state, &version);
                 served = version;
             }
             Err(f) => {
@@ -118,6 +123,7 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
                 }
                 state.failed(f.health.clone());
                 failure = Some(f.health);
+                owner.settled(&state, &version);
                 if !f.retry {
                     served = version;
                 }

@@ -211,14 +211,6 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn later_commands_say_they_are_not_yet_available() {
-    let repo = TestRepo::fixture("base");
-    repo.commit("base");
-    let run = repo.run(&["preview"]);
-    assert_one_line_error(&run, "`casebook preview` is not yet available");
-}
-
-#[test]
 fn json_output_has_every_field() {
     let repo = TestRepo::invalid_case("unknown-area");
     repo.commit("fixture");

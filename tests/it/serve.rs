@@ -466,6 +466,7 @@ async fn excess_load_is_refused_at_once_with_503() {
         max_concurrent: 0,
         audit: AuditLog::Memory(Arc::default()),
         search_slots: Arc::new(tokio::sync::Semaphore::new(1)),
+        reload: None,
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);

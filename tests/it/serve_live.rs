@@ -746,3 +746,138 @@ fn running_out_of_file_descriptors_is_survived() {
     assert_eq!(answered.status, 200, "answers again: {}", answered.body);
     assert!(answered.body.contains("AG-GLAA"));
 }
+
+/// Reads `data:` lines of a server-sent event stream.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(addr: &str, path: &str) -> Events {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(90)))
+            .expect("timeout");
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
+        Events(BufReader::new(stream))
+    }
+
+    /// The next event's data (keep-alive comments and headers skipped).
+    fn next(&mut self) -> Option<String> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.0.read_line(&mut line).ok()? == 0 {
+                return None;
+            }
+            if let Some(data) = line.trim_end().strip_prefix("data: ") {
+                return Some(data.to_owned());
+            }
+        }
+    }
+}
+
+/// Issue 12: `casebook preview` serves the working tree (uncommitted and draft documents
+/// included) bannered DRAFT PREVIEW, rebuilds when a file is saved and tells open pages to
+/// reload; a file with errors shows its diagnostics, fixing it brings its page back; nothing
+/// published is written.
+#[test]
+fn preview_serves_the_working_tree_and_reloads_on_save() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    repo.commit("base");
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    // A draft written but not committed.
+    repo.write(
+        "knowledge/reviews/CR-2024-002-draft.md",
+        text.replace("CR-2024-001", "CR-2024-002")
+            .replace("status: approved", "status: draft")
+            .replace("Operation Base", "Operation Unsaved")
+            .replace("orders: [ORD-2024-001]\n", ""),
+    );
+    let mut command = Command::new(env!("CARGO_BIN_EXE_casebook"));
+    command.args(["preview", "--bind", "127.0.0.1:0"]);
+    let server = Server::run(&repo, command);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("DRAFT PREVIEW"), "{}", home.body);
+    assert!(home.body.contains("assets/preview.js"));
+    let draft = server.get("/reviews/CR-2024-002/");
+    assert_eq!(draft.status, 200, "the uncommitted draft is shown");
+    assert!(draft.body.contains("Operation Unsaved"));
+    assert!(
+        server
+            .get("/assets/preview.js")
+            .body
+            .contains("EventSource")
+    );
+
+    // A save is rebuilt and announced to open pages.
+    let mut events = Events::open(&server.addr, "/_preview/events");
+    let first = events.next().expect("the current version");
+    repo.write(path, text.replace("Operation Base", "Operation Saved"));
+    let saved = Instant::now();
+    let mut served = None;
+    while saved.elapsed() < Duration::from_secs(90) {
+        if server
+            .get("/reviews/CR-2024-001/")
+            .body
+            .contains("Operation Saved")
+        {
+            served = Some(saved.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let served = served.expect("the saved change is served");
+    eprintln!(
+        "preview: a saved change was served {} ms after the write",
+        served.as_millis()
+    );
+    let announced = events.next().expect("a reload is announced");
+    assert_ne!(announced, first);
+
+    // Broken: its page gives way to the diagnostics, with the line and the suggestion.
+    repo.write(
+        path,
+        text.replace("Operation Base", "Operation Saved")
+            .replace("areas: [southampton]", "areas: [southamptn]"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let broken = loop {
+        let page = server.get("/reviews/CR-2024-001/");
+        if page.status == 404 || Instant::now() > deadline {
+            break page;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(broken.status, 404, "{}", broken.body);
+    assert!(
+        broken.body.contains("CR-2024-001-base.md</code>")
+            && broken.body.contains("line 18, column"),
+        "{}",
+        broken.body
+    );
+    assert!(
+        broken.body.contains("did you mean `southampton`?"),
+        "{}",
+        broken.body
+    );
+    // Fixed: back.
+    repo.write(path, text.replace("Operation Base", "Operation Fixed"));
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !server
+        .get("/reviews/CR-2024-001/")
+        .body
+        .contains("Operation Fixed")
+    {
+        assert!(Instant::now() < deadline, "the fixed page comes back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Nothing published was written.
+    assert!(!repo.path().join("public").exists());
+    assert!(
+        !repo
+            .path()
+            .join(".casebook/index-official-sensitive")
+            .exists()
+    );
+}

@@ -36,6 +36,58 @@ struct SiteCtx {
     root: &'static str,
     commit_short: String,
     ceiling: String,
+    /// Set on a preview: the check's findings by file.
+    preview: Option<PreviewCtx>,
+}
+
+/// The check's findings as a preview's pages list them: counts, then by file.
+#[derive(Serialize)]
+struct PreviewCtx {
+    errors: usize,
+    warnings: usize,
+    files: Vec<ProblemFile>,
+}
+
+#[derive(Serialize)]
+struct ProblemFile {
+    path: String,
+    errors: usize,
+    warnings: usize,
+    problems: Vec<crate::render::Problem>,
+}
+
+impl PreviewCtx {
+    fn new(problems: &[crate::render::Problem]) -> PreviewCtx {
+        let mut files: Vec<ProblemFile> = Vec::new();
+        for p in problems {
+            let at = match files.iter().position(|f| f.path == p.path) {
+                Some(i) => i,
+                None => {
+                    files.push(ProblemFile {
+                        path: p.path.clone(),
+                        errors: 0,
+                        warnings: 0,
+                        problems: Vec::new(),
+                    });
+                    files.len() - 1
+                }
+            };
+            let file = &mut files[at];
+            if p.severity == "error" {
+                file.errors += 1;
+            } else {
+                file.warnings += 1;
+            }
+            file.problems.push(p.clone());
+        }
+        // Files with errors first, then by path.
+        files.sort_by(|a, b| (a.errors == 0, &a.path).cmp(&(b.errors == 0, &b.path)));
+        PreviewCtx {
+            errors: files.iter().map(|f| f.errors).sum(),
+            warnings: files.iter().map(|f| f.warnings).sum(),
+            files,
+        }
+    }
 }
 
 /// What every page needs, and the published documents by id.
@@ -104,6 +156,7 @@ pub(super) fn render_all(
         root: "/",
         commit_short: input.commit.chars().take(7).collect(),
         ceiling: input.ceiling.to_string(),
+        preview: input.preview.as_deref().map(PreviewCtx::new),
     };
     let ctx = Ctx {
         env,
