@@ -1,64 +1,53 @@
-//! Query latency over a built index: runs a fixed set of 20 queries (words, phrases,
-//! exclusions, aliases, facets, sorting, a prefix and a misspelling) several times and prints
-//! the median and 99th percentile.
+//! Query latency over a built index: runs the queries of `scripts/bench/queries.txt` (60
+//! analyst-style queries: words, phrases, statute references, abbreviations, places, years,
+//! misspellings, questions, facets, sorting, pages) several times and prints the median and
+//! 99th percentile.
 //!
 //! ```text
-//! cargo run --release --example bench_search -- INDEX_DIR [ROUNDS]
+//! cargo run --release --example bench_search -- INDEX_DIR [ROUNDS] [QUERIES_FILE]
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use casebook::index::{FacetName, KbIndex, SearchRequest, Sort};
 
-fn requests() -> Vec<SearchRequest> {
-    let plain = |q: &str| SearchRequest {
-        q: q.to_owned(),
-        page: 1,
-        per_page: 10,
-        ..SearchRequest::default()
-    };
-    let mut out: Vec<SearchRequest> = [
-        "interpreters",
-        "labour exploitation interpreters",
-        "financial investigation",
-        "\"victim care\"",
-        "closure notice",
-        "interpreters -labour",
-        "agency:GLAA theme:interpreters",
-        "type:county-lines",
-        "year:[2018 TO 2021]",
-        "inter*",
-        "intrepreters",
-        "risk order",
-        "duty to notify",
-        "phone downloads money",
-        "safeguarding referral school",
-    ]
-    .iter()
-    .map(|q| plain(q))
-    .collect();
-    let mut area = plain("interpreters");
-    area.filters.insert(
-        FacetName::Area,
-        vec!["portsmouth".into(), "southampton".into()],
-    );
-    out.push(area);
-    let mut two = plain("");
-    two.filters
-        .insert(FacetName::Theme, vec!["interpreters".into()]);
-    two.filters
-        .insert(FacetName::Exploitation, vec!["labour".into()]);
-    out.push(two);
-    let mut newest = plain("order");
-    newest.sort = Sort::Newest;
-    out.push(newest);
-    let mut deep = plain("victims");
-    deep.page = 5;
-    out.push(deep);
-    out.push(plain(""));
-    out
+/// The queries of `scripts/bench/queries.txt` (or another file): `text | key=value&…`.
+fn requests(file: &Path) -> Vec<SearchRequest> {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
+        eprintln!("error: cannot read {}: {e}", file.display());
+        std::process::exit(2);
+    });
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let (q, params) = line.split_once(" | ").unwrap_or((line, ""));
+            let mut r = SearchRequest {
+                q: q.trim().to_owned(),
+                page: 1,
+                per_page: 10,
+                ..SearchRequest::default()
+            };
+            for pair in params.split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                match key {
+                    "sort" if value == "newest" => r.sort = Sort::Newest,
+                    "page" => r.page = value.parse().unwrap_or(1),
+                    "from" => r.from = value.parse().ok(),
+                    "to" => r.to = value.parse().ok(),
+                    _ => match FacetName::from_key(key) {
+                        Some(f) => r.filters.entry(f).or_default().push(value.to_owned()),
+                        None => {
+                            eprintln!("error: unknown filter `{key}` in: {line}");
+                            std::process::exit(2);
+                        }
+                    },
+                }
+            }
+            r
+        })
+        .collect()
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -69,10 +58,14 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next().map(PathBuf::from) else {
-        eprintln!("usage: bench_search INDEX_DIR [ROUNDS]");
+        eprintln!("usage: bench_search INDEX_DIR [ROUNDS] [QUERIES_FILE]");
         std::process::exit(2);
     };
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let file = args.next().map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/bench/queries.txt"),
+        PathBuf::from,
+    );
     let index = match KbIndex::open(&dir) {
         Ok(i) => i,
         Err(e) => {
@@ -80,7 +73,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let requests = requests();
+    let requests = requests(&file);
     let mut all = Vec::new();
     let mut per_query: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     for _ in 0..rounds {
