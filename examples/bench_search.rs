@@ -96,12 +96,6 @@ fn main() {
         percentile(&all, 0.99),
         percentile(&all, 1.0)
     );
-    let started = Instant::now();
-    let similar = index.similar("CR-2017-0001", 5).len();
-    println!(
-        "similar documents (5): {:.2} ms, {similar} found",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
     for (i, times) in per_query.iter_mut() {
         times.sort_by(|a, b| a.total_cmp(b));
         println!(

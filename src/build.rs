@@ -8,8 +8,6 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
-use rayon::prelude::*;
-
 use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::History;
 use crate::load::{self, Repo, Source};
@@ -158,7 +156,7 @@ pub fn build_with(
         config,
         opts,
         (&checked, &docs, &statistics),
-        (&dir, progress),
+        progress,
         today,
     )?;
     Ok(Built {
@@ -210,7 +208,7 @@ fn write_site(
     config: &Config,
     opts: &BuildOptions,
     (checked, docs, statistics): (&Checked, &[(Published, &Document, &str)], &Statistics),
-    (index_dir, progress): (&Path, &dyn Progress),
+    progress: &dyn Progress,
     today: Date,
 ) -> Result<(SiteReport, bool)> {
     // A working tree has no commit of its own: its history is HEAD's (none in a repository
@@ -228,24 +226,8 @@ fn write_site(
     };
     progress.finish();
     let history = history?;
-    let index = index::KbIndex::open(index_dir).map_err(|e| Error::Repository(e.to_string()))?;
-    progress.start("finding similar documents", docs.len() as u64);
-    let similar = docs
-        .par_iter()
-        .map(|(p, _, _)| {
-            progress.advance(1);
-            let links = index
-                .similar(&p.id, 5)
-                .into_iter()
-                .map(|h| Link {
-                    id: h.id,
-                    title: h.title,
-                    url: h.url,
-                })
-                .collect();
-            (p.id.clone(), links)
-        })
-        .collect();
+    progress.start("finding similar documents", 0);
+    let similar = similar_links(docs, &checked.corpus.vocabulary);
     progress.finish();
     let published_paths: HashMap<&str, &Document> =
         docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
@@ -294,6 +276,32 @@ fn write_site(
     progress.finish();
     let report = report?;
     Ok((report, history.shallow))
+}
+
+/// Each published document's five most similar (`model::similar`), as links.
+fn similar_links(
+    docs: &[(Published, &Document, &str)],
+    vocab: &crate::model::Vocabulary,
+) -> HashMap<String, Vec<Link>> {
+    let list: Vec<&Document> = docs.iter().map(|(_, d, _)| *d).collect();
+    crate::model::similar::similar(&list, vocab, 5)
+        .into_iter()
+        .zip(&list)
+        .map(|(found, doc)| {
+            let links = found
+                .into_iter()
+                .map(|i| {
+                    let d = list[i];
+                    Link {
+                        id: d.common.id.clone(),
+                        title: d.common.title.clone(),
+                        url: render::url(d.common.kind, &d.common.id),
+                    }
+                })
+                .collect();
+            (doc.common.id.clone(), links)
+        })
+        .collect()
 }
 
 /// The check's findings as a preview lists them, errors first.

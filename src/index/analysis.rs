@@ -141,7 +141,12 @@ impl Tokenizer for DomainTokenizer {
             }
             let word = &text[start..end];
             let word = singular_abbreviation(word).unwrap_or(word);
-            let normal: String = word.nfkc().collect();
+            // ASCII is already in NFKC: most words skip the normalisation.
+            let normal: String = if word.is_ascii() {
+                word.to_owned()
+            } else {
+                word.nfkc().collect()
+            };
             self.push(normal, start, end, &mut position);
         }
         DomainTokenStream {

@@ -470,7 +470,9 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
         .collect();
     doc.add_text(f.area_codes, areas.join(" "));
     doc.add_u64(f.superseded, u64::from(d.status == "superseded"));
-    doc.add_u64(f.tie, tie(&d.id));
+    let (hi, lo) = id_order(&d.id);
+    doc.add_u64(f.id_hi, hi);
+    doc.add_u64(f.id_lo, lo);
     for text in [
         &d.title,
         &d.summary,
@@ -489,9 +491,35 @@ pub(super) fn to_tantivy(d: &IndexDoc, f: &Fields) -> TantivyDocument {
     doc
 }
 
-/// The tie-breaking number of an id: 64-bit FNV-1a, the same in every build and process.
-pub(super) fn tie(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// The id's first 16 bytes as two big-endian numbers (shorter ids padded with zeros), so
+/// comparing the pair compares the ids.
+pub(super) fn id_order(id: &str) -> (u64, u64) {
+    let mut bytes = [0u8; 16];
+    for (b, c) in bytes.iter_mut().zip(id.bytes()) {
+        *b = c;
+    }
+    let (hi, lo) = bytes.split_at(8);
+    let number = |part: &[u8]| part.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    (number(hi), number(lo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_order_compares_like_the_ids() {
+        let mut ids = vec![
+            "ORD-2022-006",
+            "CR-2023-002",
+            "AG-HOIE",
+            "AG-HIOWC",
+            "CR-2023-0021",
+            "CR-2023-001",
+        ];
+        let mut by_order = ids.clone();
+        by_order.sort_by_key(|id| id_order(id));
+        ids.sort();
+        assert_eq!(by_order, ids);
+    }
 }

@@ -11,7 +11,6 @@ mod facets;
 mod query;
 mod schema;
 mod search;
-mod similar;
 mod snippets;
 mod suggest;
 mod vocab;

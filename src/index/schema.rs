@@ -64,9 +64,11 @@ pub(super) struct Fields {
     pub(super) tags: Field,
     /// 1 for a superseded document (its score is lowered), 0 otherwise; fast.
     pub(super) superseded: Field,
-    /// A fixed number derived from the id, fast: breaks ties between equal scores the same way
-    /// in every build, whatever segments the documents landed in.
-    pub(super) tie: Field,
+    /// The id's first 16 bytes as two big-endian numbers, fast: equal search scores come in
+    /// id order in every build, whatever segments the documents landed in.
+    pub(super) id_hi: Field,
+    /// See `id_hi`.
+    pub(super) id_lo: Field,
     /// The document's area codes, space-separated, stored (for the hit's areas).
     pub(super) area_codes: Field,
     /// Facet: kind.
@@ -142,7 +144,8 @@ impl Fields {
                 ),
             ),
             superseded: b.add_u64_field("superseded", FAST),
-            tie: b.add_u64_field("tie", FAST),
+            id_hi: b.add_u64_field("id_hi", FAST),
+            id_lo: b.add_u64_field("id_lo", FAST),
             area_codes: b.add_text_field("area_codes", STORED),
             f_kind: b.add_facet_field("f_kind", facet()),
             f_area: b.add_facet_field("f_area", facet()),

@@ -1,6 +1,6 @@
 //! Searching the index: lenient query parsing with friendly aliases, facet filters (OR within
 //! a facet, AND across facets) with disjunctive counts, sorting, pagination, highlighted
-//! snippets, "did you mean" suggestions and similar documents.
+//! snippets, "did you mean" suggestions and the answer box.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -471,7 +471,12 @@ impl KbIndex {
         let offset = (page - 1).saturating_mul(per_page).min(100_000);
         let limit = TopDocs::with_limit(per_page).and_offset(offset);
         let result = match sort {
-            Sort::Relevance => searcher.search(q, &(Count, limit.tweak_score(demote_superseded))),
+            Sort::Relevance => searcher
+                .search(q, &(Count, limit.tweak_score(demote_superseded)))
+                .map(|(n, docs)| {
+                    let docs = docs.into_iter().map(|((score, _), a)| (score, a)).collect();
+                    (n, docs)
+                }),
             Sort::Newest => searcher
                 .search(
                     q,
@@ -588,17 +593,29 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// The relevance score with superseded documents demoted, from their `superseded` column.
+/// A document's place in the results: its score, lowered for a superseded document, then its
+/// id (first 16 bytes), so equal scores come in id order in every build.
+type Ranked = (tantivy::Score, std::cmp::Reverse<(u64, u64)>);
+
 fn demote_superseded(
     segment: &tantivy::SegmentReader,
-) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
-    let column = segment
-        .fast_fields()
-        .u64("superseded")
-        .ok()
-        .map(|c| c.first_or_default_col(0));
-    move |doc, score| match &column {
-        Some(c) if c.get_val(doc) == 1 => score * SUPERSEDED,
-        _ => score,
+) -> impl Fn(tantivy::DocId, tantivy::Score) -> Ranked + use<> {
+    let column = |name: &str| {
+        segment
+            .fast_fields()
+            .u64(name)
+            .ok()
+            .map(|c| c.first_or_default_col(0))
+    };
+    let (superseded, hi, lo) = (column("superseded"), column("id_hi"), column("id_lo"));
+    move |doc, score| {
+        let score = match &superseded {
+            Some(c) if c.get_val(doc) == 1 => score * SUPERSEDED,
+            _ => score,
+        };
+        let hi = hi.as_ref().map_or(0, |c| c.get_val(doc));
+        let lo = lo.as_ref().map_or(0, |c| c.get_val(doc));
+        (score, std::cmp::Reverse((hi, lo)))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod facet;
 pub mod lint;
 pub mod order_record;
 pub mod raw;
+pub mod similar;
 pub mod source;
 pub mod stats;
 pub mod validate;
