@@ -1,7 +1,7 @@
-//! Writing the static site: pages rendered in memory are written only when their bytes
-//! changed (unchanged files are hard-linked from the previous build, keeping their
-//! modification times), pages of removed documents disappear, and the new folder replaces the
-//! old one by rename, so a reader never sees a half-written site.
+//! Writing the static site: pages rendered in memory are written in place, only when their
+//! bytes changed (each by writing beside it and renaming over, so no file is ever half
+//! written), and pages of removed documents disappear. A server serves a snapshot of the site
+//! (`SiteSnapshot`), so it never sees a build half way through.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,60 +79,138 @@ pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
     Ok(report)
 }
 
-/// Writes `site` to `dir`.
+/// The file in a site folder recording what the last build wrote there: each file's length and
+/// content hash (hidden, so never served).
+pub const MANIFEST: &str = ".casebook-manifest";
+
+/// A file's length and FNV-1a hash, as the manifest records it.
+fn fingerprint(bytes: &[u8]) -> (u64, u64) {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (bytes.len() as u64, hash)
+}
+
+/// The manifest of `dir`, when there is one: path → (length, hash).
+fn read_manifest(dir: &Path) -> Option<std::collections::HashMap<String, (u64, u64)>> {
+    let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
+    text.lines()
+        .map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let len = parts.next()?.parse().ok()?;
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            Some((parts.next()?.to_owned(), (len, hash)))
+        })
+        .collect()
+}
+
+/// Writes `site` to `dir` in place: a file whose bytes are those the manifest records for it
+/// (its length checked on disk) is left alone, keeping its modification time; a changed file
+/// is written beside itself and renamed over, so a reader sees the old file or the new one,
+/// never half of one; files of the previous build that are gone are removed, with folders left
+/// empty. No folder is re-created. The manifest is written last: a build stopped half way is
+/// repaired by the next, which rewrites whatever it cannot vouch for.
 pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
     let started = Instant::now();
-    let fresh = sibling(dir, "new");
-    let old = sibling(dir, "old");
-    for leftover in [&fresh, &old] {
+    // Left by builds that replaced the whole folder.
+    for leftover in [sibling(dir, "new"), sibling(dir, "old")] {
         if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(io(leftover))?;
+            fs::remove_dir_all(&leftover).map_err(io(&leftover))?;
         }
     }
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let known = read_manifest(dir);
     let pages: Vec<(&String, &Vec<u8>)> = site
         .iter()
-        .filter(|(rel, _)| !rel.split('/').any(|c| c == ".." || c.is_empty()))
+        .filter(|(rel, _)| {
+            !rel.split('/')
+                .any(|c| c == ".." || c.is_empty() || c.starts_with('.'))
+        })
         .collect();
-    // Folders first, once each; then the files.
     let folders: std::collections::BTreeSet<PathBuf> = pages
         .iter()
-        .filter_map(|(rel, _)| fresh.join(rel).parent().map(Path::to_path_buf))
+        .filter_map(|(rel, _)| dir.join(rel).parent().map(Path::to_path_buf))
         .collect();
     for folder in &folders {
-        fs::create_dir_all(folder).map_err(io(folder))?;
+        if !folder.is_dir() {
+            fs::create_dir_all(folder).map_err(io(folder))?;
+        }
     }
-    let written = pages
-        .iter()
-        .map(|(rel, bytes)| {
-            let (target, previous) = (fresh.join(rel), dir.join(rel));
-            // Same length first: most changed pages are told apart without reading them.
-            let same = fs::symlink_metadata(&previous)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                && fs::read(&previous).is_ok_and(|b| b == **bytes);
-            if same && fs::hard_link(&previous, &target).is_ok() {
-                Ok(false)
-            } else {
-                fs::write(&target, bytes).map_err(io(&target))?;
+    let written = {
+        use rayon::prelude::*;
+        pages
+            .par_iter()
+            .map(|(rel, bytes)| {
+                let target = dir.join(rel);
+                let print = fingerprint(bytes);
+                let on_disk = fs::symlink_metadata(&target)
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len());
+                let same = match (&known, on_disk) {
+                    (_, None) => false,
+                    (Some(known), Some(len)) => {
+                        len == print.0 && known.get(rel.as_str()) == Some(&print)
+                    }
+                    // No manifest (a folder from an earlier version): compare the bytes.
+                    (None, Some(len)) => {
+                        len == print.0 && fs::read(&target).is_ok_and(|b| b == **bytes)
+                    }
+                };
+                if same {
+                    return Ok(false);
+                }
+                let partial = target.with_file_name(format!(
+                    ".{}.partial",
+                    target
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ));
+                fs::write(&partial, bytes).map_err(io(&partial))?;
+                fs::rename(&partial, &target).map_err(io(&target))?;
                 Ok(true)
-            }
-        })
-        .collect::<Result<Vec<bool>>>()?;
+            })
+            .collect::<Result<Vec<bool>>>()?
+    };
     let mut report = SiteReport {
         written: written.iter().filter(|w| **w).count(),
         unchanged: written.iter().filter(|w| !**w).count(),
         ..SiteReport::default()
     };
-    report.removed = files(dir, "")
-        .iter()
-        .filter(|p| !site.contains_key(*p) && *p != MARKER)
-        .count();
-    if dir.exists() {
-        fs::rename(dir, &old).map_err(io(dir))?;
+    let gone: Vec<String> = match &known {
+        Some(known) => known
+            .keys()
+            .filter(|p| !site.contains_key(*p))
+            .cloned()
+            .collect(),
+        None => files(dir, "")
+            .into_iter()
+            .filter(|p| !site.contains_key(p) && p != MARKER && p != MANIFEST)
+            .collect(),
+    };
+    for rel in &gone {
+        let path = dir.join(rel);
+        if fs::remove_file(&path).is_ok() {
+            report.removed += 1;
+        }
+        // Folders left empty go too (`remove_dir` refuses a folder that is not).
+        let mut parent = path.parent();
+        while let Some(p) = parent.filter(|p| *p != dir) {
+            if fs::remove_dir(p).is_err() {
+                break;
+            }
+            parent = p.parent();
+        }
     }
-    fs::rename(&fresh, dir).map_err(io(dir))?;
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(io(&old))?;
+    let mut manifest = String::new();
+    for (rel, bytes) in &pages {
+        let (len, hash) = fingerprint(bytes);
+        manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
     }
+    let partial = dir.join(format!("{MANIFEST}.partial"));
+    fs::write(&partial, manifest).map_err(io(&partial))?;
+    fs::rename(&partial, dir.join(MANIFEST)).map_err(io(dir))?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }
@@ -291,8 +369,15 @@ mod tests {
             before
         );
         assert_eq!(fs::read_to_string(dir.join("x/index.html")).unwrap(), "B");
-        assert!(!dir.join("y").exists());
+        assert!(!dir.join("y").exists(), "an emptied folder goes");
         assert!(!sibling(&dir, "new").exists() && !sibling(&dir, "old").exists());
+        // A file changed behind the build's back (its length differs) is rewritten.
+        fs::write(dir.join("index.html"), "tampered").unwrap();
+        let third = write_site(&dir, &site(&[("index.html", "a"), ("x/index.html", "B")])).unwrap();
+        assert_eq!((third.written, third.unchanged), (1, 1));
+        assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "a");
+        // No partial files are left.
+        assert!(files(&dir, "").iter().all(|f| !f.ends_with(".partial")));
     }
 
     #[test]

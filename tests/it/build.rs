@@ -372,6 +372,65 @@ fn two_builds_of_one_commit_are_identical() {
     assert!(feed.contains("https://kb.example.org/"), "{feed}");
 }
 
+/// Issue 13: a build after a commit that changes what other pages derive (a review's codes move
+/// it between similar-document lists, one review is deleted, one body is revised) updates the
+/// site in place, and the result equals a clean build of that commit byte for byte.
+#[test]
+fn an_incremental_site_equals_a_clean_build() {
+    let repo = crate::search::sample_repo();
+    let first = repo.run(&["build", "--output-dir", "site-a"]);
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    let before = tree(&repo.path().join("site-a"));
+
+    let moved = "knowledge/reviews/CR-2019-004-industrial-units.md";
+    let text = std::fs::read_to_string(repo.path().join(moved)).expect("read");
+    repo.write(
+        moved,
+        text.replace(
+            "exploitation: [cannabis-cultivation]",
+            "exploitation: [labour]",
+        )
+        .replace(
+            "tags: [industrial-units,",
+            "tags: [agriculture, industrial-units,",
+        ),
+    );
+    std::fs::remove_file(
+        repo.path()
+            .join("knowledge/reviews/CR-2024-008-kidney-donation-travel.md"),
+    )
+    .expect("delete");
+    let revised = "knowledge/reviews/CR-2021-002-short-let-flats.md";
+    let text = std::fs::read_to_string(repo.path().join(revised)).expect("read");
+    repo.write(
+        revised,
+        format!("{text}\nA closing paragraph added on review.\n"),
+    );
+    repo.commit("recode, delete and revise");
+
+    let incremental = repo.run(&["build", "--output-dir", "site-a"]);
+    assert_eq!(incremental.code(), 0, "{}", incremental.stderr());
+    let clean = repo.run(&["build", "--full", "--output-dir", "site-b"]);
+    assert_eq!(clean.code(), 0, "{}", clean.stderr());
+    let (ta, tb) = (
+        tree(&repo.path().join("site-a")),
+        tree(&repo.path().join("site-b")),
+    );
+    let differ: Vec<&String> = ta
+        .keys()
+        .chain(tb.keys())
+        .filter(|k| ta.get(*k) != tb.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "differ from a clean build: {differ:?}");
+    assert!(!ta.contains_key("reviews/CR-2024-008/index.html"));
+    let changed = ta.keys().filter(|k| before.get(*k) != ta.get(*k)).count();
+    assert!(
+        changed > 3 && changed < ta.len() / 2,
+        "{changed} of {} files changed",
+        ta.len()
+    );
+}
+
 /// Issue 12: `--output-dir` never replaces a folder it did not write.
 #[test]
 fn output_dir_refuses_a_folder_it_did_not_write() {

@@ -166,13 +166,24 @@ pub(super) fn render_all(
     };
     let mut out = Site::new();
     let backlinks = backlinks(&ctx);
-    for p in &input.docs {
-        let base = format!("{}/{}/", p.doc.common.kind.folder(), p.doc.common.id);
-        let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
-        out.insert(format!("{base}index.html"), page);
-        out.insert(format!("{base}history/index.html"), history_page(&ctx, p)?);
-        out.insert(format!("{base}document.json"), document_json(&ctx, p));
-    }
+    // Each document's three files, rendered on every core.
+    let pages: Vec<[(String, Vec<u8>); 3]> = {
+        use rayon::prelude::*;
+        input
+            .docs
+            .par_iter()
+            .map(|p| {
+                let base = format!("{}/{}/", p.doc.common.kind.folder(), p.doc.common.id);
+                let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
+                Ok([
+                    (format!("{base}index.html"), page),
+                    (format!("{base}history/index.html"), history_page(&ctx, p)?),
+                    (format!("{base}document.json"), document_json(&ctx, p)),
+                ])
+            })
+            .collect::<Result<_, RenderError>>()?
+    };
+    out.extend(pages.into_iter().flatten());
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;
     out.insert("powers/index.html".into(), matrix(&ctx)?);
