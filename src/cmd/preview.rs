@@ -72,6 +72,8 @@ pub fn run(args: &PreviewArgs, ctx: Context) -> Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     let current = open(&ctx, &opts, &built, &snapshots)?;
+    drop(built);
+    serve::watch::release_memory();
     let (reload, _) = tokio::sync::watch::channel("0".to_owned());
     let state = AppState(Arc::new(Inner {
         reload: Some(reload),

@@ -52,6 +52,8 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     let snapshots = snapshots_dir(&ctx, ceiling);
     SiteSnapshot::sweep(&snapshots);
     let current = open(&ctx, &opts, &built)?;
+    drop(built);
+    serve::watch::release_memory();
     let state = AppState(Arc::new(Inner {
         require_header,
         ..Inner::new(current, &ctx.config.title, ceiling)

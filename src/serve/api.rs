@@ -14,18 +14,7 @@ use crate::render::{
 };
 
 use super::params::{self, Parsed};
-use super::{AppState, Current, Identity, with_commit};
-
-/// JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same value,
-/// but nothing in it can close a `<script>` or start markup if a client pastes it into a page.
-fn json_response<T: Serialize>(value: &T) -> Response {
-    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        crate::render::escape_json_for_html(&text),
-    )
-        .into_response()
-}
+use super::{Answer, AppState, Current, Identity, with_commit};
 
 /// A 400 with a plain message (never echoing the raw query).
 fn bad_request(message: String) -> Response {
@@ -41,31 +30,53 @@ async fn run(
     user: User,
     route: &'static str,
     request: SearchRequest,
-) -> Result<(Arc<Current>, SearchResponse), Response> {
+) -> Result<(Arc<Current>, Arc<Answer>), Response> {
     let internal = || (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    // The slot moves into the search: a request dropped by the timeout frees it only when the
-    // search itself has finished.
-    let slot = Arc::clone(&state.0.search_slots)
-        .acquire_owned()
-        .await
-        .map_err(|_| internal())?;
     let current = state.current();
-    let searched = Arc::clone(&current);
-    let (request, response) = tokio::task::spawn_blocking(move || {
-        let response = searched.index.search(&request);
-        drop(slot);
-        (request, response)
-    })
-    .await
-    .map_err(|_| internal())?;
-    for e in &response.errors {
+    let key = format!("{request:?}");
+    let cached = current
+        .answers
+        .lock()
+        .ok()
+        .and_then(|mut answers| answers.get(&key).cloned());
+    let (request, response) = match cached {
+        Some(response) => (request, response),
+        None => {
+            // The slot moves into the search: a request dropped by the timeout frees it only
+            // when the search itself has finished.
+            let slot = Arc::clone(&state.0.search_slots)
+                .acquire_owned()
+                .await
+                .map_err(|_| internal())?;
+            let searched = Arc::clone(&current);
+            let (request, response) = tokio::task::spawn_blocking(move || {
+                let response = searched.index.search(&request);
+                drop(slot);
+                let answer = Answer {
+                    response,
+                    json: std::sync::OnceLock::new(),
+                };
+                (request, Arc::new(answer))
+            })
+            .await
+            .map_err(|_| internal())?;
+            // A search that could not be completed is not kept: the next one tries again.
+            if response.response.errors.is_empty()
+                && let Ok(mut answers) = current.answers.lock()
+            {
+                answers.put(key, Arc::clone(&response));
+            }
+            (request, response)
+        }
+    };
+    for e in &response.response.errors {
         tracing::error!("search: {e}");
     }
     let user = user.map(|Extension(u)| u);
     state
         .0
         .audit
-        .search(user.as_ref(), route, &request, &response, &current);
+        .search(user.as_ref(), route, &request, &response.response, &current);
     Ok((current, response))
 }
 
@@ -80,8 +91,14 @@ pub(super) async fn search_json(
         Err(m) => return bad_request(m),
     };
     match run(&state, user, "/api/search", request).await {
-        Ok((current, response)) => {
-            let mut r = json_response(&crate::api::search_json(&response));
+        Ok((current, answer)) => {
+            let body = answer.json.get_or_init(|| {
+                let json = crate::api::search_json(&answer.response);
+                let text = serde_json::to_string(&json).unwrap_or_else(|_| "null".to_owned());
+                bytes::Bytes::from(crate::render::escape_json_for_html(&text))
+            });
+            let mut r =
+                ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response();
             with_commit(&mut r, &current);
             r
         }
@@ -103,7 +120,7 @@ pub(super) async fn search_page(
         Ok(r) => r,
         Err(e) => return e,
     };
-    let page = page(&state, &request, active, response);
+    let page = page(&state, &request, active, response.response.clone());
     match current.templates.search_page(&page) {
         Ok(html) => {
             let mut r = Html(html).into_response();

@@ -56,7 +56,22 @@ pub struct Current {
     pub built_at: String,
     /// The statistics as this edition publishes them, serialised once (`/api/stats`).
     pub statistics: Option<Vec<u8>>,
+    /// Answers already given by this build, by request: a search repeated (a popular query,
+    /// the pages of one search, the JSON and the page of it) costs a lookup. It goes with the
+    /// build, so a rebuild starts afresh.
+    pub answers: std::sync::Mutex<lru::LruCache<String, Arc<Answer>>>,
 }
+
+/// A search's answer, kept with its JSON once it has been written.
+pub struct Answer {
+    /// The index's response.
+    pub response: crate::index::SearchResponse,
+    /// `/api/search`'s body for it, made on first use.
+    pub json: std::sync::OnceLock<bytes::Bytes>,
+}
+
+/// Answers kept per build.
+const ANSWERS: usize = 2_000;
 
 impl Current {
     /// Serves `statistics`, the build's typed statistics as this edition publishes them.
@@ -80,6 +95,9 @@ impl Current {
         let statistics = std::fs::read(site.path().join("statistics/statistics.json")).ok();
         Ok(Current {
             statistics,
+            answers: std::sync::Mutex::new(lru::LruCache::new(
+                std::num::NonZeroUsize::new(ANSWERS).unwrap_or(std::num::NonZeroUsize::MIN),
+            )),
             markings: index.markings(),
             index,
             site,

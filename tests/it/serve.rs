@@ -240,6 +240,36 @@ async fn get_as(state: &AppState, uri: &str, user: &str) -> (StatusCode, String)
     (status, body)
 }
 
+/// A repeated search is answered from the build's answer cache, yet each request is audited on
+/// its own, with the caller who asked, and gets the same body as the first.
+#[tokio::test]
+async fn a_search_answered_from_the_cache_is_still_audited() {
+    let s = state(Some("x-remote-user"));
+    let uri = "/api/search?q=interpreter&area=portsmouth";
+    let (status, first) = get_as(&s, uri, "analyst.one").await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(
+        s.current().answers.lock().expect("cache").len(),
+        1,
+        "the first answer is kept for this build"
+    );
+    let (_, second) = get_as(&s, uri, "analyst.two").await;
+    let (_, page) = get_as(&s, "/search?q=interpreter&area=portsmouth", "analyst.three").await;
+    assert_eq!(first, second, "a cached answer is the same answer");
+    assert!(page.contains("<main"), "{page}");
+    assert_eq!(
+        s.current().answers.lock().expect("cache").len(),
+        1,
+        "the results page used the same cached answer"
+    );
+    let lines = audit_lines(&s);
+    let users: Vec<&str> = lines.iter().filter_map(|l| l["user"].as_str()).collect();
+    assert_eq!(users, ["analyst.one", "analyst.two", "analyst.three"]);
+    assert_eq!(lines[0]["ids"], lines[1]["ids"]);
+    assert_eq!(lines[0]["ids"], lines[2]["ids"]);
+    assert!(!lines[0]["ids"].as_array().expect("ids").is_empty());
+}
+
 /// RELIABILITY.md D5 and D6: one structured line per search and per document view, naming who,
 /// when, what and which documents, with hostile values escaped and cut.
 #[tokio::test]
