@@ -146,12 +146,11 @@ pub fn build_with(
         let (p, doc, body) = &docs[i];
         index::index_doc(doc, body, &p.blob, &checked.corpus.vocabulary)
     };
-    progress.start("indexing", 0);
-    let report = index::update(&dir, &ids, make, &meta, opts.full)
-        .map_err(|e| Error::Repository(e.to_string()));
-    progress.finish();
-    let report = report?;
-    let (site, shallow) = write_site(
+    // The index and the site are one unit: under one lock, the site is rendered and staged
+    // (where space or permission can run out), then the index committed, then the site
+    // published (renames only). A failure before the commit leaves both as they were.
+    let held = index::lock(&dir).map_err(|e| Error::Repository(e.to_string()))?;
+    let (staged, shallow) = stage_site(
         repo,
         config,
         opts,
@@ -159,6 +158,16 @@ pub fn build_with(
         progress,
         today,
     )?;
+    progress.start("indexing", 0);
+    let report = index::update_locked(&held, &ids, make, &meta, opts.full)
+        .map_err(|e| Error::Repository(e.to_string()));
+    progress.finish();
+    let report = report?;
+    progress.start("publishing the site", 0);
+    let site = staged.publish();
+    progress.finish();
+    let site = site?;
+    drop(held);
     Ok(Built {
         checked,
         index: Some(report),
@@ -202,15 +211,15 @@ pub fn output_dir(root: &Path, config: &Config, ceiling: Marking) -> PathBuf {
     }
 }
 
-/// Renders the site of the published documents and writes it.
-fn write_site(
+/// Renders the site of the published documents and stages it beside the one in place.
+fn stage_site(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,
     (checked, docs, statistics): (&Checked, &[(Published, &Document, &str)], &Statistics),
     progress: &dyn Progress,
     today: Date,
-) -> Result<(SiteReport, bool)> {
+) -> Result<(output::Staged, bool)> {
     // A working tree has no commit of its own: its history is HEAD's (none in a repository
     // with no commits yet), its templates those on disk.
     let commit = match &checked.commit {
@@ -269,13 +278,12 @@ fn write_site(
     progress.finish();
     let site = site?;
     progress.start("writing the site", site.len() as u64);
-    let report = match &opts.output {
-        Some(dir) => output::write_own_site(dir, &site),
-        None => output::write_site(&output_dir(repo.root(), config, opts.ceiling), &site),
+    let staged = match &opts.output {
+        Some(dir) => output::stage_own_site(dir, &site),
+        None => output::stage_site(&output_dir(repo.root(), config, opts.ceiling), &site),
     };
     progress.finish();
-    let report = report?;
-    Ok((report, history.shallow))
+    Ok((staged?, history.shallow))
 }
 
 /// Each published document's five most similar (`model::similar`), as links.

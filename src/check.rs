@@ -132,7 +132,7 @@ pub fn check_loaded_with(
     without_placeholder_fields(&parsed, &mut diagnostics);
     progress.finish();
     diagnostic::sort(&mut diagnostics);
-    let failed: Vec<&str> = diagnostics
+    let failed: std::collections::HashSet<&str> = diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.path.as_str())
@@ -188,10 +188,10 @@ fn check_file(file: &SourceFile, dir: &str, vocab: &Vocabulary, today: Date) -> 
             FileResult {
                 parsed: Some(parsed),
                 document,
-                diagnostics,
+                diagnostics: diagnostic::cap(diagnostics),
             }
         }
-        Err(diagnostics) => fail(diagnostics),
+        Err(diagnostics) => fail(diagnostic::cap(diagnostics)),
     }
 }
 
@@ -312,7 +312,8 @@ fn check_body(
     let body = &file.text[parsed.body_offset..];
     let outline = markdown::outline(body);
     let mut out = Vec::new();
-    let body_pos = |offset: usize| position(&file.text, parsed.body_offset + offset);
+    let lines = Lines::new(&file.text);
+    let body_pos = |offset: usize| lines.position(parsed.body_offset + offset);
     // A section's prompt from `casebook new`, not yet replaced by the writer's text.
     let mut at = 0;
     for line in body.split_inclusive('\n') {
@@ -358,8 +359,8 @@ fn check_body(
             out.push(d.at(line, column, link.range.1 - link.range.0));
         }
     }
-    out.extend(personal_data(file, parsed, lint));
-    out
+    out.extend(personal_data(file, parsed, lint, &lines));
+    diagnostic::cap(out)
 }
 
 fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Diagnostic> {
@@ -377,14 +378,38 @@ fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Di
         let hint = "only http, https and mailto links, and links to documents, are kept";
         return Some(Diagnostic::at_file(Code::UnsafeLink, path, message).hint(hint));
     }
-    let target = cleaned.split('#').next().unwrap_or_default();
-    if target.is_empty() {
+    if link.email {
         return None;
     }
+    if cleaned.is_empty() {
+        let message = format!("{what} with an empty target will be shown as plain text");
+        let hint = "give the link a document id or a full https:// address, or remove it";
+        return Some(Diagnostic::at_file(Code::LinkShownAsText, path, message).hint(hint));
+    }
+    if cleaned.starts_with('#') || (!link.image && markdown::is_site_path(&cleaned)) {
+        return None;
+    }
+    let target = cleaned.split('#').next().unwrap_or_default();
     if targets.ids.contains_key(target)
         || markdown::resolve_relative(path, target).is_some_and(|p| targets.paths.contains_key(&p))
     {
         return None;
+    }
+    // Only what names a document must resolve (E060); any other target without a scheme
+    // (`train.jpg`, `//host/x`, an image by path) is shown as text, which a warning says.
+    let names_a_document = kind_of_id(target).is_some()
+        || ["CR-", "ORD-", "AG-"].iter().any(|p| target.starts_with(p))
+        || target.ends_with(".md");
+    if !names_a_document {
+        let message = if link.image {
+            format!("image `{target}` is not loaded; its text is shown instead")
+        } else {
+            format!(
+                "{what} target `{target}` is neither a document nor a full address and will be shown as plain text"
+            )
+        };
+        let hint = "link to documents by id, e.g. `[GLAA powers](AG-GLAA)`, to pages of the site by path (`/powers/`), or use a full https:// address";
+        return Some(Diagnostic::at_file(Code::LinkShownAsText, path, message).hint(hint));
     }
     let message = format!("{what} target `{target}` is not a document in the knowledge base");
     let hint = if kind_of_id(target).is_some() {
@@ -394,13 +419,17 @@ fn check_link(path: &str, link: &markdown::Link, targets: &Targets) -> Option<Di
             None => "check the id, or add the document it refers to".to_owned(),
         }
     } else {
-        "link to documents by id, e.g. `[GLAA powers](AG-GLAA)`, or use a full https:// address"
-            .to_owned()
+        "check the path: it names no document in the knowledge base".to_owned()
     };
     Some(Diagnostic::at_file(Code::UnresolvedLink, path, message).hint(hint))
 }
 
-fn personal_data(file: &SourceFile, parsed: &ParsedFile, lint: &Lint) -> Vec<Diagnostic> {
+fn personal_data(
+    file: &SourceFile,
+    parsed: &ParsedFile,
+    lint: &Lint,
+    lines: &Lines,
+) -> Vec<Diagnostic> {
     let allowed: Vec<&str> = match &parsed.raw {
         RawDocument::CaseReview(r) => &r.lint_allow,
         RawDocument::OrderRecord(r) => &r.lint_allow,
@@ -414,7 +443,7 @@ fn personal_data(file: &SourceFile, parsed: &ParsedFile, lint: &Lint) -> Vec<Dia
     lint.scan(&file.text, &allowed)
         .into_iter()
         .map(|f| {
-            let (line, column) = position(&file.text, f.start);
+            let (line, column) = lines.position(f.start);
             let (code, what) = if f.kind.is_warning() {
                 (Code::PossiblePersonalData, "possible")
             } else {
@@ -434,15 +463,80 @@ fn personal_data(file: &SourceFile, parsed: &ParsedFile, lint: &Lint) -> Vec<Dia
 
 /// 1-based line and character column of a byte offset.
 pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
+    Lines::new(text).position(offset)
+}
+
+/// Line and column lookups in one file that cost what they must: the line by binary search over
+/// the line starts, the column counted from the previous lookup when it was earlier on the same
+/// line (findings arrive mostly in order), so many findings on one long line stay linear.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    /// The last lookup: its byte offset and column.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'t> Lines<'t> {
+    /// The line starts of `text`, found once.
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let (last, last_column) = self.last.get();
+        let column = if last >= start && last <= offset {
+            last_column + self.text[last..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, column));
+        (line, column)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line index gives what counting from the start of the file gives, at every offset,
+    /// looked up in order, out of order and inside multi-byte characters.
+    #[test]
+    fn line_lookups_agree_with_counting() {
+        let text = "ab\nçé€\n\nx🙂y\r\nlast";
+        let naive = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (line, column)
+        };
+        let lines = Lines::new(text);
+        let forward: Vec<usize> = (0..=text.len() + 2).collect();
+        let backward: Vec<usize> = forward.iter().rev().copied().collect();
+        let jumping: Vec<usize> = forward.iter().map(|i| (i * 7) % (text.len() + 1)).collect();
+        for order in [forward, backward, jumping] {
+            for offset in order {
+                assert_eq!(lines.position(offset), naive(offset), "offset {offset}");
+            }
+        }
+    }
 
     /// Mutates the valid base fixture at random (YAML and markdown punctuation, line ends,
     /// multi-byte characters) and runs the whole check and its rendering: no input may panic,

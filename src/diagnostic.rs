@@ -115,6 +115,7 @@ codes! {
     UnsafeLink = "W106", "unsafe-link-scheme", Warning;
     PossiblePersonalData = "W107", "possible-personal-data", Warning;
     EmptyBody = "W108", "empty-body", Warning;
+    LinkShownAsText = "W109", "link-shown-as-text", Warning;
 }
 
 /// One finding about one file, located by line and column (both 1-based, column in characters).
@@ -193,6 +194,49 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
         (&a.path, a.line, a.column, a.code, &a.message)
             .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
     });
+}
+
+/// The most findings of one code listed for one file; the rest are counted in one last finding.
+pub const LIST_PER_CODE: usize = 50;
+
+/// One file's findings, at most `LIST_PER_CODE` of each code (the first by position), plus, for
+/// each code that had more, a finding of that code at the first one left out saying how many
+/// were left out. A file with ten thousand broken links costs ten thousand cheap checks but
+/// prints fifty-one findings, and its errors still fail the check.
+pub fn cap(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if diagnostics.len() <= LIST_PER_CODE {
+        return diagnostics;
+    }
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    let mut seen: std::collections::HashMap<&'static str, (usize, Option<Diagnostic>)> =
+        std::collections::HashMap::new();
+    let mut kept = Vec::new();
+    for d in diagnostics {
+        let (count, first_left_out) = seen.entry(d.code).or_default();
+        *count += 1;
+        if *count <= LIST_PER_CODE {
+            kept.push(d);
+        } else if first_left_out.is_none() {
+            *first_left_out = Some(d);
+        }
+    }
+    for (count, first) in seen.into_values() {
+        if let Some(first) = first {
+            let more = count - LIST_PER_CODE;
+            kept.push(Diagnostic {
+                message: format!(
+                    "{more} more `{}` finding{} in this file not listed (the first {LIST_PER_CODE} are)",
+                    first.name,
+                    if more == 1 { "" } else { "s" }
+                ),
+                field: None,
+                hint: Some("fix the findings listed, then check again".to_owned()),
+                span_len: 0,
+                ..first
+            });
+        }
+    }
+    kept
 }
 
 #[cfg(test)]

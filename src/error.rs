@@ -22,6 +22,10 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The revision itself cannot be built whatever is retried: it has no knowledge folder, or
+    /// a template in it is a link, too large or not UTF-8. Another commit fixes it.
+    #[error("{0}")]
+    Content(String),
     /// The site cannot be rendered (a broken template override); nothing was written.
     #[error("{0}")]
     Render(String),
@@ -33,6 +37,18 @@ pub enum Error {
         /// The operating system's error.
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// Whether the same build may succeed if tried again unchanged: the repository or a file
+    /// could not be read or written (busy, moved, a full disk). A fault in the commit itself (its
+    /// content, templates or configuration) is not transient.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Repository(_) | Error::Io { .. } => true,
+            Error::Config { .. } | Error::Content(_) | Error::Render(_) => false,
+        }
+    }
 }
 
 /// The library's result type.

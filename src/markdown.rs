@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The one place the parser's options are chosen.
 fn parser(text: &str) -> Parser<'_> {
@@ -23,6 +23,9 @@ pub struct Link {
     pub range: (usize, usize),
     /// True for images.
     pub image: bool,
+    /// True for an e-mail autolink (`<name@example.org>`): its target is an address, linked
+    /// with `mailto:`.
+    pub email: bool,
 }
 
 /// A heading in a body.
@@ -64,15 +67,21 @@ pub fn outline(body: &str) -> Outline {
                     h.text.push_str(&t);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. }) => out.links.push(Link {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => out.links.push(Link {
                 target: dest_url.into_string(),
                 range: (range.start, range.end),
                 image: false,
+                email: link_type == LinkType::Email,
             }),
             Event::Start(Tag::Image { dest_url, .. }) => out.links.push(Link {
                 target: dest_url.into_string(),
                 range: (range.start, range.end),
                 image: true,
+                email: false,
             }),
             _ => {}
         }
@@ -176,15 +185,30 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// True for a target that names a page of the site by path (`/powers/`), as opposed to one
+/// on another site (`//host/…`).
+pub fn is_site_path(target: &str) -> bool {
+    // Browsers drop tabs and line breaks from addresses and read `\` as `/`, so `/\t/host`
+    // and `/\host` are other sites.
+    let mut chars = target
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control());
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+}
+
 /// Renders a markdown body to HTML that is safe to insert into a page:
 /// raw HTML is shown as text, never passed through; links keep only `http`, `https` and
-/// `mailto` targets or targets `resolve` turns into a page URL (document ids, `.md` paths);
-/// any other link or image becomes its text; headings get stable, unique `id` anchors.
+/// `mailto` targets (e-mail autolinks too), `#` fragments, paths on the site (`/powers/`) and
+/// targets `resolve` turns into a page URL (document ids, `.md` paths); any other link becomes
+/// its text. Images are never loaded: one on another site becomes a link to it, any other its
+/// text. Links never nest: inside a link, an image or link is its text. Headings get stable,
+/// unique `id` anchors that never take an id the page templates use.
 pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     let safe = Safe {
         inner: parser(body),
         resolve,
         ends: Vec::new(),
+        open_links: 0,
         anchors: Anchors::default(),
         ready: VecDeque::new(),
     };
@@ -200,6 +224,8 @@ struct Safe<'a, 'r, I> {
     resolve: &'r dyn Fn(&str) -> Option<String>,
     /// For each open link or image, the end event to give for it (none: dropped).
     ends: Vec<Option<TagEnd>>,
+    /// Links given and not yet closed: inside one, no other link is given.
+    open_links: usize,
     anchors: Anchors,
     ready: VecDeque<Event<'a>>,
 }
@@ -235,7 +261,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
                 title,
                 id,
             }) => {
-                let url = safe_target(&dest_url, self.resolve);
+                let url = if self.open_links > 0 {
+                    None
+                } else if link_type == LinkType::Email {
+                    // The HTML writer puts `mailto:` before the address.
+                    Some(dest_url.to_string())
+                } else {
+                    safe_target(&dest_url, self.resolve)
+                };
+                self.open_links += usize::from(url.is_some());
                 self.ends.push(url.is_some().then_some(TagEnd::Link));
                 url.map(|u| {
                     Event::Start(Tag::Link {
@@ -251,7 +285,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let external = link_scheme(&dest_url).is_some_and(|s| s == "https" || s == "http");
+                let external = self.open_links == 0
+                    && link_scheme(&dest_url).is_some_and(|s| s == "https" || s == "http");
+                self.open_links += usize::from(external);
                 self.ends.push(external.then_some(TagEnd::Link));
                 external.then(|| {
                     let title = if title.is_empty() {
@@ -267,7 +303,11 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
                     })
                 })
             }
-            Event::End(TagEnd::Link | TagEnd::Image) => self.ends.pop().flatten().map(Event::End),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                let end = self.ends.pop().flatten();
+                self.open_links -= usize::from(end.is_some());
+                end.map(Event::End)
+            }
             other => Some(other),
         }
     }
@@ -367,6 +407,7 @@ fn safe_target(dest: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Option<S
         Some(scheme) if is_safe_scheme(&scheme) => Some(dest.to_owned()),
         Some(_) => None,
         None if dest.starts_with('#') => Some(dest.to_owned()),
+        None if is_site_path(dest) => Some(dest.to_owned()),
         None => {
             let (target, fragment) = dest
                 .split_once('#')
@@ -488,6 +529,37 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(" local</p>"), "{html}");
+    }
+
+    /// Issue 14: links never nest; e-mail autolinks keep `mailto:`; a path on the site is kept
+    /// while anything that would leave it without a scheme is text.
+    #[test]
+    fn links_never_nest_and_scheme_less_targets_follow_one_rule() {
+        let html = render("[![moon](https://example.org/moon.jpg)](AG-GLAA)");
+        assert_eq!(html.matches("<a ").count(), 1, "{html}");
+        assert!(
+            html.contains(r#"<a href="/agencies/AG-GLAA/">moon</a>"#),
+            "{html}"
+        );
+        let html = render("<foo@bar.example.com> and [x](/powers/) and [y](//evil.example/x)");
+        assert!(
+            html.contains(r#"<a href="mailto:foo@bar.example.com">foo@bar.example.com</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<a href="/powers/">x</a>"#), "{html}");
+        assert!(html.contains(" and y</p>"), "{html}");
+        for odd in [
+            "[z](</\\evil.example>)",
+            "[z](</\t/evil.example>)",
+            "[z](train.jpg)",
+        ] {
+            let html = render(odd);
+            assert!(!html.contains("<a"), "{odd}: {html}");
+        }
+        assert!(is_site_path("/reviews/"));
+        assert!(!is_site_path("//host/"));
+        assert!(!is_site_path("/\\host/"));
+        assert!(!is_site_path("reviews/"));
     }
 
     #[test]

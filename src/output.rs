@@ -52,16 +52,16 @@ fn sibling(dir: &Path, suffix: &str) -> PathBuf {
 /// refuses hidden paths).
 pub const MARKER: &str = ".casebook-site";
 
-/// Writes `site` to a folder named on the command line: a new or empty folder, or one a
+/// Stages `site` for a folder named on the command line: a new or empty folder, or one a
 /// previous `build --output-dir` wrote (it holds the marker). Any other folder is refused,
-/// since writing replaces the folder whole.
-pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+/// since the build deletes the files it no longer produces.
+pub fn stage_own_site(dir: &Path, site: &Site) -> Result<Staged> {
     match fs::read_dir(dir) {
         Ok(mut entries) => {
             let empty = entries.next().is_none();
             if !empty && !dir.join(MARKER).is_file() {
                 return Err(Error::Repository(format!(
-                    "{} holds files that `casebook build` did not write; choose a new or empty folder (the site replaces the folder whole)",
+                    "{} holds files that `casebook build` did not write; choose a new or empty folder (the build deletes files it no longer produces)",
                     dir.display()
                 )));
             }
@@ -69,14 +69,14 @@ pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(io(dir)(e)),
     }
-    let report = write_site(dir, site)?;
-    let marker = dir.join(MARKER);
-    fs::write(
-        &marker,
-        "A site written by `casebook build --output-dir`.\n",
-    )
-    .map_err(io(&marker))?;
-    Ok(report)
+    let mut staged = stage_site(dir, site)?;
+    staged.marker = true;
+    Ok(staged)
+}
+
+/// `stage_own_site`, then `publish`.
+pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+    stage_own_site(dir, site)?.publish()
 }
 
 /// The file in a site folder recording what the last build wrote there: each file's length and
@@ -104,13 +104,41 @@ fn read_manifest(dir: &Path) -> Option<std::collections::HashMap<String, (u64, u
         .collect()
 }
 
-/// Writes `site` to `dir` in place: a file whose bytes are those the manifest records for it
-/// (its length checked on disk) is left alone, keeping its modification time; a changed file
-/// is written beside itself and renamed over, so a reader sees the old file or the new one,
-/// never half of one; files of the previous build that are gone are removed, with folders left
-/// empty. No folder is re-created. The manifest is written last: a build stopped half way is
-/// repaired by the next, which rewrites whatever it cannot vouch for.
-pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+/// The name a file is staged under, beside the file it will replace (hidden, so never served).
+fn partial_of(target: &Path) -> PathBuf {
+    target.with_file_name(format!(
+        ".{}.partial",
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+    ))
+}
+
+/// A site written beside the one in place but not yet published: every changed file, and the
+/// new manifest, sit in hidden `.NAME.partial` files next to what they replace. Staging is
+/// where a build can run out of space or permission; publishing is renames and deletions
+/// only. A build stages the site, commits the index, then publishes, so a failure before the
+/// index commit leaves the index and the site as they were. Dropped unpublished, a staging
+/// removes its files.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    /// (staged file, file it replaces), the manifest last.
+    renames: Vec<(PathBuf, PathBuf)>,
+    /// Files of the previous build that this one no longer has, relative to `dir`.
+    gone: Vec<String>,
+    report: SiteReport,
+    started: Instant,
+    /// Write the `--output-dir` marker on publishing.
+    marker: bool,
+}
+
+/// Stages `site` for `dir` (see `Staged`): a file whose bytes are those the manifest records
+/// for it (its length checked on disk) is left alone, keeping its modification time; without a
+/// manifest (a folder from an earlier version) files are compared byte for byte. No folder is
+/// re-created.
+pub fn stage_site(dir: &Path, site: &Site) -> Result<Staged> {
     let started = Instant::now();
     // Left by builds that replaced the whole folder.
     for leftover in [sibling(dir, "new"), sibling(dir, "old")] {
@@ -136,7 +164,15 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
             fs::create_dir_all(folder).map_err(io(folder))?;
         }
     }
-    let written = {
+    let mut staged = Staged {
+        dir: dir.to_owned(),
+        renames: Vec::new(),
+        gone: Vec::new(),
+        report: SiteReport::default(),
+        started,
+        marker: false,
+    };
+    let outcomes: Vec<Result<Option<(PathBuf, PathBuf)>>> = {
         use rayon::prelude::*;
         pages
             .par_iter()
@@ -152,33 +188,38 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
                     (Some(known), Some(len)) => {
                         len == print.0 && known.get(rel.as_str()) == Some(&print)
                     }
-                    // No manifest (a folder from an earlier version): compare the bytes.
                     (None, Some(len)) => {
                         len == print.0 && fs::read(&target).is_ok_and(|b| b == **bytes)
                     }
                 };
                 if same {
-                    return Ok(false);
+                    return Ok(None);
                 }
-                let partial = target.with_file_name(format!(
-                    ".{}.partial",
-                    target
-                        .file_name()
-                        .map(|n| n.to_string_lossy())
-                        .unwrap_or_default()
-                ));
-                fs::write(&partial, bytes).map_err(io(&partial))?;
-                fs::rename(&partial, &target).map_err(io(&target))?;
-                Ok(true)
+                let partial = partial_of(&target);
+                if let Err(e) = fs::write(&partial, bytes) {
+                    // A partly written file (a full disk) goes at once.
+                    let _ = fs::remove_file(&partial);
+                    return Err(io(&partial)(e));
+                }
+                Ok(Some((partial, target)))
             })
-            .collect::<Result<Vec<bool>>>()?
+            .collect()
     };
-    let mut report = SiteReport {
-        written: written.iter().filter(|w| **w).count(),
-        unchanged: written.iter().filter(|w| !**w).count(),
-        ..SiteReport::default()
-    };
-    let gone: Vec<String> = match &known {
+    // Every file staged is recorded before any error is returned, so dropping the staging
+    // removes them all.
+    let mut failure = None;
+    for outcome in outcomes {
+        match outcome {
+            Ok(Some(rename)) => staged.renames.push(rename),
+            Ok(None) => staged.report.unchanged += 1,
+            Err(e) => failure = failure.or(Some(e)),
+        }
+    }
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    staged.report.written = staged.renames.len();
+    staged.gone = match &known {
         Some(known) => known
             .keys()
             .filter(|p| !site.contains_key(*p))
@@ -189,30 +230,80 @@ pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
             .filter(|p| !site.contains_key(p) && p != MARKER && p != MANIFEST)
             .collect(),
     };
-    for rel in &gone {
-        let path = dir.join(rel);
-        if fs::remove_file(&path).is_ok() {
-            report.removed += 1;
-        }
-        // Folders left empty go too (`remove_dir` refuses a folder that is not).
-        let mut parent = path.parent();
-        while let Some(p) = parent.filter(|p| *p != dir) {
-            if fs::remove_dir(p).is_err() {
-                break;
-            }
-            parent = p.parent();
-        }
-    }
+    staged.gone.sort();
     let mut manifest = String::new();
     for (rel, bytes) in &pages {
         let (len, hash) = fingerprint(bytes);
         manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
     }
-    let partial = dir.join(format!("{MANIFEST}.partial"));
-    fs::write(&partial, manifest).map_err(io(&partial))?;
-    fs::rename(&partial, dir.join(MANIFEST)).map_err(io(dir))?;
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    let target = dir.join(MANIFEST);
+    let partial = partial_of(&target);
+    if let Err(e) = fs::write(&partial, manifest) {
+        let _ = fs::remove_file(&partial);
+        return Err(io(&partial)(e));
+    }
+    staged.renames.push((partial, target));
+    Ok(staged)
+}
+
+impl Staged {
+    /// Puts the staged site in place: each staged file renamed over the one it replaces (a
+    /// reader sees the old file or the new one, never half of one), the files of removed
+    /// documents deleted with the folders they leave empty, the manifest last. A publishing
+    /// stopped half way is repaired by the next build, which rewrites whatever the manifest
+    /// cannot vouch for.
+    pub fn publish(mut self) -> Result<SiteReport> {
+        let renames = std::mem::take(&mut self.renames);
+        let mut left = renames.iter();
+        for (partial, target) in left.by_ref() {
+            if let Err(e) = fs::rename(partial, target) {
+                let error = io(target)(e);
+                let _ = fs::remove_file(partial);
+                for (partial, _) in left {
+                    let _ = fs::remove_file(partial);
+                }
+                return Err(error);
+            }
+        }
+        for rel in &self.gone {
+            let path = self.dir.join(rel);
+            if fs::remove_file(&path).is_ok() {
+                self.report.removed += 1;
+            }
+            // Folders left empty go too (`remove_dir` refuses a folder that is not).
+            let mut parent = path.parent();
+            while let Some(p) = parent.filter(|p| *p != self.dir) {
+                if fs::remove_dir(p).is_err() {
+                    break;
+                }
+                parent = p.parent();
+            }
+        }
+        if self.marker {
+            let marker = self.dir.join(MARKER);
+            fs::write(
+                &marker,
+                "A site written by `casebook build --output-dir`.\n",
+            )
+            .map_err(io(&marker))?;
+        }
+        let mut report = self.report.clone();
+        report.seconds = self.started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (partial, _) in &self.renames {
+            let _ = fs::remove_file(partial);
+        }
+    }
+}
+
+/// Writes `site` to `dir` in place: `stage_site`, then `publish`.
+pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+    stage_site(dir, site)?.publish()
 }
 
 /// A fixed copy of a written site that a server reads while later builds replace the site

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::process::ExitCode;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -115,38 +116,76 @@ pub fn render(d: &Diagnostic, source: Option<&SourceFile>, renderer: &Renderer) 
         Severity::Warning => Level::WARNING,
     };
     let hint = d.hint.as_deref().unwrap_or_default();
-    let Some(source) = source.filter(|s| d.line <= s.text.lines().count().max(1)) else {
+    let Some((window, span)) = source.and_then(|s| frame(&s.text, d.line, d.column, d.span_len))
+    else {
         return match &d.hint {
             Some(h) => format!("{header}\n  = help: {h}"),
             None => header,
         };
     };
-    let start = offset_of(&source.text, d.line, d.column);
-    let mut end = (start + d.span_len).min(line_end(&source.text, start));
-    while !source.text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let annotation = AnnotationKind::Primary
-        .span(start..end.max(start))
-        .label(hint);
-    let report = [Group::with_level(level)
-        .element(Snippet::source(source.text.as_str()).annotation(annotation))];
+    let annotation = AnnotationKind::Primary.span(span).label(hint);
+    let report = [Group::with_level(level).element(
+        Snippet::source(window.as_str())
+            .line_start(d.line)
+            .annotation(annotation),
+    )];
     format!("{header}\n{}", renderer.render(&report))
 }
 
-/// Byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum::<usize>();
-    let rest = &text[line_start.min(text.len())..];
-    let within = rest
+/// Longest stretch of a line a code frame shows, in characters.
+const FRAME_CHARS: usize = 240;
+
+/// The code frame of a finding: its line, or for a long line a stretch of it around the finding
+/// marked `…` where cut, and the byte range to underline in that text. Costs the bytes before
+/// the line plus the frame, never a copy of a long line per finding. `None` when the line is
+/// not in the text.
+fn frame(
+    text: &str,
+    line: usize,
+    column: usize,
+    span_len: usize,
+) -> Option<(String, Range<usize>)> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
+    };
+    if line_start > text.len() || (line > 1 && line_start == text.len()) {
+        return None;
+    }
+    let line_text = &text[line_start..line_end(text, line_start)];
+    let start = line_text
         .char_indices()
-        .nth(column - 1)
-        .map_or(rest.len(), |(i, _)| i);
-    line_start + within
+        .nth(column.saturating_sub(1))
+        .map_or(line_text.len(), |(i, _)| i);
+    let mut end = (start + span_len).min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    if line_text.chars().nth(FRAME_CHARS).is_none() {
+        return Some((line_text.to_owned(), start..end));
+    }
+    // A window of FRAME_CHARS characters starting a third of the way before the finding.
+    let back = line_text[..start]
+        .char_indices()
+        .rev()
+        .nth(FRAME_CHARS / 3 - 1)
+        .map_or(0, |(i, _)| i);
+    let to = line_text[back..]
+        .char_indices()
+        .nth(FRAME_CHARS)
+        .map_or(line_text.len(), |(i, _)| back + i);
+    let mut window = String::new();
+    if back > 0 {
+        window.push('…');
+    }
+    let shift = window.len();
+    window.push_str(&line_text[back..to]);
+    if to < line_text.len() {
+        window.push('…');
+    }
+    let span = (start - back + shift)..(end.min(to).max(start) - back + shift);
+    Some((window, span))
 }
 
 /// The byte offset where the line containing `offset` ends.

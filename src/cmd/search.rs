@@ -21,10 +21,16 @@ pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
             Some(_) => format!("casebook build --max-marking {ceiling}"),
             None => "casebook build".to_owned(),
         };
-        format!(
-            "no usable {ceiling} index at {}: run `{build}` first",
-            dir.display()
-        )
+        // Only a missing index is fixed by building; any other reason (permissions, a damaged
+        // file) is named as it is, after this line.
+        if dir.join("meta.json").exists() {
+            format!("cannot open the {ceiling} index at {}", dir.display())
+        } else {
+            format!(
+                "no usable {ceiling} index at {}: run `{build}` first",
+                dir.display()
+            )
+        }
     })?;
     let response = index.search(&request(args));
     for e in &response.errors {

@@ -63,4 +63,4 @@ impl IndexError {
     }
 }
 
-pub use write::update;
+pub use write::{BuildLock, lock, update, update_locked};

@@ -69,12 +69,18 @@ impl std::fmt::Display for Report {
     }
 }
 
-/// Holds the build lock for an index directory until dropped.
-struct BuildLock {
+/// Holds the build lock for an index directory until dropped: a build takes it before it
+/// writes anything (the site's staging included) and keeps it until the site is published, so
+/// two builds of one edition never interleave.
+#[derive(Debug)]
+pub struct BuildLock {
     _file: File,
+    dir: PathBuf,
 }
 
-fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
+/// Takes the build lock of the index at `dir` (`<dir>.lock`), or fails at once with
+/// `IndexError::Busy` when another build holds it.
+pub fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
     let path = dir.with_extension("lock");
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| IndexError::io(parent, e))?;
@@ -86,7 +92,10 @@ fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
         .open(&path)
         .map_err(|e| IndexError::io(&path, e))?;
     match file.try_lock() {
-        Ok(()) => Ok(BuildLock { _file: file }),
+        Ok(()) => Ok(BuildLock {
+            _file: file,
+            dir: dir.to_owned(),
+        }),
         Err(fs::TryLockError::WouldBlock) => Err(IndexError::Busy(dir.to_owned())),
         Err(fs::TryLockError::Error(e)) => Err(IndexError::io(&path, e)),
     }
@@ -115,12 +124,27 @@ pub fn update<F>(
 where
     F: Fn(usize) -> IndexDoc + Sync,
 {
+    let held = lock(dir)?;
+    update_locked(&held, published, make, meta, full)
+}
+
+/// `update`, under a build lock already held (for the index at the lock's folder).
+pub fn update_locked<F>(
+    held: &BuildLock,
+    published: &[Published],
+    make: F,
+    meta: &BuildMeta,
+    full: bool,
+) -> Result<Report, IndexError>
+where
+    F: Fn(usize) -> IndexDoc + Sync,
+{
+    let dir = held.dir.as_path();
     let docs = Docs {
         published,
         make: &make,
     };
     let started = Instant::now();
-    let _lock = lock(dir)?;
     let reason = if full {
         Some("requested with --full".to_owned())
     } else {

@@ -83,7 +83,7 @@ impl Repo {
             let Some(name) = e.name().filter(|n| n.ends_with(".html")) else {
                 continue;
             };
-            let refuse = |why: &str| Error::Repository(format!("template `{dir}/{name}` {why}"));
+            let refuse = |why: &str| Error::Content(format!("template `{dir}/{name}` {why}"));
             match self.content(e.id(), e.filemode(), true)? {
                 EntryContent::Bytes(b) => {
                     let text = String::from_utf8(b).map_err(|_| refuse("is not valid UTF-8"))?;
@@ -177,7 +177,7 @@ impl Repo {
                 self.repo.find_tree(entry.id()).map_err(git_err)?
             }
             Ok(_) | Err(_) => {
-                return Err(Error::Repository(format!(
+                return Err(Error::Content(format!(
                     "no `{dir}/` folder in commit {}: is this a casebook content repository? (`casebook init` creates one)",
                     short(&commit.id)
                 )));
@@ -199,7 +199,8 @@ impl Repo {
         .map_err(git_err)?;
         found
             .into_iter()
-            .filter(|(path, ..)| super::wanted(path, dir))
+            // A symbolic link is reported whatever its name: it may stand for a folder.
+            .filter(|(path, _, mode, _)| super::wanted(path, dir) || *mode == 0o120000)
             .map(|(path, id, mode, utf8_name)| {
                 Ok(Entry {
                     content: self.content(id, mode, utf8_name)?,
@@ -263,7 +264,9 @@ impl Repo {
                 Ok(p) => (p.to_owned(), true),
                 Err(_) => (String::from_utf8_lossy(&entry.path).into_owned(), false),
             };
-            if !path.starts_with(&prefix) || !super::wanted(&path, dir) {
+            if !path.starts_with(&prefix)
+                || !(super::wanted(&path, dir) || entry.mode as i32 == 0o120000)
+            {
                 continue;
             }
             found.push(Entry {

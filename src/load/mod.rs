@@ -56,6 +56,9 @@ pub enum EntryContent {
     TooLarge(usize),
     /// The operating system refused to read it.
     Unreadable(String),
+    /// Not a regular file (a FIFO, socket or device): never opened, since reading one may
+    /// block or never end.
+    NotRegular,
 }
 
 /// The knowledge folder as read.
@@ -141,6 +144,13 @@ fn check_entry(entry: Entry) -> Result<SourceFile, Diagnostic> {
                 Code::FileTooLarge,
                 message,
                 "split the document, or move attachments out of the knowledge base",
+            );
+        }
+        EntryContent::NotRegular => {
+            return fail(
+                Code::ReadError,
+                "not a regular file (a FIFO, socket or device); it is never opened".into(),
+                "replace it with the document itself",
             );
         }
         EntryContent::Unreadable(e) => {

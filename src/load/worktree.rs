@@ -23,7 +23,8 @@ pub(super) fn read_dir(root: &Path, dir: &str) -> Result<Vec<Entry>> {
     }
     let mut out = Vec::new();
     walk(&base, dir, &mut out)?;
-    out.retain(|e| super::wanted(&e.path, dir));
+    // A symbolic link is reported whatever its name: it may stand for a folder.
+    out.retain(|e| super::wanted(&e.path, dir) || matches!(e.content, EntryContent::Symlink));
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
@@ -55,6 +56,12 @@ fn walk(folder: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
         }
         let content = if meta.file_type().is_symlink() {
             EntryContent::Symlink
+        } else if !meta.is_file() {
+            // A FIFO, socket or device would block or never end when read.
+            if !(name_str.ends_with(".md") || name_str == "vocabulary.yaml") {
+                continue;
+            }
+            EntryContent::NotRegular
         } else if meta.len() > MAX_FILE as u64 {
             EntryContent::TooLarge(meta.len() as usize)
         } else if name_str.ends_with(".md") || name_str == "vocabulary.yaml" {

@@ -310,6 +310,15 @@ struct Health {
     built_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// A rebuild under way: what is being built and for how many seconds so far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rebuilding: Option<Rebuilding>,
+}
+
+#[derive(Serialize)]
+struct Rebuilding {
+    version: String,
+    seconds: u64,
 }
 
 /// `GET /healthz`: the build being served and the last rebuild's failure, if any.
@@ -318,7 +327,26 @@ pub(super) async fn healthz(State(state): State<AppState>) -> Response {
         build: current,
         error,
     } = state.served();
+    // The site is read from the build's snapshot on every request: if it has gone (deleted
+    // under the server), every page would be a 404, so the server is not healthy.
+    let error = error.or_else(|| {
+        (!current.site.path().join("index.html").is_file()).then(|| {
+            "the served site is missing from disk (its snapshot was removed); the next build or a restart restores it".to_owned()
+        })
+    });
+    let rebuilding =
+        state
+            .0
+            .rebuilding
+            .lock()
+            .ok()
+            .and_then(|r| r.clone())
+            .map(|(version, since)| Rebuilding {
+                version,
+                seconds: since.elapsed().as_secs(),
+            });
     let mut response = Json(Health {
+        rebuilding,
         status: if error.is_some() { "degraded" } else { "ok" },
         commit: current.commit.clone(),
         documents: current.index.num_docs(),

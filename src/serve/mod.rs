@@ -138,6 +138,8 @@ pub struct Inner {
     /// A preview's rebuild count, sent to open pages (`/_preview/events`) so they reload;
     /// none when serving a published edition.
     pub reload: Option<tokio::sync::watch::Sender<String>>,
+    /// The rebuild under way, if any: what is being built and since when (for `/healthz`).
+    pub rebuilding: std::sync::Mutex<Option<(String, std::time::Instant)>>,
 }
 
 impl Inner {
@@ -157,6 +159,7 @@ impl Inner {
             audit: AuditLog::Stderr,
             search_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             reload: None,
+            rebuilding: std::sync::Mutex::new(None),
         }
     }
 }
@@ -283,12 +286,24 @@ pub fn harden(routes: Router<AppState>, state: AppState) -> Router {
             tracing::error!("a request handler panicked; answered 500 and carried on");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }))
+        .layer(middleware::from_fn_with_state(state.clone(), commit_header))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::CACHE_CONTROL, "no-store"))
         .with_state(state)
+}
+
+/// Every answer names a build in `Casebook-Commit`: the one a handler answered from, or, for
+/// answers no build gave (a malformed request, a wrong method, a body too large, busy, a
+/// fault), the build being served when the answer left.
+async fn commit_header(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(COMMIT_HEADER) {
+        with_commit(&mut response, &state.current());
+    }
+    response
 }
 
 /// Who made a request, as the identity header named it (absent without `--require-header`).

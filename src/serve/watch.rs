@@ -21,19 +21,20 @@ pub struct Failure {
 impl From<crate::error::Error> for Failure {
     fn from(e: crate::error::Error) -> Failure {
         use crate::error::Error;
-        let (health, retry) = match &e {
-            // Reasons in the commit itself: its templates or configuration.
-            Error::Render(message) => (format!("the rebuild failed: {message}"), false),
-            Error::Config { .. } => (
+        let health = match &e {
+            // Reasons in the commit itself: its content, templates or configuration.
+            Error::Render(message) | Error::Content(message) => {
+                format!("the rebuild failed: {message}")
+            }
+            Error::Config { .. } => {
                 "the rebuild failed: the configuration is wrong (details in the server log)"
-                    .to_owned(),
-                false,
-            ),
-            Error::Repository(_) | Error::Io { .. } => (
-                "the rebuild failed; retrying (details in the server log)".to_owned(),
-                true,
-            ),
+                    .to_owned()
+            }
+            Error::Repository(_) | Error::Io { .. } => {
+                "the rebuild failed; retrying (details in the server log)".to_owned()
+            }
         };
+        let retry = e.is_transient();
         Failure {
             log: e.to_string(),
             health,
@@ -104,6 +105,9 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
             continue;
         }
         let name = owner.name(&version);
+        if let Ok(mut r) = state.0.rebuilding.lock() {
+            *r = Some((name.clone(), std::time::Instant::now()));
+        }
         // A fault in the build must not end the watching: catch it and report it like a failure.
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             owner.build(&version)
@@ -117,6 +121,9 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
                 retry: false,
             })
         });
+        if let Ok(mut r) = state.0.rebuilding.lock() {
+            *r = None;
+        }
         match outcome {
             Ok(current) => {
                 tracing::info!("rebuilt at {name}");

@@ -431,6 +431,57 @@ fn an_incremental_site_equals_a_clean_build() {
     );
 }
 
+/// Issue 14: when a site file cannot be written (here a folder stands where the build stages
+/// it: an injected write error, as a full disk or a read-only folder would give), the build
+/// fails naming the file, the index stays at the previous commit with the site, nothing staged
+/// is left behind, and the next build needs no clean-up.
+#[test]
+fn a_site_that_cannot_be_written_leaves_index_and_site_in_step() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    let first = repo.run(&["build"]);
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    let public = repo.path().join("public");
+    let site_before = tree(&public);
+    let index_before = open(&repo, "index-official-sensitive").manifest();
+
+    let base = std::fs::read_to_string(repo.path().join(BASE_REVIEW)).expect("read");
+    repo.write(
+        BASE_REVIEW,
+        base.replace("A joint visit.", "A joint visit with the zephyrine team."),
+    );
+    repo.commit("revise the review");
+    let blocker = public.join("reviews/CR-2024-001/.index.html.partial");
+    std::fs::create_dir_all(blocker.join("in-the-way")).expect("block the staging");
+
+    let failed = repo.run(&["build"]);
+    assert_eq!(failed.code(), 2, "{}", failed.stderr());
+    assert!(
+        failed.stderr().contains(".index.html.partial"),
+        "the error names the file: {}",
+        failed.stderr()
+    );
+    let index = open(&repo, "index-official-sensitive");
+    assert_eq!(index.manifest(), index_before, "the index did not move on");
+    assert_eq!(query(&index, "zephyrine").total, 0);
+    std::fs::remove_dir_all(&blocker).expect("unblock");
+    assert_eq!(
+        tree(&public),
+        site_before,
+        "the site is as it was, with nothing staged left in it"
+    );
+
+    let next = repo.run(&["build"]);
+    assert_eq!(next.code(), 0, "{}", next.stderr());
+    assert_eq!(
+        query(&open(&repo, "index-official-sensitive"), "zephyrine").total,
+        1
+    );
+    let page =
+        std::fs::read_to_string(public.join("reviews/CR-2024-001/index.html")).expect("page");
+    assert!(page.contains("zephyrine"));
+}
+
 /// Issue 12: `--output-dir` never replaces a folder it did not write.
 #[test]
 fn output_dir_refuses_a_folder_it_did_not_write() {

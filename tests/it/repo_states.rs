@@ -39,6 +39,22 @@ fn missing_knowledge_folder() {
     repo.write("README.md", "not a content repository\n");
     repo.commit("readme");
     assert_one_line_error(&repo.run(&["check"]), "no `knowledge/` folder in commit");
+    // A fault in the commit itself: a server does not retry it at every poll.
+    let opened = casebook::load::Repo::discover(repo.path()).expect("open");
+    let err = opened
+        .load(
+            &casebook::load::Source::Revision("HEAD".into()),
+            "knowledge",
+        )
+        .expect_err("no knowledge folder");
+    assert!(!err.is_transient(), "{err}");
+    let failure = casebook::serve::watch::Failure::from(err);
+    assert!(!failure.retry);
+    assert!(
+        failure.health.contains("no `knowledge/` folder"),
+        "{}",
+        failure.health
+    );
 }
 
 #[test]
@@ -128,6 +144,164 @@ fn committed_symlink_is_reported_and_never_followed() {
             "the link target was read: {stderr}"
         );
     }
+}
+
+/// Issue 14: a committed link to a folder inside `knowledge/` is reported (E002), whatever its
+/// name, and never followed.
+#[cfg(unix)]
+#[test]
+fn symlinked_folder_is_reported_not_skipped() {
+    let repo = TestRepo::fixture("base");
+    std::os::unix::fs::symlink("/etc", repo.path().join("knowledge/reviews/more"))
+        .expect("symlink");
+    repo.commit("symlinked folder");
+    for args in [&["check"][..], &["check", "--worktree"][..]] {
+        let run = repo.run(args);
+        assert_eq!(run.code(), 1, "{args:?}: {}", run.stderr());
+        assert!(
+            run.stderr()
+                .contains("knowledge/reviews/more:1:1: error[E002]: symbolic links are not read"),
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+}
+
+/// Issue 14: a FIFO where a document or the vocabulary should be is reported (E001) and never
+/// opened, so `check --worktree` cannot block on it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_working_tree_is_reported_never_opened() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    for name in [
+        "knowledge/reviews/CR-2024-009.md",
+        "knowledge/vocabulary.yaml",
+    ] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(repo.path().join(name))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["check", "--worktree"])
+        .current_dir(repo.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run casebook");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("check --worktree blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    for name in [
+        "knowledge/reviews/CR-2024-009.md",
+        "knowledge/vocabulary.yaml",
+    ] {
+        assert!(
+            stderr.contains(&format!("{name}:1:1: error[E001]")),
+            "{name}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+}
+
+/// Issue 14: a file with thousands of findings of one kind, all on one long line, lists the
+/// first 50 with a short code frame each and counts the rest in one more finding of the same
+/// code (so the check still fails), in human and JSON output alike.
+#[test]
+fn findings_are_capped_per_file_with_short_code_frames() {
+    let repo = TestRepo::fixture("base");
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    let links = "[see](CR-2099-001) ".repeat(3000);
+    repo.write(path, format!("{text}\n{links}\n"));
+    repo.commit("many broken links on one line");
+
+    let json = repo.run(&["check", "--format", "json"]);
+    assert_eq!(json.code(), 1);
+    let found = json.json();
+    let e060: Vec<&serde_json::Value> = found
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| d["code"] == "E060")
+        .collect();
+    assert_eq!(e060.len(), 51, "50 listed and one counting the rest");
+    assert!(
+        e060.iter().any(|d| d["message"]
+            == "2950 more `unresolved-link` findings in this file not listed (the first 50 are)"),
+        "{e060:#?}"
+    );
+    let columns: Vec<u64> = e060.iter().filter_map(|d| d["column"].as_u64()).collect();
+    assert_eq!(
+        &columns[..3],
+        &[1, 20, 39],
+        "columns are counted right along the line"
+    );
+
+    let human = repo.run(&["check"]);
+    assert_eq!(human.code(), 1);
+    let stderr = human.stderr();
+    assert_eq!(stderr.matches("error[E060]").count(), 51);
+    let longest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        longest < 300,
+        "a code frame shows a stretch of a long line, not all of it ({longest} characters)"
+    );
+    assert!(stderr.contains("…"), "a cut line is marked: {stderr}");
+}
+
+/// Issue 14: the link rule — only targets that name a document must resolve (E060); an e-mail
+/// autolink and a path on the site are links; an empty target or another scheme-less target is
+/// shown as text with a warning (W109).
+#[test]
+fn link_targets_follow_one_documented_rule() {
+    let repo = TestRepo::fixture("base");
+    let path = "knowledge/reviews/CR-2024-001-base.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(
+        path,
+        format!(
+            "{text}\nWrite to <casework@partnership.example> (the team inbox); see [the matrix](/powers/), [nothing]() and [a file](notes/site.txt).\n"
+        ),
+    );
+    repo.commit("links");
+    let found = repo.run(&["check", "--format", "json"]).json();
+    let codes: Vec<(&str, &str)> = found
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|d| d["code"] == "E060" || d["code"] == "W109")
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default(),
+                d["message"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "W109",
+                "link with an empty target will be shown as plain text"
+            ),
+            (
+                "W109",
+                "link target `notes/site.txt` is neither a document nor a full address and will be shown as plain text"
+            ),
+        ]
+    );
 }
 
 #[test]

@@ -497,11 +497,62 @@ async fn excess_load_is_refused_at_once_with_503() {
         audit: AuditLog::Memory(Arc::default()),
         search_slots: Arc::new(tokio::sync::Semaphore::new(1)),
         reload: None,
+        rebuilding: std::sync::Mutex::new(None),
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body, "busy: try again shortly\n");
     assert_security_headers(&headers, "503");
+    assert_names_the_build(&headers, &full, "503");
+}
+
+/// Issue 14: every answer names the build being served in `Casebook-Commit`, also those no
+/// handler gave.
+fn assert_names_the_build(headers: &axum::http::HeaderMap, s: &AppState, what: &str) {
+    assert_eq!(
+        headers
+            .get(casebook::serve::COMMIT_HEADER)
+            .and_then(|v| v.to_str().ok()),
+        Some(s.current().commit.as_str()),
+        "{what}"
+    );
+}
+
+/// Issue 14: a served snapshot deleted under the server turns `/healthz` degraded, saying so,
+/// rather than reporting `ok` while every page is a 404.
+#[tokio::test]
+async fn health_is_degraded_when_the_served_site_has_gone() {
+    let (repo, index_dir) = crate::search::sample();
+    let copy = tempfile::tempdir().expect("tmp");
+    let site_dir = copy.path().join("site");
+    crate::support::copy_dir(&repo.path().join("public"), &site_dir);
+    let current = Current::open(index_dir, SiteSnapshot::borrowed(&site_dir), &[])
+        .expect("open the built sample");
+    let s = AppState(Arc::new(Inner::new(
+        current,
+        "Test edition",
+        Marking::OfficialSensitive,
+    )));
+    let (status, _, body) = get(&s, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let health: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(health["status"], "ok", "{health}");
+    assert!(health.get("rebuilding").is_none(), "{health}");
+
+    std::fs::remove_dir_all(&site_dir).expect("remove the snapshot");
+    let (_, _, body) = get(&s, "/healthz").await;
+    let health: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert!(
+        health["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("served site is missing")),
+        "{health}"
+    );
+    assert!(
+        !body.contains(&site_dir.display().to_string()),
+        "no server folder named: {body}"
+    );
 }
 
 /// A handler with a fault.
@@ -520,6 +571,7 @@ async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
     let (status, headers, _) = send(app(s.clone()), post).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     assert_security_headers(&headers, "405");
+    assert_names_the_build(&headers, &s, "405");
 
     let big = Request::post("/api/search")
         .header("content-length", "20000")
@@ -528,6 +580,10 @@ async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
     let (status, headers, _) = send(app(s.clone()), big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_security_headers(&headers, "413");
+    assert_names_the_build(&headers, &s, "413");
+    let (status, headers, _) = get(&s, "/api/search?q=x&bogus=1").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_names_the_build(&headers, &s, "400");
 
     let routes = axum::Router::new()
         .route("/boom", axum::routing::get(faulty))
@@ -538,6 +594,7 @@ async fn wrong_methods_large_bodies_and_panics_are_answered_safely() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, "internal error\n", "no message, path or crate name");
     assert_security_headers(&headers, "500");
+    assert_names_the_build(&headers, &s, "500");
     let fine = Request::get("/fine").body(Body::empty()).expect("request");
     let (status, _, body) = send(router, fine).await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "fine"));
