@@ -66,6 +66,7 @@ codes! {
     UnknownField = "E016", "unknown-field", Error;
     MissingField = "E017", "missing-field", Error;
     StrayFile = "E018", "outside-document-folders", Error;
+    ComplexKey = "E019", "non-scalar-key", Error;
     InvalidId = "E020", "invalid-id", Error;
     IdFileMismatch = "E021", "id-file-mismatch", Error;
     KindMismatch = "E022", "kind-folder-mismatch", Error;

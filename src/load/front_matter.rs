@@ -161,7 +161,7 @@ pub fn parse(file: &SourceFile, folder_kind: Kind) -> Result<ParsedFile, Vec<Dia
     let mut placeholders = Vec::new();
     let filled: Option<serde_yaml::Value> = yaml
         .contains("TODO")
-        .then(|| serde_yaml::from_str::<serde_yaml::Value>(yaml).ok())
+        .then(|| from_yaml::<serde_yaml::Value>(yaml).ok())
         .flatten()
         .map(|mut value| {
             strip_placeholders(&mut value, "", &mut placeholders);
@@ -272,7 +272,10 @@ struct DeclaredKind {
 }
 
 /// Converts structural problems into diagnostics.
-pub(super) fn problems_to_diagnostics(path: &str, problems: Vec<Problem>) -> Vec<Diagnostic> {
+pub(super) fn problems_to_diagnostics(path: &str, mut problems: Vec<Problem>) -> Vec<Diagnostic> {
+    // One finding per fault: the parser may report the same error at the same place twice.
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert((p.code.id(), p.span.offset, p.message.clone())));
     problems
         .into_iter()
         .map(|p| {
@@ -286,10 +289,151 @@ pub(super) fn problems_to_diagnostics(path: &str, problems: Vec<Problem>) -> Vec
 }
 
 /// Deserialises YAML text (already walked, so structurally sound) into `T`.
+///
+/// serde_yaml reads the text with libyaml, which refuses a few documents YAML 1.2 allows and
+/// the structural pass accepted (a blank line indented with a tab, an empty key). Those are read
+/// from the structural parser's own events instead, so a document the first pass accepts is
+/// never a syntax error in the second.
 pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
     yaml: &str,
 ) -> Result<T, serde_yaml::Error> {
-    serde_yaml::from_str(yaml)
+    match serde_yaml::from_str(yaml) {
+        Err(e) if is_syntax_error(&e) => match events_value(yaml) {
+            Some(value) => serde_yaml::from_value(value),
+            None => Err(e),
+        },
+        read => read,
+    }
+}
+
+/// A libyaml syntax error, as opposed to a value that does not fit its field.
+fn is_syntax_error(e: &serde_yaml::Error) -> bool {
+    let text = e.to_string();
+    ![
+        "unknown field",
+        "invalid type",
+        "invalid value",
+        "missing field",
+        "duplicate field",
+        "unknown variant",
+        "invalid length",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
+
+/// The YAML value of `yaml` built from saphyr's events (the structural pass's parser), plain
+/// scalars resolved by the YAML 1.2 core schema as serde_yaml resolves them. None when the text
+/// does not parse or holds an alias (which the structural pass refuses anyway).
+fn events_value(yaml: &str) -> Option<serde_yaml::Value> {
+    use saphyr_parser::{Event, Parser, ScalarStyle};
+    use serde_yaml::{Mapping, Value};
+    enum Open {
+        Seq(Vec<Value>),
+        Map(Mapping, Option<Value>),
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut root = None;
+    for item in Parser::new_from_str(yaml) {
+        let (event, _) = item.ok()?;
+        let done = match event {
+            Event::Scalar(text, ScalarStyle::Plain, _, None) => Some(plain_scalar(&text)),
+            Event::Scalar(text, _, _, _) => Some(Value::String(text.into_owned())),
+            Event::SequenceStart(..) => {
+                stack.push(Open::Seq(Vec::new()));
+                None
+            }
+            Event::MappingStart(..) => {
+                stack.push(Open::Map(Mapping::new(), None));
+                None
+            }
+            Event::SequenceEnd => match stack.pop()? {
+                Open::Seq(items) => Some(Value::Sequence(items)),
+                Open::Map(..) => return None,
+            },
+            Event::MappingEnd => match stack.pop()? {
+                Open::Map(map, None) => Some(Value::Mapping(map)),
+                _ => return None,
+            },
+            Event::Alias(_) => return None,
+            _ => None,
+        };
+        if let Some(value) = done {
+            match stack.last_mut() {
+                None => {
+                    root.get_or_insert(value);
+                }
+                Some(Open::Seq(items)) => items.push(value),
+                Some(Open::Map(map, key)) => match key.take() {
+                    None => *key = Some(value),
+                    Some(k) => {
+                        map.insert(k, value);
+                    }
+                },
+            }
+        }
+    }
+    Some(root.unwrap_or(Value::Null))
+}
+
+/// A plain scalar's value under the YAML 1.2 core schema.
+fn plain_scalar(text: &str) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Number(f64::INFINITY.into());
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Number(f64::NEG_INFINITY.into()),
+        ".nan" | ".NaN" | ".NAN" => return Value::Number(f64::NAN.into()),
+        _ => {}
+    }
+    if let Ok(i) = text.parse::<i64>() {
+        return Value::Number(i.into());
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return Value::Number(u.into());
+    }
+    let radix = |prefix: &str, radix: u32| {
+        text.strip_prefix(prefix)
+            .and_then(|digits| u64::from_str_radix(digits, radix).ok())
+    };
+    if let Some(u) = radix("0x", 16).or_else(|| radix("0o", 8)) {
+        return Value::Number(u.into());
+    }
+    let numeric = text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b));
+    match text.parse::<f64>() {
+        Ok(f) if numeric => Value::Number(f.into()),
+        _ => Value::String(text.to_owned()),
+    }
+}
+
+/// The syntax findings on a YAML text as the front matter of `path`: the structural pass, then
+/// reading its value (what `parse` does before the schema). Empty when the text is YAML
+/// front matter can hold.
+pub fn yaml_syntax(path: &str, yaml: &str) -> Vec<Diagnostic> {
+    let origin = Origin { offset: 4, line: 2 };
+    let start = Span {
+        offset: 0,
+        len: 3,
+        line: 1,
+        column: 1,
+    };
+    match yaml_events::walk(yaml, origin, start) {
+        Err(problems) => problems_to_diagnostics(path, problems),
+        Ok(spans) => {
+            let text = format!("---\n{yaml}");
+            match from_yaml::<serde_yaml::Value>(yaml) {
+                Ok(_) => Vec::new(),
+                Err(e) => vec![serde_error(path, &text, origin, &spans, e)],
+            }
+        }
+    }
 }
 
 /// Turns a serde_yaml error into a diagnostic on the file's own line and column.

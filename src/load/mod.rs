@@ -9,7 +9,9 @@ mod vocab;
 mod worktree;
 mod yaml_events;
 
-pub use front_matter::{MAX_FRONT_MATTER, fields as front_matter_fields, parse, split};
+pub use front_matter::{
+    MAX_FRONT_MATTER, fields as front_matter_fields, parse, split, yaml_syntax,
+};
 pub use git::{Commit, Repo, init_and_commit, short};
 pub use history::{CommitInfo, FileHistory, History};
 pub use vocab::{built_in as built_in_vocabulary, extend as extend_vocabulary};

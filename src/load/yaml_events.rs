@@ -252,7 +252,8 @@ impl Walker {
             *key = Some("?".to_owned());
             let message =
                 "a front-matter key must be a plain word, not a list or mapping".to_owned();
-            self.problem(Code::YamlSyntax, span, message, None);
+            let hint = "write `key: value` with a word as the key".to_owned();
+            self.problem(Code::ComplexKey, span, message, Some(hint));
             // Walk the complex key's contents without recording paths.
             return Some("?".to_owned());
         };
@@ -340,7 +341,7 @@ mod tests {
         assert_eq!(codes("a: !!binary aGVsbG8=\n"), vec![Code::YamlTag]);
         assert_eq!(codes("a: &x 1\nb: *x\nc: *x\n"), vec![Code::YamlAlias]);
         assert_eq!(codes("a: &x 1\n<<: *x\n"), vec![Code::YamlAlias]);
-        assert_eq!(codes("? [a]\n: 1\nb: 2\n"), vec![Code::YamlSyntax]);
+        assert_eq!(codes("? [a]\n: 1\nb: 2\n"), vec![Code::ComplexKey]);
         assert_eq!(codes("- a\n- b\n"), vec![Code::NotAMapping]);
         assert_eq!(codes(""), vec![Code::NotAMapping]);
         assert_eq!(codes("a: [1\n"), vec![Code::YamlSyntax]);

@@ -3,6 +3,7 @@
 mod build;
 mod check_invalid;
 mod check_valid;
+mod commonmark;
 mod contributors;
 mod relevance;
 mod repo_states;
@@ -12,3 +13,4 @@ mod serve_live;
 mod site;
 mod stats;
 mod support;
+mod yaml_suite;
