@@ -30,6 +30,7 @@ const SETTLE: Duration = Duration::from_millis(150);
 /// Runs `preview`.
 pub fn run(args: &PreviewArgs, ctx: Context) -> Result<ExitCode> {
     serve::log::init();
+    serve::watch::prefer_small_memory();
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), &ctx)?;
     let bind = args.bind.clone().unwrap_or_else(|| BIND.to_owned());
     let root = ctx.repo.root().to_owned();

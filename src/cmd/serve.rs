@@ -21,6 +21,7 @@ use super::{Context, EXIT_CONTENT, check};
 /// Runs `serve`.
 pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     serve::log::init();
+    serve::watch::prefer_small_memory();
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), &ctx)?;
     let bind = args
         .bind

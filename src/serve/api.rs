@@ -38,7 +38,7 @@ async fn run(
         .answers
         .lock()
         .ok()
-        .and_then(|mut answers| answers.get(&key).cloned());
+        .and_then(|mut answers| answers.get(&key));
     let (request, response) = match cached {
         Some(response) => (request, response),
         None => {
@@ -52,11 +52,7 @@ async fn run(
             let (request, response) = tokio::task::spawn_blocking(move || {
                 let response = searched.index.search(&request);
                 drop(slot);
-                let answer = Answer {
-                    response,
-                    json: std::sync::OnceLock::new(),
-                };
-                (request, Arc::new(answer))
+                (request, Arc::new(Answer::new(response)))
             })
             .await
             .map_err(|_| internal())?;
@@ -92,13 +88,11 @@ pub(super) async fn search_json(
     };
     match run(&state, user, "/api/search", request).await {
         Ok((current, answer)) => {
-            let body = answer.json.get_or_init(|| {
-                let json = crate::api::search_json(&answer.response);
-                let text = serde_json::to_string(&json).unwrap_or_else(|_| "null".to_owned());
-                bytes::Bytes::from(crate::render::escape_json_for_html(&text))
-            });
-            let mut r =
-                ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response();
+            let mut r = (
+                [(header::CONTENT_TYPE, "application/json")],
+                answer.json.clone(),
+            )
+                .into_response();
             with_commit(&mut r, &current);
             r
         }

@@ -59,19 +59,91 @@ pub struct Current {
     /// Answers already given by this build, by request: a search repeated (a popular query,
     /// the pages of one search, the JSON and the page of it) costs a lookup. It goes with the
     /// build, so a rebuild starts afresh.
-    pub answers: std::sync::Mutex<lru::LruCache<String, Arc<Answer>>>,
+    pub answers: std::sync::Mutex<AnswerCache>,
 }
 
-/// A search's answer, kept with its JSON once it has been written.
+/// The answers a build keeps: the most recently used, within `ANSWER_BYTES` of their JSON
+/// (a page of 100 hits weighs a hundred times a page of one).
+pub struct AnswerCache {
+    kept: lru::LruCache<String, Arc<Answer>>,
+    bytes: usize,
+}
+
+impl AnswerCache {
+    fn new() -> AnswerCache {
+        AnswerCache {
+            kept: lru::LruCache::unbounded(),
+            bytes: 0,
+        }
+    }
+
+    /// The answer kept for `key`, if any (now the most recently used).
+    pub fn get(&mut self, key: &str) -> Option<Arc<Answer>> {
+        self.kept.get(key).cloned()
+    }
+
+    /// Keeps `answer`, letting go of the least recently used until the rest fit.
+    pub fn put(&mut self, key: String, answer: Arc<Answer>) {
+        let weight = answer.weight();
+        if weight > ANSWER_BYTES / 8 {
+            return;
+        }
+        if let Some(old) = self.kept.put(key, answer) {
+            self.bytes -= old.weight();
+        }
+        self.bytes += weight;
+        while self.bytes > ANSWER_BYTES {
+            match self.kept.pop_lru() {
+                Some((_, gone)) => self.bytes -= gone.weight(),
+                None => break,
+            }
+        }
+    }
+
+    /// How many answers are kept.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// True when none is.
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    /// The JSON bytes of the answers kept.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+/// A search's answer, kept with its JSON.
 pub struct Answer {
     /// The index's response.
     pub response: crate::index::SearchResponse,
-    /// `/api/search`'s body for it, made on first use.
-    pub json: std::sync::OnceLock<bytes::Bytes>,
+    /// `/api/search`'s body for it.
+    pub json: bytes::Bytes,
 }
 
-/// Answers kept per build.
-const ANSWERS: usize = 2_000;
+impl Answer {
+    /// The answer to a search, its JSON written once.
+    pub fn new(response: crate::index::SearchResponse) -> Answer {
+        let json = crate::api::search_json(&response);
+        let text = serde_json::to_string(&json).unwrap_or_else(|_| "null".to_owned());
+        Answer {
+            response,
+            json: bytes::Bytes::from(crate::render::escape_json_for_html(&text)),
+        }
+    }
+
+    /// What keeping it costs, roughly: its JSON twice (the bytes, and the response they were
+    /// written from).
+    fn weight(&self) -> usize {
+        2 * self.json.len() + 256
+    }
+}
+
+/// Memory the answers of one build may take (see `AnswerCache`).
+const ANSWER_BYTES: usize = 32 * 1024 * 1024;
 
 impl Current {
     /// Serves `statistics`, the build's typed statistics as this edition publishes them.
@@ -95,9 +167,7 @@ impl Current {
         let statistics = std::fs::read(site.path().join("statistics/statistics.json")).ok();
         Ok(Current {
             statistics,
-            answers: std::sync::Mutex::new(lru::LruCache::new(
-                std::num::NonZeroUsize::new(ANSWERS).unwrap_or(std::num::NonZeroUsize::MIN),
-            )),
+            answers: std::sync::Mutex::new(AnswerCache::new()),
             markings: index.markings(),
             index,
             site,

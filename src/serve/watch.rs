@@ -63,16 +63,35 @@ pub trait Rebuild: Send + 'static {
 /// for a moment; the allocator keeps what was freed for reuse, so without this a server's
 /// resident memory would stay at its largest build's peak.
 pub fn release_memory() {
+    // SAFETY: mi_collect takes no pointers; it frees what mimalloc holds unused and may be
+    // called at any time from any thread.
+    unsafe {
+        libmimalloc_sys::mi_collect(true);
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         unsafe extern "C" {
             fn malloc_trim(pad: usize) -> i32;
         }
         // SAFETY: glibc's malloc_trim only returns free heap pages to the system; it takes no
-        // pointers and may be called at any time from any thread.
+        // pointers and may be called at any time from any thread. (libgit2 allocates there.)
         unsafe {
             malloc_trim(0);
         }
+    }
+}
+
+/// `mi_option_purge_delay` in mimalloc 2's `mi_option_e` (include/mimalloc.h): how many
+/// milliseconds freed memory is kept before it is returned to the system.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// For a long-running server: memory freed is returned to the system at once rather than kept
+/// for reuse, so a rebuild's peak does not stay resident (call before the first build). A
+/// one-off command keeps mimalloc's default, which is faster.
+pub fn prefer_small_memory() {
+    // SAFETY: setting an option takes no pointers and is allowed at any time.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
     }
 }
 
