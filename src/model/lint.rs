@@ -455,21 +455,27 @@ fn date_ok(found: &str) -> bool {
 /// True when the finding `start..end` lies wholly within [`KEYWORD_DISTANCE`] characters of
 /// a keyword span (before or after it), or touches one.
 fn near_keyword(text: &str, keywords: &[(usize, usize)], start: usize, end: usize) -> bool {
-    keywords.iter().any(|&(k_start, k_end)| {
-        let reach = if k_end <= start {
-            k_end..end
-        } else if end <= k_start {
-            start..k_start
-        } else {
-            return true;
-        };
-        // A character is 1-4 bytes: count characters only when the byte length is ambiguous.
-        match reach.len() {
-            n if n <= KEYWORD_DISTANCE => true,
-            n if n > 4 * KEYWORD_DISTANCE => false,
-            _ => text[reach].chars().count() <= KEYWORD_DISTANCE,
-        }
-    })
+    // Keywords are in order and never overlap: only those within reach are looked at.
+    let reach = 4 * KEYWORD_DISTANCE;
+    let first = keywords.partition_point(|&(_, k_end)| k_end + reach < start);
+    keywords[first..]
+        .iter()
+        .take_while(|&&(k_start, _)| k_start <= end + reach)
+        .any(|&(k_start, k_end)| {
+            let reach = if k_end <= start {
+                k_end..end
+            } else if end <= k_start {
+                start..k_start
+            } else {
+                return true;
+            };
+            // A character is 1-4 bytes: count characters only when the byte length is ambiguous.
+            match reach.len() {
+                n if n <= KEYWORD_DISTANCE => true,
+                n if n > 4 * KEYWORD_DISTANCE => false,
+                _ => text[reach].chars().count() <= KEYWORD_DISTANCE,
+            }
+        })
 }
 
 /// Byte offset of the character after the one starting at `at`.
@@ -484,17 +490,21 @@ fn next_char_boundary(text: &str, at: usize) -> usize {
 /// returns the survivors sorted by start.
 fn resolve_overlaps(mut candidates: Vec<Finding>) -> Vec<Finding> {
     candidates.sort_by_key(|f| (f.kind.rank(), std::cmp::Reverse(f.end - f.start), f.start));
-    let mut kept: Vec<Finding> = Vec::with_capacity(candidates.len());
+    // Kept findings by start: they never overlap, so a candidate overlaps one only if the
+    // last starting at or before it reaches past its start, or one starts inside it. Two
+    // lookups each, so a file with a hundred thousand candidates stays fast.
+    let mut kept: std::collections::BTreeMap<usize, Finding> = std::collections::BTreeMap::new();
     for candidate in candidates {
-        if kept
-            .iter()
-            .all(|k| k.end <= candidate.start || candidate.end <= k.start)
-        {
-            kept.push(candidate);
+        let before = kept
+            .range(..=candidate.start)
+            .next_back()
+            .is_none_or(|(_, k)| k.end <= candidate.start);
+        let inside = kept.range(candidate.start..candidate.end).next().is_some();
+        if before && !inside {
+            kept.insert(candidate.start, candidate);
         }
     }
-    kept.sort_by_key(|f| f.start);
-    kept
+    kept.into_values().collect()
 }
 
 /// True when `found` (a finding of `kind`) is listed in `allowed`: same text (ignoring ASCII
