@@ -149,7 +149,7 @@ pub fn build_with(
     // The index and the site are one unit: under one lock, the site is rendered and staged
     // (where space or permission can run out), then the index committed, then the site
     // published (renames only). A failure before the commit leaves both as they were.
-    let held = index::lock(&dir).map_err(|e| Error::Repository(e.to_string()))?;
+    let held = index::lock(&dir)?;
     let (staged, shallow) = stage_site(
         repo,
         config,
@@ -159,8 +159,7 @@ pub fn build_with(
         today,
     )?;
     progress.start("indexing", 0);
-    let report = index::update_locked(&held, &ids, make, &meta, opts.full)
-        .map_err(|e| Error::Repository(e.to_string()));
+    let report = index::update_locked(&held, &ids, make, &meta, opts.full).map_err(Error::from);
     progress.finish();
     let report = report?;
     progress.start("publishing the site", 0);
@@ -274,7 +273,7 @@ fn stage_site(
         preview: opts.preview.then(|| problems(checked)),
     };
     progress.start("rendering pages", 0);
-    let site = render::render_site(&input).map_err(|e| Error::Render(e.to_string()));
+    let site = render::render_site(&input).map_err(Error::from);
     progress.finish();
     let site = site?;
     progress.start("writing the site", site.len() as u64);

@@ -27,8 +27,12 @@ pub enum Error {
     #[error("{0}")]
     Content(String),
     /// The site cannot be rendered (a broken template override); nothing was written.
-    #[error("{0}")]
-    Render(String),
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    /// The search index cannot be written: another build holds it, or a file operation or
+    /// tantivy failed (a damaged index is rebuilt by the build itself, never reported here).
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
     /// A file or folder cannot be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -45,7 +49,7 @@ impl Error {
     /// content, templates or configuration) is not transient.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Repository(_) | Error::Io { .. } => true,
+            Error::Repository(_) | Error::Io { .. } | Error::Index(_) => true,
             Error::Config { .. } | Error::Content(_) | Error::Render(_) => false,
         }
     }
@@ -53,3 +57,28 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rebuild loop retries what may pass and not what is wrong in the commit.
+    #[test]
+    fn transient_errors_are_told_from_faults_in_the_commit() {
+        let busy = Error::from(crate::index::IndexError::Busy(PathBuf::from("index")));
+        assert!(busy.is_transient());
+        assert!(busy.to_string().starts_with("index busy"), "{busy}");
+        assert!(Error::Repository("moved".into()).is_transient());
+        assert!(!Error::Content("no `knowledge/` folder".into()).is_transient());
+        let template = Error::from(crate::render::RenderError::Template {
+            name: "page.html".into(),
+            line: 3,
+            message: "unexpected end".into(),
+        });
+        assert!(!template.is_transient());
+        assert_eq!(
+            template.to_string(),
+            "template page.html, line 3: unexpected end"
+        );
+    }
+}

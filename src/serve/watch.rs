@@ -23,14 +23,13 @@ impl From<crate::error::Error> for Failure {
         use crate::error::Error;
         let health = match &e {
             // Reasons in the commit itself: its content, templates or configuration.
-            Error::Render(message) | Error::Content(message) => {
-                format!("the rebuild failed: {message}")
-            }
+            Error::Render(e) => format!("the rebuild failed: {e}"),
+            Error::Content(message) => format!("the rebuild failed: {message}"),
             Error::Config { .. } => {
                 "the rebuild failed: the configuration is wrong (details in the server log)"
                     .to_owned()
             }
-            Error::Repository(_) | Error::Io { .. } => {
+            Error::Repository(_) | Error::Io { .. } | Error::Index(_) => {
                 "the rebuild failed; retrying (details in the server log)".to_owned()
             }
         };
