@@ -74,11 +74,6 @@ pub fn stage_own_site(dir: &Path, site: &Site) -> Result<Staged> {
     Ok(staged)
 }
 
-/// `stage_own_site`, then `publish`.
-pub fn write_own_site(dir: &Path, site: &Site) -> Result<SiteReport> {
-    stage_own_site(dir, site)?.publish()
-}
-
 /// The file in a site folder recording what the last build wrote there: each file's length and
 /// content hash (hidden, so never served).
 pub const MANIFEST: &str = ".casebook-manifest";

@@ -153,6 +153,17 @@ struct SiteCtx<'a> {
     ceiling: String,
 }
 
+/// One hit as the results template reads it.
+fn hit_value(h: &ResultHit) -> Value {
+    context! {
+        id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
+        marking => &h.marking, status => &h.status, status_label => &h.status_label,
+        areas => Serde(&h.areas),
+        superseded_by => Serde(&h.superseded_by),
+        snippet => Value::from_safe_string(h.snippet_html.clone()),
+    }
+}
+
 impl Templates {
     /// Compiles the built-in templates with the repository's overrides.
     pub fn new(overrides: &[(String, String)]) -> Result<Templates, RenderError> {
@@ -165,32 +176,8 @@ impl Templates {
             .0
             .get_template("results.html")
             .map_err(|e| template_error("results.html", &e))?;
-        let hits: Vec<Value> = page
-            .hits
-            .iter()
-            .map(|h| {
-                context! {
-                    id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
-                    marking => &h.marking, status => &h.status, status_label => &h.status_label,
-                    areas => Serde(&h.areas),
-                    superseded_by => Serde(&h.superseded_by),
-                    snippet => Value::from_safe_string(h.snippet_html.clone()),
-                }
-            })
-            .collect();
-        let partial: Vec<Value> = page
-            .partial_hits
-            .iter()
-            .map(|h| {
-                context! {
-                    id => &h.id, title => &h.title, url => &h.url, kind => &h.kind, date => &h.date,
-                    marking => &h.marking, status => &h.status, status_label => &h.status_label,
-                    areas => Serde(&h.areas),
-                    superseded_by => Serde(&h.superseded_by),
-                    snippet => Value::from_safe_string(h.snippet_html.clone()),
-                }
-            })
-            .collect();
+        let hits: Vec<Value> = page.hits.iter().map(hit_value).collect();
+        let partial: Vec<Value> = page.partial_hits.iter().map(hit_value).collect();
         let marking = page
             .hits
             .iter()
