@@ -38,14 +38,7 @@ pub enum RunError {
 /// to `DRAIN`). Logs `serving on http://ADDR/` once listening.
 pub fn run(bind: &str, state: AppState) -> Result<(), RunError> {
     log_faults();
-    // Few threads for blocking work (file reads of the static site, searches, which take a
-    // slot per core anyway): each thread keeps memory of its own, so hundreds of them would
-    // make a busy server large for no gain on a machine with a few cores.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .max_blocking_threads(8)
-        .build()
-        .map_err(RunError::Runtime)?;
+    let runtime = tokio::runtime::Runtime::new().map_err(RunError::Runtime)?;
     runtime.block_on(listen(bind, state))
 }
 
