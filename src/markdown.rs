@@ -203,7 +203,7 @@ pub fn is_site_path(target: &str) -> bool {
 /// its text. Images are never loaded: one on another site becomes a link to it, any other its
 /// text. Links never nest: inside a link, an image or link is its text. Headings get stable,
 /// unique `id` anchors that never take an id the page templates use.
-pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
+pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Html {
     let safe = Safe {
         inner: parser(body),
         resolve,
@@ -214,7 +214,38 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> String {
     };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, safe);
-    html
+    Html(html)
+}
+
+/// HTML made from markdown by [`to_html`], and only by it: the one kind of value templates
+/// insert unescaped (`render::safe`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Html(String);
+
+impl Html {
+    /// The HTML text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The HTML text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 /// The event stream made safe, one event at a time (only a heading is held back, until its
@@ -496,6 +527,7 @@ mod tests {
         to_html(body, &|t| {
             (t == "AG-GLAA").then(|| "/agencies/AG-GLAA/".to_owned())
         })
+        .into_string()
     }
 
     #[test]

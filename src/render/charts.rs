@@ -1,24 +1,52 @@
-//! Charts of the published statistics (`model::stats::PublishedTable`): an inline SVG bar chart
-//! with `<title>` and `<desc>`, the same figures as a table with its total, and a CSV download.
+//! Charts of the published statistics (`model::stats::PublishedTable`): the positions of an
+//! inline SVG bar chart (drawn, with `<title>`, `<desc>`, the same figures as a table with its
+//! total and a CSV download, by the `chart.html` template), and the CSV itself.
 //! Counts arrive already disclosed: a hidden count is drawn as a dashed outline, never at its
 //! true length, and reads `1-5` or `hidden`.
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use crate::model::stats::{PublishedTable, Suppression};
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// A chart as the `chart.html` template draws it: every position computed here, every text
+/// escaped there.
+#[derive(Debug, Serialize)]
+pub(super) struct ChartView<'a> {
+    id: &'a str,
+    title: &'a str,
+    note: Option<&'a str>,
+    category: &'a str,
+    measure: &'a str,
+    csv_url: String,
+    width: usize,
+    height: usize,
+    /// `Category: count` for every row, the SVG's description.
+    described: String,
+    bars: Vec<Bar<'a>>,
+    total: Option<&'a str>,
 }
 
-/// The chart as an HTML `<figure>`: SVG bars, then the data table, then the CSV link.
-pub(super) fn figure(chart: &PublishedTable, csv_url: &str) -> String {
+/// One row of a chart: its bar and label positions, and its figures as shown.
+#[derive(Debug, Serialize)]
+struct Bar<'a> {
+    category: &'a str,
+    value: &'a str,
+    suppressed: bool,
+    y: usize,
+    text_y: usize,
+    width: usize,
+    value_x: usize,
+}
+
+const ROW_HEIGHT: usize = 28;
+const LABEL_WIDTH: usize = 260;
+const BAR_WIDTH: usize = 340;
+
+/// The chart's view: SVG bars, then the data table, then the CSV link.
+pub(super) fn view<'a>(chart: &'a PublishedTable, csv_url: &str) -> ChartView<'a> {
     let head = &chart.table;
-    let id = escape(head.id);
-    let title = escape(head.title);
     // A bar's length: its count; a count of 1-5 as 5, a count hidden for its neighbours' sake
     // as nothing at all (its length would tell what it is).
     let length = |row: &crate::model::stats::PublishedRow| match row.count.suppressed {
@@ -27,75 +55,45 @@ pub(super) fn figure(chart: &PublishedTable, csv_url: &str) -> String {
         Some(Suppression::Secondary) => 0,
     };
     let max = chart.rows.iter().map(length).max().unwrap_or(0).max(1);
-    let (row_h, label_w, bar_w) = (28, 260, 340);
-    let height = chart.rows.len() * row_h + 10;
-    let mut svg = format!(
-        "<svg role=\"img\" aria-labelledby=\"{id}-t {id}-d\" viewBox=\"0 0 {} {height}\" width=\"{}\" height=\"{height}\"><title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">",
-        label_w + bar_w + 70,
-        label_w + bar_w + 70
-    );
+    let bars = chart
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let y = i * ROW_HEIGHT + 5;
+            let value = length(row);
+            let width = (value as usize * BAR_WIDTH)
+                .div_ceil(max as usize)
+                .max(usize::from(value > 0));
+            Bar {
+                category: &row.category,
+                value: &row.count.value,
+                suppressed: row.count.suppressed.is_some(),
+                y,
+                text_y: y + 18,
+                width,
+                value_x: LABEL_WIDTH + width + 6,
+            }
+        })
+        .collect();
     let described: Vec<String> = chart
         .rows
         .iter()
-        .map(|r| format!("{}: {}", escape(&r.category), escape(&r.count.value)))
+        .map(|r| format!("{}: {}", r.category, r.count.value))
         .collect();
-    svg.push_str(&described.join("; "));
-    svg.push_str("</desc>");
-    for (i, row) in chart.rows.iter().enumerate() {
-        let y = i * row_h + 5;
-        let value = length(row);
-        let w = (value as usize * bar_w)
-            .div_ceil(max as usize)
-            .max(usize::from(value > 0));
-        let class = if row.count.suppressed.is_some() {
-            "bar bar-suppressed"
-        } else {
-            "bar"
-        };
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"{class}\" x=\"{}\" y=\"{y}\" width=\"{w}\" height=\"{}\"></rect><text x=\"{}\" y=\"{}\">{}</text>",
-            label_w - 8,
-            y + 18,
-            escape(&row.category),
-            label_w,
-            row_h - 8,
-            label_w + w + 6,
-            y + 18,
-            escape(&row.count.value)
-        );
+    ChartView {
+        id: head.id,
+        title: head.title,
+        note: head.note,
+        category: head.category,
+        measure: head.measure,
+        csv_url: csv_url.to_owned(),
+        width: LABEL_WIDTH + BAR_WIDTH + 70,
+        height: chart.rows.len() * ROW_HEIGHT + 10,
+        described: described.join("; "),
+        bars,
+        total: chart.total.as_ref().map(|t| t.value.as_str()),
     }
-    svg.push_str("</svg>");
-    let mut table = format!(
-        "<table class=\"table\"><caption>{title}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        escape(head.category),
-        escape(head.measure)
-    );
-    for row in &chart.rows {
-        let _ = write!(
-            table,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            escape(&row.category),
-            escape(&row.count.value)
-        );
-    }
-    table.push_str("</tbody>");
-    if let Some(total) = &chart.total {
-        let _ = write!(
-            table,
-            "<tfoot><tr><th scope=\"row\">Total</th><td>{}</td></tr></tfoot>",
-            escape(&total.value)
-        );
-    }
-    table.push_str("</table>");
-    let note = head
-        .note
-        .map(|n| format!("<p class=\"chart-note\">{}</p>", escape(n)))
-        .unwrap_or_default();
-    format!(
-        "<figure class=\"chart\" id=\"{id}\"><h2>{title}</h2>{note}{svg}{table}<figcaption><a href=\"{}\" download>Download this table as CSV</a></figcaption></figure>",
-        escape(csv_url)
-    )
 }
 
 /// The chart's figures as CSV: a heading line, one line per category, then the total when
@@ -156,13 +154,16 @@ mod tests {
             csv(&chart(false)),
             "Reporting area,Case reviews\nHampshire,12\nIsle of Wight,2\nPortsmouth,7\nNone,0\nTotal,21\n"
         );
-        let html = figure(&chart(true), "/statistics/by-area.csv");
-        assert!(html.contains("Isle of Wight: 1-5"), "{html}");
-        assert!(html.contains("bar-suppressed"), "{html}");
-        assert!(!html.contains(">7<") && !html.contains(": 7"), "{html}");
-        assert!(
-            html.contains("<tfoot><tr><th scope=\"row\">Total</th><td>21</td>"),
-            "{html}"
+        let published = chart(true);
+        let view = view(&published, "/statistics/by-area.csv");
+        assert_eq!(
+            view.described,
+            "Hampshire: 12; Isle of Wight: 1-5; Portsmouth: hidden; None: 0"
         );
+        let widths: Vec<(usize, bool)> =
+            view.bars.iter().map(|b| (b.width, b.suppressed)).collect();
+        // 1-5 is drawn as 5, a count hidden for its neighbours' sake as nothing.
+        assert_eq!(widths, [(340, false), (142, true), (0, true), (0, false)]);
+        assert_eq!(view.total, Some("21"));
     }
 }

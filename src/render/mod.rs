@@ -160,32 +160,61 @@ pub struct Problem {
     pub hint: Option<String>,
 }
 
-/// A snippet as HTML: the text escaped, each highlighted byte range in `<mark>`. Ranges out
-/// of order, overlapping or not on character boundaries are skipped.
-pub fn snippet_html(text: &str, highlights: &[(usize, usize)]) -> String {
-    let mut out = String::with_capacity(text.len() + highlights.len() * 13);
+/// Rendered markdown as a template value inserted unescaped: the one value marked safe.
+/// Everything else reaching a template (titles, labels, snippets, chart labels, feed entries)
+/// is escaped by minijinja, which escapes every `.html` and `.xml` template.
+pub(crate) fn safe(html: crate::markdown::Html) -> minijinja::Value {
+    minijinja::Value::from_safe_string(html.into_string())
+}
+
+/// A piece of a snippet: text, highlighted or not. Templates escape it; the index never
+/// builds markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnippetPart {
+    /// The text of this piece.
+    pub text: String,
+    /// A match of the query, shown in `<mark>`.
+    pub mark: bool,
+}
+
+/// A snippet cut into pieces at its highlighted byte ranges. Ranges out of order,
+/// overlapping or not on character boundaries are skipped.
+pub fn snippet_parts(text: &str, highlights: &[(usize, usize)]) -> Vec<SnippetPart> {
+    let mut parts = Vec::with_capacity(highlights.len() * 2 + 1);
     let mut at = 0;
+    let mut push = |text: &str, mark: bool| {
+        if !text.is_empty() {
+            parts.push(SnippetPart {
+                text: text.to_owned(),
+                mark,
+            });
+        }
+    };
     for &(start, end) in highlights {
         let (Some(before), Some(word)) = (text.get(at..start), text.get(start..end)) else {
             continue;
         };
-        out.push_str(&escape_html(before));
-        out.push_str("<mark>");
-        out.push_str(&escape_html(word));
-        out.push_str("</mark>");
+        push(before, false);
+        push(word, true);
         at = end;
     }
-    out.push_str(&escape_html(text.get(at..).unwrap_or_default()));
-    out
+    push(text.get(at..).unwrap_or_default(), false);
+    parts
 }
 
-/// Text escaped for HTML content and attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
+/// A snippet as HTML (the `snippet_html` of the search API): the `snippet.html` template
+/// escapes the text and puts each highlighted range in `<mark>`.
+pub fn snippet_html(text: &str, highlights: &[(usize, usize)]) -> String {
+    static ENV: std::sync::OnceLock<minijinja::Environment<'static>> = std::sync::OnceLock::new();
+    let env = ENV.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        // The template is built in and known to compile (a test renders it).
+        let _ = env.add_template("snippet.html", templates::SNIPPET);
+        env
+    });
+    env.get_template("snippet.html")
+        .and_then(|t| t.render(minijinja::context! { parts => minijinja::value::Serde(snippet_parts(text, highlights)) }))
+        .unwrap_or_default()
 }
 
 /// JSON text with `<`, `>` and `&` escaped as `\u003c`, `\u003e`, `\u0026` (they only occur

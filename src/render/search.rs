@@ -33,8 +33,8 @@ pub struct ResultHit {
     pub status_label: String,
     /// For a superseded document, what replaced it.
     pub superseded_by: Vec<super::Link>,
-    /// Escaped snippet HTML (the only markup is `<mark>`).
-    pub snippet_html: String,
+    /// The snippet, cut at its highlighted matches (the template escapes it).
+    pub snippet: Vec<super::SnippetPart>,
 }
 
 /// An agency holding a power, in the answer box.
@@ -160,7 +160,7 @@ fn hit_value(h: &ResultHit) -> Value {
         marking => &h.marking, status => &h.status, status_label => &h.status_label,
         areas => Serde(&h.areas),
         superseded_by => Serde(&h.superseded_by),
-        snippet => Value::from_safe_string(h.snippet_html.clone()),
+        snippet => Serde(&h.snippet),
     }
 }
 

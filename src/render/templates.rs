@@ -43,7 +43,14 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("results.html", include_str!("../../templates/results.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("chart.html", include_str!("../../templates/chart.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
+
+/// A search snippet with its matches marked: `snippet_html` of the search API. Not
+/// overridable (the API's format is fixed).
+pub(super) const SNIPPET: &str = include_str!("../../templates/snippet.html");
 
 /// The stylesheet.
 pub(super) const STYLE: &str = include_str!("../../templates/assets/style.css");

@@ -130,7 +130,7 @@ pub(super) async fn search_page(
 
 /// A hit as the results page shows it.
 fn result_hit(h: crate::index::Hit) -> ResultHit {
-    let snippet_html = crate::api::hit_html(&h);
+    let snippet = crate::render::snippet_parts(&h.snippet.text, &h.snippet.highlights);
     ResultHit {
         id: h.id,
         title: h.title,
@@ -150,7 +150,7 @@ fn result_hit(h: crate::index::Hit) -> ResultHit {
                 url: l.url,
             })
             .collect(),
-        snippet_html,
+        snippet,
     }
 }
 

@@ -7,6 +7,7 @@ mod commonmark;
 mod contributors;
 mod relevance;
 mod repo_states;
+mod safe_html;
 mod search;
 mod serve;
 mod serve_live;

@@ -787,7 +787,7 @@ pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
     let value = serde_json::json!({
         "front_matter": d,
         "labels": document_labels(ctx, d),
-        "html": markdown::to_html(p.body, &resolve),
+        "html": markdown::to_html(p.body, &resolve).into_string(),
         "history": ctx.input.history.get(&d.common.id),
         "url": url(d.common.kind, &d.common.id),
     });
@@ -851,7 +851,7 @@ pub(super) fn document_page(
         kind_label,
         handling => Serde(&d.common.handling),
         metadata => Serde(&metadata(ctx, d)),
-        body => Value::from_safe_string(body),
+        body => crate::render::safe(body),
         recommendations => Serde(&recommendations),
         good_practice => Serde(&good_practice),
         references => Serde(&references(ctx, d)),

@@ -121,6 +121,15 @@ impl<'a> Ctx<'a> {
             .map_err(|e| template_error(name, &e))
     }
 
+    /// A page with no site frame (feed, sitemap): the template and `page` alone.
+    fn render_plain(&self, name: &str, page: Value) -> Result<Vec<u8>, RenderError> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(page))
+            .map(String::into_bytes)
+            .map_err(|e| template_error(name, &e))
+    }
+
     fn label(&self, name: VocabName, code: &str) -> String {
         self.input.vocab.label(name, code).to_owned()
     }
@@ -201,7 +210,8 @@ pub(super) fn render_all(
         "search.html".into(),
         ctx.render("search.html", Marking::Official, context! {})?,
     );
-    out.insert("sitemap.xml".into(), sitemap(&ctx, &out));
+    let map = sitemap(&ctx, &out)?;
+    out.insert("sitemap.xml".into(), map);
     Ok(out)
 }
 

@@ -1,7 +1,7 @@
 //! The overview pages: statistics, home, what's new with its Atom feed, and the sitemap.
 
 use minijinja::context;
-use minijinja::value::{Serde, Value};
+use minijinja::value::Serde;
 
 use crate::model::{Kind, Marking};
 
@@ -11,11 +11,10 @@ use crate::render::{PageDoc, RenderError, Site};
 
 pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let published = ctx.published_statistics();
-    let mut figures_html = Vec::new();
+    let mut chart_views = Vec::new();
     for chart in &published.charts {
         let id = chart.table.id;
-        let csv_url = format!("/statistics/{id}.csv");
-        figures_html.push(Value::from_safe_string(charts::figure(chart, &csv_url)));
+        chart_views.push(charts::view(chart, &format!("/statistics/{id}.csv")));
         out.insert(
             format!("statistics/{id}.csv"),
             charts::csv(chart).into_bytes(),
@@ -46,7 +45,7 @@ pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderErro
     let page = context! {
         figures => Serde(&figures),
         contents => Serde(&contents),
-        charts => figures_html,
+        charts => Serde(&chart_views),
         suppressed => published.small_numbers_suppressed,
         rule => published.rule,
     };
@@ -72,56 +71,37 @@ pub(super) fn whats_new(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError
             context! { entries => Serde(entries) },
         )?,
     );
-    out.insert("feed.xml".into(), feed(ctx).into_bytes());
+    out.insert("feed.xml".into(), feed(ctx)?);
     Ok(())
 }
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn feed(ctx: &Ctx<'_>) -> String {
-    let base = ctx.input.base_url.trim_end_matches('/');
+/// The Atom feed of what's new, from the `feed.xml` template.
+fn feed(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
     let updated = ctx
         .input
         .changes
         .first()
-        .map_or("1970-01-01T00:00:00Z".to_owned(), |c| c.time.clone());
-    let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>{base}/</id>\n<link href=\"{base}/feed.xml\" rel=\"self\"/>\n<updated>{updated}</updated>\n",
-        xml(ctx.input.title)
-    );
-    for c in &ctx.input.changes {
-        out.push_str(&format!(
-            "<entry><title>{} {}</title><id>{base}{}#{}</id><link href=\"{base}{}\"/><updated>{}</updated><summary>{}: {}</summary><author><name>Casebook</name></author></entry>\n",
-            xml(&c.id),
-            xml(&c.title),
-            xml(&c.url),
-            xml(&c.time),
-            xml(&c.url),
-            xml(&c.time),
-            xml(&c.kind),
-            xml(&c.what)
-        ));
-    }
-    out.push_str("</feed>\n");
-    out
+        .map_or("1970-01-01T00:00:00Z", |c| c.time.as_str());
+    ctx.render_plain(
+        "feed.xml",
+        context! {
+            title => ctx.input.title,
+            base => ctx.input.base_url.trim_end_matches('/'),
+            updated,
+            changes => Serde(&ctx.input.changes),
+        },
+    )
 }
 
-pub(super) fn sitemap(ctx: &Ctx<'_>, site: &Site) -> Vec<u8> {
+/// The sitemap of every page, from the `sitemap.xml` template.
+pub(super) fn sitemap(ctx: &Ctx<'_>, site: &Site) -> Result<Vec<u8>, RenderError> {
     let base = ctx.input.base_url.trim_end_matches('/');
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in site.keys().filter(|p| p.ends_with("index.html")) {
-        let url = format!("{base}/{}", path.trim_end_matches("index.html"));
-        out.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&url)));
-    }
-    out.push_str("</urlset>\n");
-    out.into_bytes()
+    let urls: Vec<String> = site
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .map(|path| format!("{base}/{}", path.trim_end_matches("index.html")))
+        .collect();
+    ctx.render_plain("sitemap.xml", context! { urls })
 }
 
 pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {

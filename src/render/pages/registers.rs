@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::context;
-use minijinja::value::{Serde, Value};
+use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::model::enums::{Closed, RecommendationStatus};
@@ -136,14 +136,14 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
         .collect();
     let marking = ctx.marking_of(orders.iter().map(|(d, _)| *d));
     let published = ctx.published_statistics();
-    let charts: Vec<(String, &str, String)> = published
+    let charts: Vec<(charts::ChartView<'_>, &str, String)> = published
         .charts
         .iter()
         .filter(|c| c.table.orders)
         .map(|c| {
             let id = c.table.id;
             (
-                charts::figure(c, &format!("/register/{id}.csv")),
+                charts::view(c, &format!("/register/{id}.csv")),
                 id,
                 charts::csv(c),
             )
@@ -184,10 +184,8 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
             })
             .collect()
     };
-    let chart_values: Vec<Value> = charts
-        .iter()
-        .map(|(html, _, _)| Value::from_safe_string(html.clone()))
-        .collect();
+    let chart_values: Vec<&charts::ChartView<'_>> =
+        charts.iter().map(|(view, _, _)| view).collect();
     for (label, _, path, cmp) in sorts {
         let mut sorted = rows.clone();
         sorted.sort_by(cmp);
@@ -195,7 +193,7 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
             orders => Serde(&sorted),
             sorts => Serde(&links(label)),
             current_sort => label,
-            charts => chart_values.clone(),
+            charts => Serde(&chart_values),
         };
         out.insert(path.to_owned(), ctx.render("register.html", marking, page)?);
     }
