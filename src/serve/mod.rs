@@ -13,6 +13,7 @@ pub mod log;
 mod params;
 pub mod run;
 pub mod watch;
+mod wire;
 
 pub use audit::AuditLog;
 
@@ -32,7 +33,6 @@ use tower::{ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::index::KbIndex;
@@ -330,9 +330,6 @@ async fn preview_events(
 /// `routes` behind the server's protections: identity check, load shedding, body limit,
 /// timeout, panic guard and security headers, outermost last.
 pub fn harden(routes: Router<AppState>, state: AppState) -> Router {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
-    };
     routes
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -357,12 +354,20 @@ pub fn harden(routes: Router<AppState>, state: AppState) -> Router {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
         }))
         .layer(middleware::from_fn_with_state(state.clone(), commit_header))
-        .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
-        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(header::REFERRER_POLICY, "no-referrer"))
-        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header(header::CACHE_CONTROL, "no-store"))
+        .layer(middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// The security headers (`wire::SECURITY_HEADERS`, which hyper's own error answers get too),
+/// replacing any a handler set.
+async fn security_headers(mut response: Response) -> Response {
+    for (name, value) in wire::SECURITY_HEADERS {
+        response.headers_mut().insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    response
 }
 
 /// Every answer names a build in `Casebook-Commit`: the one a handler answered from, or, for

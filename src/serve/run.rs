@@ -96,7 +96,10 @@ async fn listen(bind: &str, state: AppState) -> Result<(), RunError> {
                     // A client that has not sent its request's headers in this time is
                     // dropped, so slow or idle clients cannot hold connections for ever.
                     .header_read_timeout(HEADER_READ)
-                    .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(app.clone()));
+                    .serve_connection(
+                        TokioIo::new(super::wire::Hardened::new(tcp)),
+                        TowerToHyperService::new(app.clone()),
+                    );
                 let connection = connections.watch(connection);
                 tokio::spawn(async move {
                     let _ = connection.await;

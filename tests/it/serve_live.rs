@@ -883,3 +883,52 @@ fn preview_serves_the_working_tree_and_reloads_on_save() {
             .exists()
     );
 }
+
+/// Issue 14: the answers hyper writes itself, for a request it cannot parse (400), a URI too
+/// long (414) and headers too large (431), carry the security headers like every other.
+#[test]
+fn the_http_librarys_own_error_answers_carry_the_security_headers() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let server = Server::start(&repo, &[]);
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let big_headers = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        "X-Padding: 0123456789abcdef0123456789abcdef0123456789abcdef\r\n".repeat(12_000)
+    );
+    for (want, request) in [
+        ("400", "NOT A REQUEST\r\n\r\n".to_owned()),
+        (
+            "400",
+            "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n".to_owned(),
+        ),
+        ("414", long_uri),
+        ("431", big_headers),
+    ] {
+        let mut stream = TcpStream::connect(&server.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .expect("timeout");
+        // The server may answer and close before it has read everything sent.
+        let _ = stream.write_all(request.as_bytes());
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer).to_lowercase();
+        let head = answer.split("\r\n\r\n").next().unwrap_or_default();
+        assert!(
+            head.starts_with(&format!("http/1.1 {want} ")),
+            "{want}: {head}"
+        );
+        for header in [
+            "content-security-policy: default-src 'self'",
+            "x-content-type-options: nosniff",
+            "x-frame-options: deny",
+            "referrer-policy: no-referrer",
+            "cache-control: no-store",
+        ] {
+            assert!(head.contains(header), "{want} lacks {header}: {head}");
+        }
+    }
+    // The server carries on.
+    assert_eq!(server.get("/healthz").status, 200);
+}
