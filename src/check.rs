@@ -115,7 +115,7 @@ pub fn check_loaded_with(
         documents.extend(r.document);
     }
     let targets = Targets::new(&parsed, &unreadable);
-    let lint = Lint::new();
+    let lint = crate::model::lint::shared();
     let by_path: HashMap<&str, &SourceFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
     progress.start("checking links and references", parsed.len() as u64);
     let body: Vec<Vec<Diagnostic>> = parsed
@@ -124,7 +124,7 @@ pub fn check_loaded_with(
             progress.advance(1);
             by_path
                 .get(p.path.as_str())
-                .map_or_else(Vec::new, |f| check_body(f, p, &targets, &lint))
+                .map_or_else(Vec::new, |f| check_body(f, p, &targets, lint))
         })
         .collect();
     diagnostics.extend(body.into_iter().flatten());
@@ -479,9 +479,7 @@ pub struct Lines<'t> {
 impl<'t> Lines<'t> {
     /// The line starts of `text`, found once.
     pub fn new(text: &'t str) -> Lines<'t> {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let starts = crate::model::source::line_starts(text).collect();
         Lines {
             text,
             starts,

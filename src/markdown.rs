@@ -188,12 +188,14 @@ pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
 /// True for a target that names a page of the site by path (`/powers/`), as opposed to one
 /// on another site (`//host/…`).
 pub fn is_site_path(target: &str) -> bool {
-    // Browsers drop tabs and line breaks from addresses and read `\` as `/`, so `/\t/host`
-    // and `/\host` are other sites.
-    let mut chars = target
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_control());
-    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'))
+    // It starts with `/`, and holds no tab, line break or other control character (browsers
+    // drop some of them from addresses, so `/\t/host` is `//host`, another site) nor a `\`
+    // second (`/\host` is another site too).
+    target.starts_with('/')
+        && !matches!(target[1..].chars().next(), Some('/' | '\\'))
+        && !target
+            .chars()
+            .any(|c| c.is_control() || c.is_ascii_whitespace())
 }
 
 /// Renders a markdown body to HTML that is safe to insert into a page:
@@ -592,6 +594,9 @@ mod tests {
         assert!(!is_site_path("//host/"));
         assert!(!is_site_path("/\\host/"));
         assert!(!is_site_path("reviews/"));
+        assert!(!is_site_path("\u{11}\u{0}/x"));
+        assert!(!is_site_path("/\t/host/"));
+        assert!(!is_site_path(" /x"));
     }
 
     #[test]

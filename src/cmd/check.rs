@@ -145,11 +145,7 @@ fn frame(
     column: usize,
     span_len: usize,
 ) -> Option<(String, Range<usize>)> {
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
-    };
+    let line_start = crate::model::source::line_starts(text).nth(line.max(1) - 1)?;
     if line_start > text.len() || (line > 1 && line_start == text.len()) {
         return None;
     }

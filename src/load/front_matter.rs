@@ -80,7 +80,7 @@ fn no_front_matter(path: &str, text: &str, start: usize) -> Diagnostic {
     let trimmed = rest.trim_start_matches(['\n', '\r', ' ', '\t']);
     let skipped = &rest[..rest.len() - trimmed.len()];
     if !skipped.is_empty() && trimmed.lines().next().is_some_and(|l| is_fence(l, "---")) {
-        let line = skipped.matches('\n').count() + 1;
+        let line = crate::model::source::line_starts(skipped).count();
         let span = Span {
             offset: start + skipped.len(),
             len: 3,
@@ -130,7 +130,8 @@ impl<'a> Lines<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let l = self.peek()?;
         self.pos += l.len();
-        self.line += 1;
+        // A `\r` alone also ends a line (as YAML and CommonMark count them).
+        self.line += (crate::model::source::line_starts(l).count() - 1).max(1);
         Some(l)
     }
 }
@@ -507,11 +508,9 @@ fn serde_error(
 
 /// Byte offset of a 1-based line and character column (always a character boundary).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum();
+    let start = crate::model::source::line_starts(text)
+        .nth(line - 1)
+        .unwrap_or(text.len());
     let rest = &text[start.min(text.len())..];
     let within = rest
         .char_indices()

@@ -175,8 +175,9 @@ fn check_entry(entry: Entry) -> Result<SourceFile, Diagnostic> {
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let line = valid.matches('\n').count() + 1;
-            let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let line_start = crate::model::source::line_starts(valid).last().unwrap_or(0);
+            let line = crate::model::source::line_starts(valid).count();
+            let column = valid[line_start..].chars().count() + 1;
             let message = "the file is not valid UTF-8".to_owned();
             let d = Diagnostic::at_file(Code::NotUtf8, &path, message).at(line, column, 0);
             Err(d.hint("save the file as UTF-8"))

@@ -13,17 +13,21 @@ use super::yaml_events::{self, Origin};
 
 const BUILT_IN: &str = include_str!("vocabulary.yaml");
 
-/// The built-in vocabularies.
+/// The built-in vocabularies (read once for the process: a server checks every rebuild, a
+/// hook every commit, and reading the file costs more than checking a small commit).
 pub fn built_in() -> Vocabulary {
-    let lists: BTreeMap<VocabName, Vec<Term>> =
-        from_yaml(BUILT_IN).expect("the built-in vocabulary file is valid (tested)");
-    let mut vocab = Vocabulary::default();
-    for (name, terms) in lists {
-        for term in terms {
-            vocab.add(name, term);
+    static BUILT: std::sync::LazyLock<Vocabulary> = std::sync::LazyLock::new(|| {
+        let lists: BTreeMap<VocabName, Vec<Term>> =
+            from_yaml(BUILT_IN).expect("the built-in vocabulary file is valid (tested)");
+        let mut vocab = Vocabulary::default();
+        for (name, terms) in lists {
+            for term in terms {
+                vocab.add(name, term);
+            }
         }
-    }
-    vocab
+        vocab
+    });
+    BUILT.clone()
 }
 
 /// Adds the terms of a repository's vocabulary file; every problem is a diagnostic on it.

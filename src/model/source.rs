@@ -142,8 +142,30 @@ pub fn is_placeholder(text: &str) -> bool {
     text.trim_start().starts_with("TODO")
 }
 
+/// Where each line of `text` starts (the first at 0). A line ends at `\n`, `\r\n` or a `\r`
+/// alone: the line endings of YAML and of CommonMark, so a line number means the same line in
+/// front matter, in the body and in an editor.
+pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    std::iter::once(0).chain(
+        bytes
+            .iter()
+            .enumerate()
+            .filter(move |&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i + 1),
+    )
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_a_lone_cr() {
+        let starts: Vec<usize> = line_starts("a\nb\r\nc\rd\r\r\n").collect();
+        assert_eq!(starts, [0, 2, 5, 7, 9, 11]);
+        assert_eq!(line_starts("").collect::<Vec<_>>(), [0]);
+    }
+
     use super::*;
 
     #[test]

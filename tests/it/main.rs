@@ -5,6 +5,7 @@ mod check_invalid;
 mod check_valid;
 mod commonmark;
 mod contributors;
+mod fuzz_regressions;
 mod relevance;
 mod repo_states;
 mod safe_html;

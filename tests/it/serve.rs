@@ -10,7 +10,7 @@ use casebook::output::SiteSnapshot;
 use casebook::serve::{AppState, AuditLog, Current, Inner, app};
 use tower::ServiceExt;
 
-fn state(require_header: Option<&'static str>) -> AppState {
+pub(crate) fn state(require_header: Option<&'static str>) -> AppState {
     let (repo, index_dir) = crate::search::sample();
     let site = SiteSnapshot::borrowed(&repo.path().join("public"));
     let current = Current::open(index_dir, site, &[]).expect("open the built sample");

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs the fuzz targets (fuzz/fuzz_targets) with cargo-fuzz on the stable toolchain.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#
+# SECONDS per target (default 600); targets default to all four, two at a time (the machine's
+# cores). Each run starts from fuzz/corpus/<target> and adds what it finds there; a crash is
+# saved in fuzz/artifacts/<target>/ and fails the script. Keep a crash's input as a regression:
+# copy it into fuzz/regressions/<target>/ (tests/it/fuzz_regressions.rs replays every file
+# there and in the corpus). Logs go to fuzz/logs/<target>.log; the last lines of each are
+# printed (executions, coverage, corpus size).
+#
+# Needs cargo-fuzz (`cargo install cargo-fuzz`). RUSTC_BOOTSTRAP=1 lets the stable compiler
+# accept the instrumentation flags. No sanitizer: the crate has no unsafe code of its own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-600}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(front_matter markdown query request)
+profile="${FUZZ_PROFILE:--O}"   # --dev for a quicker build (CI's short runs)
+export RUSTC_BOOTSTRAP=1
+cargo fuzz build -s none "$profile" >/dev/null
+mkdir -p fuzz/logs
+status=0
+run() {
+    local t="$1"
+    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
+    # -timeout: an input taking longer than 10 s is a finding (a stall), as is a crash.
+    if cargo fuzz run -s none "$profile" "$t" "fuzz/corpus/$t" -- \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+        >"fuzz/logs/$t.log" 2>&1; then
+        echo "$t: $(grep -E '^Done [0-9]+ runs' "fuzz/logs/$t.log" | tail -1) | $(grep -E '#[0-9]+.*(DONE|pulse)' "fuzz/logs/$t.log" | tail -1 | sed 's/  */ /g')"
+    else
+        echo "$t: FAILED, see fuzz/logs/$t.log and fuzz/artifacts/$t/"
+        grep -E "panicked|ERROR|SUMMARY" "fuzz/logs/$t.log" | head -5
+        return 1
+    fi
+}
+for ((i = 0; i < ${#targets[@]}; i += 2)); do
+    pids=()
+    for t in "${targets[@]:i:2}"; do
+        run "$t" &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do
+        wait "$p" || status=1
+    done
+done
+exit $status

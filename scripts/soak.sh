@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# The soak: `casebook serve` on a generated corpus under steady load (mixed searches, results
+# pages and document pages at 32 connections) while a commit lands every 5 seconds and is
+# rebuilt live. Passes when there were no errors, resident memory grew less than 10 % from the
+# end of the first minute to the end, the open file descriptors stayed flat (within 16), and
+# the last commit is the one served.
+#
+#   scripts/soak.sh [--minutes 30] [--docs 10000] [--connections 32] [--every 5]
+#   scripts/soak.sh --quick      # 60 s, 1,000 documents, debug binaries: what CI runs
+#
+# Prints a summary (duration, requests, errors, p50/p99, commits, memory, descriptors) and
+# keeps the samples (seconds, RSS KiB, descriptors, commit served) in soak-samples.csv in
+# the working folder it names. Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+MINUTES=30
+DOCS=10000
+CONNS=32
+EVERY=5
+PROFILE=release
+SECONDS_TOTAL=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --minutes) MINUTES=$2; shift ;;
+        --docs) DOCS=$2; shift ;;
+        --connections) CONNS=$2; shift ;;
+        --every) EVERY=$2; shift ;;
+        --quick) SECONDS_TOTAL=60; DOCS=1000; PROFILE=debug ;;
+        *) echo "usage: $0 [--minutes M] [--docs N] [--connections C] [--every S] [--quick]" >&2; exit 2 ;;
+    esac
+    shift
+done
+SECONDS_TOTAL=${SECONDS_TOTAL:-$((MINUTES * 60))}
+command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 2; }
+if [ "$PROFILE" = release ]; then
+    cargo build --release --quiet --bin casebook --example gen_corpus
+else
+    cargo build --quiet --bin casebook --example gen_corpus
+fi
+BIN="$ROOT/target/$PROFILE"
+W=$(mktemp -d)
+export CASEBOOK_TODAY=2026-11-29 NO_COLOR=1 GIT_AUTHOR_NAME=Soak GIT_AUTHOR_EMAIL=soak@example.org \
+    GIT_COMMITTER_NAME=Soak GIT_COMMITTER_EMAIL=soak@example.org
+SERVER=
+COMMITTER=
+cleanup() {
+    [ -n "$COMMITTER" ] && kill "$COMMITTER" 2>/dev/null
+    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+    wait 2>/dev/null
+    rm -rf "$W/repo"
+}
+trap cleanup EXIT
+
+echo "== corpus: $DOCS documents ($W)"
+"$BIN/examples/gen_corpus" --docs "$DOCS" --commits 20 --out "$W/repo" >/dev/null
+printf '[serve]\npoll_seconds = 1\n' >"$W/repo/casebook.toml"
+git -C "$W/repo" add casebook.toml && git -C "$W/repo" commit -qm "poll every second"
+(cd "$W/repo" && "$BIN/casebook" serve --bind 127.0.0.1:0 >"$W/serve.log" 2>&1) &
+SERVER=$!
+addr=
+for _ in $(seq 1 3000); do
+    kill -0 "$SERVER" 2>/dev/null || { tail "$W/serve.log" >&2; exit 1; }
+    addr=$(sed -n 's|^serving on http://\([^/]*\)/.*|\1|p' "$W/serve.log" | head -1)
+    [ -n "$addr" ] && break
+    sleep 0.2
+done
+[ -n "$addr" ] || { echo "error: the server did not start" >&2; exit 1; }
+# `serve` runs the server in a child of the shell: the casebook process itself.
+PID=$(pgrep -P "$SERVER" -f "casebook serve" || echo "$SERVER")
+echo "== serving on $addr (pid $PID)"
+
+# The load: searches (the JSON API and the results page) and document pages, in turn.
+pages=$(curl -s "http://$addr/sitemap.xml" | sed -n 's|.*<loc>[^<]*&#x2f;\(reviews\|orders\|agencies\)&#x2f;\([^<]*\)</loc>.*|/\1/\2|p' |
+    sed 's|&#x2f;|/|g' | head -200)
+[ -n "$pages" ] || { echo "error: no document pages in the sitemap" >&2; exit 1; }
+{
+    echo "local paths = {"
+    i=0
+    grep -v '^#' scripts/bench/queries.txt | grep -v '^[[:space:]]*$' | while IFS= read -r line; do
+        q=${line%% | *}
+        enc=$(printf '%s' "$q" | sed 's/%/%25/g; s/ /+/g; s/"/%22/g; s/#/%23/g; s/?/%3F/g; s/~/%7E/g; s/\*/%2A/g')
+        printf '  "/api/search?q=%s",\n  "/search?q=%s",\n' "$enc" "$enc"
+    done
+    echo "$pages" | sed 's|.*|  "&",|'
+    echo "}"
+    echo "local i = 0"
+    echo "request = function() i = i + 1; return wrk.format(\"GET\", paths[(i % #paths) + 1]) end"
+} >"$W/soak.lua"
+
+# A commit every EVERY seconds: one document's text changes.
+(
+    n=0
+    files=$(cd "$W/repo" && git ls-files 'knowledge/reviews/*.md' | head -50)
+    while true; do
+        sleep "$EVERY"
+        n=$((n + 1))
+        f=$(echo "$files" | sed -n "$(( (n % 50) + 1 ))p")
+        echo "Soak revision $n: the learning was read again." >>"$W/repo/$f"
+        git -C "$W/repo" commit -qam "soak revision $n" >/dev/null 2>&1 || true
+    done
+) &
+COMMITTER=$!
+
+# Samples every 5 s: seconds, RSS (KiB), open descriptors, commit served.
+(
+    start=$(date +%s)
+    while kill -0 "$PID" 2>/dev/null; do
+        rss=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0)
+        fds=$(ls "/proc/$PID/fd" 2>/dev/null | wc -l)
+        commit=$(curl -s -m 5 "http://$addr/healthz" | sed -n 's/.*"commit":"\([0-9a-f]*\)".*/\1/p' | cut -c1-7)
+        echo "$(( $(date +%s) - start )),$rss,$fds,$commit"
+        sleep 5
+    done
+) >"$W/soak-samples.csv" &
+SAMPLER=$!
+
+echo "== load: $CONNS connections for ${SECONDS_TOTAL}s, a commit every ${EVERY}s"
+wrk -t2 -c"$CONNS" -d"${SECONDS_TOTAL}s" --timeout 30s --latency -s "$W/soak.lua" "http://$addr" >"$W/wrk.txt" 2>&1
+kill "$COMMITTER" 2>/dev/null; wait "$COMMITTER" 2>/dev/null || true
+COMMITTER=
+head_commit=$(git -C "$W/repo" rev-parse HEAD | cut -c1-7)
+served=
+for _ in $(seq 1 120); do
+    served=$(curl -s -m 5 "http://$addr/healthz" | sed -n 's/.*"commit":"\([0-9a-f]*\)".*/\1/p' | cut -c1-7)
+    [ "$served" = "$head_commit" ] && break
+    sleep 1
+done
+sleep 6
+kill "$SAMPLER" 2>/dev/null || true
+
+requests=$(awk '/requests in/ {print $1}' "$W/wrk.txt")
+non2xx=$(awk '/Non-2xx/ {print $5}' "$W/wrk.txt")
+socket=$(sed -n 's/.*Socket errors: *//p' "$W/wrk.txt")
+p50=$(awk '$1 == "50%" {print $2}' "$W/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$W/wrk.txt")
+rps=$(awk '/^Requests\/sec/ {print $2}' "$W/wrk.txt")
+commits=$(git -C "$W/repo" rev-list --count HEAD --grep '^soak revision')
+rebuilt=$(grep -c "rebuilt at " "$W/serve.log" || true)
+# Memory from the end of the first minute (warmed up: caches filled, first rebuilds done).
+base=$(awk -F, '$1 >= 60 {print $2; exit}' "$W/soak-samples.csv")
+base=${base:-$(awk -F, 'NR == 1 {print $2}' "$W/soak-samples.csv")}
+last=$(awk -F, 'END {print $2}' "$W/soak-samples.csv")
+peak=$(awk -F, 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$W/soak-samples.csv")
+growth=$(awk -v a="$base" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+fd_min=$(awk -F, '$1 >= 10 {print $3}' "$W/soak-samples.csv" | sort -n | head -1)
+fd_max=$(awk -F, '$1 >= 10 {print $3}' "$W/soak-samples.csv" | sort -n | tail -1)
+errors=$(( ${non2xx:-0} ))
+echo "soak: ${SECONDS_TOTAL}s, $DOCS documents, $CONNS connections"
+echo "requests: $requests ($rps/s), p50 $p50, p99 $p99"
+echo "errors: ${non2xx:-0} non-2xx${socket:+; socket errors: $socket}"
+echo "commits: $commits landed, the last ($head_commit) served: ${served:-none}; rebuild lines in the log: $rebuilt"
+echo "memory: RSS $((base / 1024)) MiB at 1 min, $((last / 1024)) MiB at the end (growth $growth %), peak $((peak / 1024)) MiB"
+echo "descriptors: $fd_min–$fd_max"
+echo "samples: $W/soak-samples.csv"
+ok=1
+[ "$errors" = 0 ] || ok=0
+[ -z "$socket" ] || ok=0
+[ "$served" = "$head_commit" ] || ok=0
+awk -v g="$growth" 'BEGIN {exit !(g < 10)}' || ok=0
+[ $(( fd_max - fd_min )) -le 16 ] || ok=0
+if [ "$ok" = 1 ]; then echo "soak: passed"; else echo "soak: FAILED"; tail -20 "$W/serve.log"; exit 1; fi
