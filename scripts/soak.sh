@@ -2,8 +2,9 @@
 # The soak: `casebook serve` on a generated corpus under steady load (mixed searches, results
 # pages and document pages at 32 connections) while a commit lands every 5 seconds and is
 # rebuilt live. Passes when there were no errors, resident memory grew less than 10 % from the
-# end of the first minute to the end, the open file descriptors stayed flat (within 16), and
-# the last commit is the one served.
+# end of the warm-up (the first minute) to the end of the load, the open file descriptors
+# stayed flat under load (the median of the last quarter of samples within 16 of the first's), and the last commit is the one served. (A run under
+# ten minutes reports memory growth without judging it.)
 #
 #   scripts/soak.sh [--minutes 30] [--docs 10000] [--connections 32] [--every 5]
 #   scripts/soak.sh --quick      # 60 s, 1,000 documents, debug binaries: what CI runs
@@ -42,12 +43,12 @@ BIN="$ROOT/target/$PROFILE"
 W=$(mktemp -d)
 export CASEBOOK_TODAY=2026-11-29 NO_COLOR=1 GIT_AUTHOR_NAME=Soak GIT_AUTHOR_EMAIL=soak@example.org \
     GIT_COMMITTER_NAME=Soak GIT_COMMITTER_EMAIL=soak@example.org
-SERVER=
+PID=
 COMMITTER=
+SAMPLER=
 cleanup() {
-    [ -n "$COMMITTER" ] && kill "$COMMITTER" 2>/dev/null
-    [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
-    wait 2>/dev/null
+    for p in $COMMITTER $SAMPLER $PID; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
     rm -rf "$W/repo"
 }
 trap cleanup EXIT
@@ -56,23 +57,24 @@ echo "== corpus: $DOCS documents ($W)"
 "$BIN/examples/gen_corpus" --docs "$DOCS" --commits 20 --out "$W/repo" >/dev/null
 printf '[serve]\npoll_seconds = 1\n' >"$W/repo/casebook.toml"
 git -C "$W/repo" add casebook.toml && git -C "$W/repo" commit -qm "poll every second"
-(cd "$W/repo" && "$BIN/casebook" serve --bind 127.0.0.1:0 >"$W/serve.log" 2>&1) &
-SERVER=$!
+# The audit trail (a line per request, starting `{`) is left out of the kept log.
+cd "$W/repo"
+"$BIN/casebook" serve --bind 127.0.0.1:0 >/dev/null 2> >(grep --line-buffered -v '^{' >"$W/serve.log") &
+PID=$!
+cd "$ROOT"
 addr=
 for _ in $(seq 1 3000); do
-    kill -0 "$SERVER" 2>/dev/null || { tail "$W/serve.log" >&2; exit 1; }
+    kill -0 "$PID" 2>/dev/null || { tail "$W/serve.log" >&2; exit 1; }
     addr=$(sed -n 's|^serving on http://\([^/]*\)/.*|\1|p' "$W/serve.log" | head -1)
     [ -n "$addr" ] && break
     sleep 0.2
 done
 [ -n "$addr" ] || { echo "error: the server did not start" >&2; exit 1; }
-# `serve` runs the server in a child of the shell: the casebook process itself.
-PID=$(pgrep -P "$SERVER" -f "casebook serve" || echo "$SERVER")
 echo "== serving on $addr (pid $PID)"
 
 # The load: searches (the JSON API and the results page) and document pages, in turn.
-pages=$(curl -s "http://$addr/sitemap.xml" | sed -n 's|.*<loc>[^<]*&#x2f;\(reviews\|orders\|agencies\)&#x2f;\([^<]*\)</loc>.*|/\1/\2|p' |
-    sed 's|&#x2f;|/|g' | head -200)
+pages=$(curl -s "http://$addr/sitemap.xml" | sed 's|&#x2f;|/|g' |
+    sed -n 's|.*<loc>https\{0,1\}://[^/]*\(/[^<]*\)</loc>.*|\1|p' | grep -v '/history/$' | awk 'NR % 7 == 1' | head -300)
 [ -n "$pages" ] || { echo "error: no document pages in the sitemap" >&2; exit 1; }
 {
     echo "local paths = {"
@@ -137,26 +139,37 @@ p99=$(awk '$1 == "99%" {print $2}' "$W/wrk.txt")
 rps=$(awk '/^Requests\/sec/ {print $2}' "$W/wrk.txt")
 commits=$(git -C "$W/repo" rev-list --count HEAD --grep '^soak revision')
 rebuilt=$(grep -c "rebuilt at " "$W/serve.log" || true)
-# Memory from the end of the first minute (warmed up: caches filled, first rebuilds done).
-base=$(awk -F, '$1 >= 60 {print $2; exit}' "$W/soak-samples.csv")
-base=${base:-$(awk -F, 'NR == 1 {print $2}' "$W/soak-samples.csv")}
-last=$(awk -F, 'END {print $2}' "$W/soak-samples.csv")
-peak=$(awk -F, 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$W/soak-samples.csv")
+# Memory and descriptors while the load ran, from the end of the warm-up (the first minute,
+# or a third of a shorter run: caches filled, the first rebuilds done) to the last sample.
+WARM=$(( SECONDS_TOTAL / 3 < 60 ? SECONDS_TOTAL / 3 : 60 ))
+during="$W/during.csv"
+awk -F, -v w="$WARM" -v e="$((SECONDS_TOTAL - 3))" '$1 >= w && $1 <= e' "$W/soak-samples.csv" >"$during"
+# A rebuild's peak comes and goes: compare the median of the first quarter of these samples
+# with the median of the last quarter.
+median() { sort -n | awk '{a[NR] = $1} END {print (NR ? a[int((NR + 1) / 2)] : 0)}'; }
+n=$(wc -l <"$during")
+q=$(( n / 4 > 0 ? n / 4 : 1 ))
+base=$(head -n "$q" "$during" | cut -d, -f2 | median)
+last=$(tail -n "$q" "$during" | cut -d, -f2 | median)
+peak=$(awk -F, 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$during")
 growth=$(awk -v a="$base" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
-fd_min=$(awk -F, '$1 >= 10 {print $3}' "$W/soak-samples.csv" | sort -n | head -1)
-fd_max=$(awk -F, '$1 >= 10 {print $3}' "$W/soak-samples.csv" | sort -n | tail -1)
+fd_min=$(cut -d, -f3 "$during" | sort -n | head -1)
+fd_max=$(cut -d, -f3 "$during" | sort -n | tail -1)
+fd_first=$(head -n "$q" "$during" | cut -d, -f3 | median)
+fd_last=$(tail -n "$q" "$during" | cut -d, -f3 | median)
 errors=$(( ${non2xx:-0} ))
 echo "soak: ${SECONDS_TOTAL}s, $DOCS documents, $CONNS connections"
 echo "requests: $requests ($rps/s), p50 $p50, p99 $p99"
 echo "errors: ${non2xx:-0} non-2xx${socket:+; socket errors: $socket}"
 echo "commits: $commits landed, the last ($head_commit) served: ${served:-none}; rebuild lines in the log: $rebuilt"
-echo "memory: RSS $((base / 1024)) MiB at 1 min, $((last / 1024)) MiB at the end (growth $growth %), peak $((peak / 1024)) MiB"
-echo "descriptors: $fd_min–$fd_max"
+echo "memory: RSS median $((base / 1024)) MiB in the first quarter after ${WARM}s of warm-up, $((last / 1024)) MiB in the last quarter (growth $growth %), peak $((peak / 1024)) MiB"
+echo "descriptors while loaded: $fd_min–$fd_max (median $fd_first in the first quarter, $fd_last in the last)"
 echo "samples: $W/soak-samples.csv"
 ok=1
 [ "$errors" = 0 ] || ok=0
 [ -z "$socket" ] || ok=0
 [ "$served" = "$head_commit" ] || ok=0
-awk -v g="$growth" 'BEGIN {exit !(g < 10)}' || ok=0
-[ $(( fd_max - fd_min )) -le 16 ] || ok=0
+# A run under ten minutes is too short to tell growth from a rebuild's peak: reported only.
+if [ "$SECONDS_TOTAL" -ge 600 ]; then awk -v g="$growth" 'BEGIN {exit !(g < 10)}' || ok=0; fi
+[ $(( fd_last - fd_first )) -le 16 ] || ok=0
 if [ "$ok" = 1 ]; then echo "soak: passed"; else echo "soak: FAILED"; tail -20 "$W/serve.log"; exit 1; fi
