@@ -65,7 +65,7 @@ cd "$ROOT"
 addr=
 for _ in $(seq 1 3000); do
     kill -0 "$PID" 2>/dev/null || { tail "$W/serve.log" >&2; exit 1; }
-    addr=$(sed -n 's|^serving on http://\([^/]*\)/.*|\1|p' "$W/serve.log" | head -1)
+    addr=$(sed -n 's|^serving on http://\([^/]*\)/.*|\1|p' "$W/serve.log" | awk 'NR == 1')
     [ -n "$addr" ] && break
     sleep 0.2
 done
@@ -74,7 +74,7 @@ echo "== serving on $addr (pid $PID)"
 
 # The load: searches (the JSON API and the results page) and document pages, in turn.
 pages=$(curl -s "http://$addr/sitemap.xml" | sed 's|&#x2f;|/|g' |
-    sed -n 's|.*<loc>https\{0,1\}://[^/]*\(/[^<]*\)</loc>.*|\1|p' | grep -v '/history/$' | awk 'NR % 7 == 1' | head -300)
+    sed -n 's|.*<loc>https\{0,1\}://[^/]*\(/[^<]*\)</loc>.*|\1|p' | grep -v '/history/$' | awk 'NR % 7 == 1 && ++n <= 300')
 [ -n "$pages" ] || { echo "error: no document pages in the sitemap" >&2; exit 1; }
 {
     echo "local paths = {"
@@ -93,7 +93,7 @@ pages=$(curl -s "http://$addr/sitemap.xml" | sed 's|&#x2f;|/|g' |
 # A commit every EVERY seconds: one document's text changes.
 (
     n=0
-    files=$(cd "$W/repo" && git ls-files 'knowledge/reviews/*.md' | head -50)
+    files=$(cd "$W/repo" && git ls-files 'knowledge/reviews/*.md' | awk 'NR <= 50')
     while true; do
         sleep "$EVERY"
         n=$((n + 1))
