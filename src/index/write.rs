@@ -92,13 +92,33 @@ pub fn lock(dir: &Path) -> Result<BuildLock, IndexError> {
         .open(&path)
         .map_err(|e| IndexError::io(&path, e))?;
     match file.try_lock() {
-        Ok(()) => Ok(BuildLock {
-            _file: file,
-            dir: dir.to_owned(),
-        }),
+        Ok(()) => {
+            sweep(dir)?;
+            Ok(BuildLock {
+                _file: file,
+                dir: dir.to_owned(),
+            })
+        }
         Err(fs::TryLockError::WouldBlock) => Err(IndexError::Busy(dir.to_owned())),
         Err(fs::TryLockError::Error(e)) => Err(IndexError::io(&path, e)),
     }
+}
+
+/// What a build killed part-way through a full rebuild left beside the index (`lock` holds
+/// the lock, so no build is using them): the previous index put back if it had been moved
+/// aside and not replaced, then the unfinished new one and the old one removed. Without this a
+/// leftover `index-….new` stayed until the next full rebuild.
+fn sweep(dir: &Path) -> Result<(), IndexError> {
+    let (fresh, old) = (sibling(dir, "new"), sibling(dir, "old"));
+    if !dir.exists() && old.exists() {
+        fs::rename(&old, dir).map_err(|e| IndexError::io(dir, e))?;
+    }
+    for leftover in [&fresh, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover).map_err(|e| IndexError::io(leftover, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// One document a build publishes: its id and source blob, which is all it takes to decide
@@ -218,11 +238,6 @@ struct Docs<'a> {
 fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
     let fresh = sibling(dir, "new");
     let old = sibling(dir, "old");
-    for leftover in [&fresh, &old] {
-        if leftover.exists() {
-            fs::remove_dir_all(leftover).map_err(|e| IndexError::io(leftover, e))?;
-        }
-    }
     fs::create_dir_all(&fresh).map_err(|e| IndexError::io(&fresh, e))?;
     let (schema, fields) = Fields::build();
     let index = Index::create_in_dir(&fresh, schema).map_err(IndexError::tantivy)?;

@@ -545,3 +545,38 @@ fn errors_only_and_quiet_trim_the_output() {
         "no summary line"
     );
 }
+
+/// Issue 14 (found by scripts/faults.sh): a build killed part-way through a full rebuild left
+/// `index-….new` beside the index, and the previous index moved aside as `index-….old`; the
+/// next build, incremental or not, puts the previous index back and removes both.
+#[test]
+fn a_killed_full_rebuilds_leftovers_are_swept_by_the_next_build() {
+    let repo = TestRepo::fixture("base");
+    repo.commit("base");
+    let first = repo.run(&["build"]);
+    assert_eq!(first.code(), 0, "{}", first.stderr());
+    let state = repo.path().join(".casebook");
+    let index = state.join("index-official-sensitive");
+    let fresh = state.join("index-official-sensitive.new");
+    let old = state.join("index-official-sensitive.old");
+    // Killed while writing the new index: a half-written `.new`.
+    std::fs::create_dir_all(&fresh).expect("mkdir");
+    std::fs::write(fresh.join("meta.json"), "{").expect("write");
+    let next = repo.run(&["build"]);
+    assert_eq!(next.code(), 0, "{}", next.stderr());
+    assert!(!fresh.exists(), "the unfinished index is removed");
+    // Killed between moving the old index aside and moving the new one in.
+    std::fs::rename(&index, &old).expect("move aside");
+    std::fs::create_dir_all(&fresh).expect("mkdir");
+    let after = repo.run(&["build"]);
+    assert_eq!(after.code(), 0, "{}", after.stderr());
+    assert!(index.join("meta.json").is_file(), "the index is back");
+    assert!(!fresh.exists() && !old.exists(), "nothing left beside it");
+    assert!(
+        !after.stderr().contains("full rebuild") && after.stderr().contains("index: 0 added"),
+        "the previous index was put back, not rebuilt: {}",
+        after.stderr()
+    );
+    let search = repo.run(&["search", "--format", "json", "glaa"]);
+    assert_eq!(search.code(), 0, "{}", search.stderr());
+}
