@@ -33,6 +33,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 SECONDS_TOTAL=${SECONDS_TOTAL:-$((MINUTES * 60))}
+if ! command -v wrk >/dev/null; then
+    sudo_=""; [ "$(id -u)" = 0 ] || sudo_=sudo
+    $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 || true
+fi
 command -v wrk >/dev/null || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 2; }
 if [ "$PROFILE" = release ]; then
     cargo build --release --quiet --bin casebook --example gen_corpus

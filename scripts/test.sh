@@ -3,7 +3,9 @@
 # port), then the browser end-to-end tests in headless Chromium (scripts/e2e.sh, which installs
 # Chromium and its npm packages when they are missing), then the deployment test: the shipped
 # nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
-# installs Debian's nginx and curl when missing). Arguments go to `cargo test`.
+# installs Debian's nginx and curl when missing), then kill -9 at 5 random moments of builds
+# (scripts/faults.sh) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
+# which installs wrk when missing). Arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== cargo test"
@@ -13,3 +15,7 @@ echo "== browser end-to-end tests"
 echo "== deployment test (nginx in front of two replicas)"
 cargo build --quiet
 CASEBOOK=target/debug/casebook ./tests/deploy/nginx_replicas.sh
+echo "== faults: builds killed with -9 at 5 random moments"
+./scripts/faults.sh --points 5 --docs 300
+echo "== soak: 60 s of mixed load with a commit every 5 s"
+./scripts/soak.sh --quick
