@@ -35,7 +35,93 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         None => None,
     };
     let opts = BuildOptions::head(ceiling);
-    let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
+    let snapshots = snapshots_dir(&ctx, ceiling);
+    SiteSnapshot::sweep(&snapshots);
+    let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
+    let index = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
+    if let Some(why) = crate::index::damaged(&index) {
+        // Rebuilding from git may take minutes on a large collection: listen at once, say so in
+        // `/healthz`, and serve once it is done.
+        let head = ctx.repo.resolve("HEAD")?;
+        let version = format!("commit {}", &head.id[..head.id.len().min(7)]);
+        tracing::warn!(
+            "the search index at {} cannot be used ({why}); listening now and rebuilding it from git at {version} (`/healthz` says degraded until it is done)",
+            index.display()
+        );
+        let state = AppState(Arc::new(Inner {
+            require_header,
+            ..Inner::starting(
+                version,
+                "starting: the search index was damaged and is being rebuilt from git".to_owned(),
+                &ctx.config.title,
+                ceiling,
+            )
+        }));
+        let (outcome, refused) = std::sync::mpsc::channel();
+        let first = state.clone();
+        std::thread::spawn(move || {
+            let built =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| first_build(&ctx, &opts)))
+                    .unwrap_or_else(|_| {
+                        Err(anyhow::anyhow!("the build stopped on an internal fault"))
+                    });
+            match built {
+                Ok(First::Serve(current, commit)) => {
+                    tracing::info!("rebuilt the search index from git; serving the build");
+                    first.swap(*current);
+                    if let Ok(mut r) = first.0.rebuilding.lock() {
+                        *r = None;
+                    }
+                    let commits = Commits { ctx, opts, poll };
+                    serve::watch::watch(commits, first, commit);
+                }
+                Ok(First::Refused) => {
+                    let _ = outcome.send(Ok(ExitCode::from(EXIT_CONTENT)));
+                    first.0.stop.notify_one();
+                }
+                Err(e) => {
+                    let _ = outcome.send(Err(e));
+                    first.0.stop.notify_one();
+                }
+            }
+        });
+        let served = serve::run::run(&bind, state);
+        SiteSnapshot::remove_own(&snapshots);
+        served?;
+        if let Ok(code) = refused.try_recv() {
+            return code;
+        }
+        tracing::info!("stopped");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let First::Serve(current, commit) = first_build(&ctx, &opts)? else {
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    };
+    let state = AppState(Arc::new(Inner {
+        require_header,
+        ..Inner::new(*current, &ctx.config.title, ceiling)
+    }));
+    let watcher = state.clone();
+    let commits = Commits { ctx, opts, poll };
+    std::thread::spawn(move || serve::watch::watch(commits, watcher, commit));
+    let served = serve::run::run(&bind, state);
+    SiteSnapshot::remove_own(&snapshots);
+    served?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a server's first build of `HEAD` gives.
+enum First {
+    /// The build, ready to serve, and the commit it built.
+    Serve(Box<Current>, String),
+    /// The commit has content errors (printed): nothing is served.
+    Refused,
+}
+
+/// Builds `HEAD` for a server starting: the build to serve, or its content errors printed.
+fn first_build(ctx: &Context, opts: &BuildOptions) -> Result<First> {
+    let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
     if built.index.is_none() {
         let styled = std::io::stderr().is_terminal();
         eprint!("{}", check::render_all(&built.checked, styled));
@@ -43,31 +129,17 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
             "{}\nnot serving: fix the errors above and commit",
             check::summary(&built.checked)
         );
-        return Ok(ExitCode::from(EXIT_CONTENT));
+        return Ok(First::Refused);
     }
     let commit = built
         .checked
         .commit
         .clone()
         .context("a build reads a commit")?;
-    let snapshots = snapshots_dir(&ctx, ceiling);
-    SiteSnapshot::sweep(&snapshots);
-    let current = open(&ctx, &opts, &built)?;
+    let current = open(ctx, opts, &built)?;
     drop(built);
     serve::watch::release_memory();
-    let state = AppState(Arc::new(Inner {
-        require_header,
-        ..Inner::new(current, &ctx.config.title, ceiling)
-    }));
-    let poll = Duration::from_secs(ctx.config.serve.poll_seconds);
-    let watcher = state.clone();
-    let commits = Commits { ctx, opts, poll };
-    std::thread::spawn(move || serve::watch::watch(commits, watcher, commit.id));
-    let served = serve::run::run(&bind, state);
-    SiteSnapshot::remove_own(&snapshots);
-    served?;
-    tracing::info!("stopped");
-    Ok(ExitCode::SUCCESS)
+    Ok(First::Serve(Box::new(current), commit.id))
 }
 
 /// The commits of the repository's HEAD, looked at every `poll`, built as `serve` serves them.

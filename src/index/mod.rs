@@ -63,4 +63,4 @@ impl IndexError {
     }
 }
 
-pub use write::{BuildLock, lock, update, update_locked};
+pub use write::{BuildLock, damaged, lock, update, update_locked};

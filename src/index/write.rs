@@ -203,6 +203,21 @@ pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), String> {
     Ok((index, fields))
 }
 
+/// Why the index at `dir` cannot be served as it is (it fails to open, is of another schema,
+/// fails its checksums or records no build), or `None` when it can, or when there is none yet
+/// (a first build is not a damaged index). A build rebuilds such an index from scratch.
+pub fn damaged(dir: &Path) -> Option<String> {
+    if !dir.join("meta.json").exists() {
+        return None;
+    }
+    match open_checked(dir) {
+        Ok((index, _)) => read_meta(&index)
+            .is_none()
+            .then(|| "the index records no build".to_owned()),
+        Err(why) => Some(why),
+    }
+}
+
 /// Reads the commit payload of an index.
 pub(super) fn read_meta(index: &Index) -> Option<BuildMeta> {
     let payload = index.load_metas().ok()?.payload?;

@@ -27,12 +27,12 @@ type User = Option<Extension<Identity>>;
 /// build it ran on, so the whole response comes from that one build.
 async fn run(
     state: &AppState,
+    current: Arc<Current>,
     user: User,
     route: &'static str,
     request: SearchRequest,
 ) -> Result<(Arc<Current>, Arc<Answer>), Response> {
     let internal = || (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
-    let current = state.current();
     let key = format!("{request:?}");
     let cached = current
         .answers
@@ -79,6 +79,7 @@ async fn run(
 /// `GET /api/search`: the JSON of DESIGN.md.
 pub(super) async fn search_json(
     State(state): State<AppState>,
+    Extension(current): Extension<Arc<Current>>,
     user: User,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -86,7 +87,7 @@ pub(super) async fn search_json(
         Ok(p) => p,
         Err(m) => return bad_request(m),
     };
-    match run(&state, user, "/api/search", request).await {
+    match run(&state, current, user, "/api/search", request).await {
         Ok((current, answer)) => {
             let mut r = (
                 [(header::CONTENT_TYPE, "application/json")],
@@ -103,6 +104,7 @@ pub(super) async fn search_json(
 /// `GET /search`: the results page with its facet sidebar, no JavaScript needed.
 pub(super) async fn search_page(
     State(state): State<AppState>,
+    Extension(current): Extension<Arc<Current>>,
     user: User,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -110,7 +112,7 @@ pub(super) async fn search_page(
         Ok(p) => p,
         Err(m) => return bad_request(m),
     };
-    let (current, response) = match run(&state, user, "/search", request.clone()).await {
+    let (current, response) = match run(&state, current, user, "/search", request.clone()).await {
         Ok(r) => r,
         Err(e) => return e,
     };
@@ -299,9 +301,10 @@ fn page(
 #[derive(Serialize)]
 struct Health {
     status: &'static str,
-    commit: String,
+    /// None while the first build of a server is running.
+    commit: Option<String>,
     documents: u64,
-    built_at: String,
+    built_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     /// A rebuild under way: what is being built and for how many seconds so far.
@@ -315,7 +318,9 @@ struct Rebuilding {
     seconds: u64,
 }
 
-/// `GET /healthz`: the build being served and the last rebuild's failure, if any.
+/// `GET /healthz`: the build being served and the last rebuild's failure, if any. 200 while a
+/// build is served (`ok` or `degraded`); 503 while there is none yet, so a load balancer or
+/// probe sends no one to a server that can only answer 503.
 pub(super) async fn healthz(State(state): State<AppState>) -> Response {
     let super::Served {
         build: current,
@@ -324,9 +329,9 @@ pub(super) async fn healthz(State(state): State<AppState>) -> Response {
     // The site is read from the build's snapshot on every request: if it has gone (deleted
     // under the server), every page would be a 404, so the server is not healthy.
     let error = error.or_else(|| {
-        (!current.site.path().join("index.html").is_file()).then(|| {
+        current.as_ref().and_then(|current| (!current.site.path().join("index.html").is_file()).then(|| {
             "the served site is missing from disk (its snapshot was removed); the next build or a restart restores it".to_owned()
-        })
+        }))
     });
     let rebuilding =
         state
@@ -339,17 +344,26 @@ pub(super) async fn healthz(State(state): State<AppState>) -> Response {
                 version,
                 seconds: since.elapsed().as_secs(),
             });
-    let mut response = Json(Health {
+    let health = Health {
         rebuilding,
-        status: if error.is_some() { "degraded" } else { "ok" },
-        commit: current.commit.clone(),
-        documents: current.index.num_docs(),
-        built_at: current.built_at.clone(),
+        status: if error.is_some() || current.is_none() {
+            "degraded"
+        } else {
+            "ok"
+        },
+        commit: current.as_ref().map(|c| c.commit.clone()),
+        documents: current.as_ref().map_or(0, |c| c.index.num_docs()),
+        built_at: current.as_ref().map(|c| c.built_at.clone()),
         error,
-    })
-    .into_response();
-    with_commit(&mut response, &current);
-    response
+    };
+    match &current {
+        Some(current) => {
+            let mut response = Json(health).into_response();
+            with_commit(&mut response, current);
+            response
+        }
+        None => (StatusCode::SERVICE_UNAVAILABLE, Json(health)).into_response(),
+    }
 }
 
 /// A JSON file of the current build's site, or a plain 404.
@@ -364,8 +378,7 @@ fn site_json(current: &Current, rel: &str, missing: &'static str) -> Response {
 
 /// `GET /api/stats`: the statistics of the build being served, as this edition publishes
 /// them (small numbers hidden at `OFFICIAL`).
-pub(super) async fn stats(State(state): State<AppState>) -> Response {
-    let current = state.current();
+pub(super) async fn stats(Extension(current): Extension<Arc<Current>>) -> Response {
     let mut response = match &current.statistics {
         Some(bytes) => {
             ([(header::CONTENT_TYPE, "application/json")], bytes.clone()).into_response()
@@ -380,13 +393,13 @@ pub(super) async fn stats(State(state): State<AppState>) -> Response {
 /// document; 404 for anything else (including documents above the ceiling).
 pub(super) async fn document(
     State(state): State<AppState>,
+    Extension(current): Extension<Arc<Current>>,
     user: User,
     Path(id): Path<String>,
 ) -> Response {
     let Some(kind) = crate::model::document::kind_of_id(&id) else {
         return (StatusCode::NOT_FOUND, "no such document\n").into_response();
     };
-    let current = state.current();
     let response = site_json(
         &current,
         &format!("{}/{id}/document.json", kind.folder()),

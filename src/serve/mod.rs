@@ -23,7 +23,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{Request, State};
+use axum::extract::{Extension, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -182,9 +182,11 @@ impl Current {
 /// `/healthz` can never pair one build's commit with another build's error.
 #[derive(Clone)]
 pub struct Served {
-    /// The build being served.
-    pub build: Arc<Current>,
-    /// Why the server is degraded (the last rebuild failed, or the repository cannot be read).
+    /// The build being served; none while a server that found its index damaged at start is
+    /// still rebuilding it (every request but `/healthz` is then answered 503).
+    pub build: Option<Arc<Current>>,
+    /// Why the server is degraded (the last rebuild failed, the repository cannot be read, or
+    /// there is no build yet).
     pub error: Option<String>,
 }
 
@@ -210,17 +212,39 @@ pub struct Inner {
     pub reload: Option<tokio::sync::watch::Sender<String>>,
     /// The rebuild under way, if any: what is being built and since when (for `/healthz`).
     pub rebuilding: std::sync::Mutex<Option<(String, std::time::Instant)>>,
+    /// Asks the server to stop as if signalled (a start that cannot be served ends this way).
+    pub stop: tokio::sync::Notify,
 }
 
 impl Inner {
     /// A server of `current` with the defaults: no identity header, `MAX_CONCURRENT` requests
     /// at once, one search per core, audit lines on standard error.
     pub fn new(current: Current, title: &str, ceiling: Marking) -> Inner {
+        Inner::serving(Some(current), None, title, ceiling)
+    }
+
+    /// A server with no build yet, building `version` (named as in the log) because `why`:
+    /// `/healthz` says `degraded` with the reason and the rebuild, and every other request is
+    /// answered 503 until `AppState::swap` gives it a build.
+    pub fn starting(version: String, why: String, title: &str, ceiling: Marking) -> Inner {
+        let inner = Inner::serving(None, Some(why), title, ceiling);
+        if let Ok(mut r) = inner.rebuilding.lock() {
+            *r = Some((version, std::time::Instant::now()));
+        }
+        inner
+    }
+
+    fn serving(
+        current: Option<Current>,
+        error: Option<String>,
+        title: &str,
+        ceiling: Marking,
+    ) -> Inner {
         let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         Inner {
             served: RwLock::new(Served {
-                build: Arc::new(current),
-                error: None,
+                build: current.map(Arc::new),
+                error,
             }),
             title: title.to_owned(),
             ceiling,
@@ -230,6 +254,7 @@ impl Inner {
             search_slots: Arc::new(tokio::sync::Semaphore::new(cores)),
             reload: None,
             rebuilding: std::sync::Mutex::new(None),
+            stop: tokio::sync::Notify::new(),
         }
     }
 }
@@ -244,9 +269,9 @@ pub const MAX_CONCURRENT: usize = 256;
 pub struct AppState(pub Arc<Inner>);
 
 impl AppState {
-    /// The build being served.
-    pub fn current(&self) -> Arc<Current> {
-        Arc::clone(&self.served().build)
+    /// The build being served (none only while a server's first build is still running).
+    pub fn current(&self) -> Option<Arc<Current>> {
+        self.served().build
     }
 
     /// The build being served and its health, read together.
@@ -261,7 +286,7 @@ impl AppState {
     /// Replaces the build being served and clears the error, in one step.
     pub fn swap(&self, next: Current) {
         *self.0.served.write().unwrap_or_else(|e| e.into_inner()) = Served {
-            build: Arc::new(next),
+            build: Some(Arc::new(next)),
             error: None,
         };
     }
@@ -297,7 +322,46 @@ pub fn app(state: AppState) -> Router {
     if state.0.reload.is_some() {
         routes = routes.route("/_preview/events", get(preview_events));
     }
-    harden(routes.fallback(static_site), state)
+    harden(
+        routes
+            .fallback(static_site)
+            .layer(middleware::from_fn_with_state(state.clone(), require_build)),
+        state,
+    )
+}
+
+/// Hands the build being served to the handlers (as an `Extension<Arc<Current>>`, read once,
+/// so a whole answer comes from one build). With no build yet, every request but `/healthz`
+/// is answered 503 with how long the first build has run.
+async fn require_build(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match state.current() {
+        Some(current) => {
+            request.extensions_mut().insert(current);
+            next.run(request).await
+        }
+        None if request.uri().path() == "/healthz" => next.run(request).await,
+        None => {
+            let seconds = state
+                .0
+                .rebuilding
+                .lock()
+                .ok()
+                .and_then(|r| r.as_ref().map(|(_, since)| since.elapsed().as_secs()))
+                .unwrap_or(0);
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                format!(
+                    "Casebook is starting: the knowledge base is being built ({seconds} s so far). Try again shortly.\n"
+                ),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Server-sent events for a preview's pages: the rebuild count now, then each new one, so a
@@ -375,8 +439,10 @@ async fn security_headers(mut response: Response) -> Response {
 /// fault), the build being served when the answer left.
 async fn commit_header(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    if !response.headers().contains_key(COMMIT_HEADER) {
-        with_commit(&mut response, &state.current());
+    if !response.headers().contains_key(COMMIT_HEADER)
+        && let Some(current) = state.current()
+    {
+        with_commit(&mut response, &current);
     }
     response
 }
@@ -424,8 +490,11 @@ async fn require_identity(
 const MAX_PATH: usize = 1024;
 
 /// The static site of the current build, with its 404 page; a document page view is audited.
-async fn static_site(State(state): State<AppState>, request: Request) -> Response {
-    let current = state.current();
+async fn static_site(
+    State(state): State<AppState>,
+    Extension(current): Extension<Arc<Current>>,
+    request: Request,
+) -> Response {
     let dir = current.site.path();
     let segments = decoded_segments(request.uri().path());
     // Only the build output is served: no hidden names (the output folder never has any, so a

@@ -34,7 +34,7 @@ pub enum RunError {
     },
 }
 
-/// Serves `state` on `bind` until Ctrl-C or SIGTERM, then lets requests in flight finish (up
+/// Serves `state` on `bind` until Ctrl-C, SIGTERM or `Inner::stop`, then lets requests in flight finish (up
 /// to `DRAIN`). Logs `serving on http://ADDR/` once listening.
 pub fn run(bind: &str, state: AppState) -> Result<(), RunError> {
     log_faults();
@@ -73,9 +73,10 @@ async fn listen(bind: &str, state: AppState) -> Result<(), RunError> {
         source,
     })?;
     tracing::info!("serving on http://{addr}/ (Ctrl-C to stop)");
+    let asked = state.clone();
     let app = super::app(state);
     let connections = GracefulShutdown::new();
-    let mut stop = std::pin::pin!(shutdown());
+    let mut stop = std::pin::pin!(shutdown(&asked));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -120,8 +121,8 @@ async fn listen(bind: &str, state: AppState) -> Result<(), RunError> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown() {
+/// Resolves on Ctrl-C, SIGTERM or a stop asked for through the state (`Inner::stop`).
+async fn shutdown(state: &AppState) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -134,5 +135,9 @@ async fn shutdown() {
     };
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+        () = state.0.stop.notified() => {},
+    }
 }

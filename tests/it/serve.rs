@@ -10,10 +10,15 @@ use casebook::output::SiteSnapshot;
 use casebook::serve::{AppState, AuditLog, Current, Inner, app};
 use tower::ServiceExt;
 
-pub(crate) fn state(require_header: Option<&'static str>) -> AppState {
+/// The built sample, ready to serve.
+fn sample_build() -> Current {
     let (repo, index_dir) = crate::search::sample();
     let site = SiteSnapshot::borrowed(&repo.path().join("public"));
-    let current = Current::open(index_dir, site, &[]).expect("open the built sample");
+    Current::open(index_dir, site, &[]).expect("open the built sample")
+}
+
+pub(crate) fn state(require_header: Option<&'static str>) -> AppState {
+    let current = sample_build();
     AppState(Arc::new(Inner {
         require_header: require_header.map(HeaderName::from_static),
         audit: AuditLog::Memory(Arc::default()),
@@ -249,7 +254,12 @@ async fn a_search_answered_from_the_cache_is_still_audited() {
     let (status, first) = get_as(&s, uri, "analyst.one").await;
     assert_eq!(status, StatusCode::OK, "{first}");
     assert_eq!(
-        s.current().answers.lock().expect("cache").len(),
+        s.current()
+            .expect("a build")
+            .answers
+            .lock()
+            .expect("cache")
+            .len(),
         1,
         "the first answer is kept for this build"
     );
@@ -258,7 +268,12 @@ async fn a_search_answered_from_the_cache_is_still_audited() {
     assert_eq!(first, second, "a cached answer is the same answer");
     assert!(page.contains("<main"), "{page}");
     assert_eq!(
-        s.current().answers.lock().expect("cache").len(),
+        s.current()
+            .expect("a build")
+            .answers
+            .lock()
+            .expect("cache")
+            .len(),
         1,
         "the results page used the same cached answer"
     );
@@ -498,6 +513,7 @@ async fn excess_load_is_refused_at_once_with_503() {
         search_slots: Arc::new(tokio::sync::Semaphore::new(1)),
         reload: None,
         rebuilding: std::sync::Mutex::new(None),
+        stop: tokio::sync::Notify::new(),
     }));
     let (status, headers, body) = get(&full, "/api/search?q=interpreters").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
@@ -513,7 +529,7 @@ fn assert_names_the_build(headers: &axum::http::HeaderMap, s: &AppState, what: &
         headers
             .get(casebook::serve::COMMIT_HEADER)
             .and_then(|v| v.to_str().ok()),
-        Some(s.current().commit.as_str()),
+        s.current().map(|c| c.commit.clone()).as_deref(),
         "{what}"
     );
 }
@@ -776,4 +792,70 @@ async fn json_escapes_markup_and_tracking_parameters_are_ignored() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Issue 14: a server that found its index damaged at start listens while it rebuilds: until
+/// its first build is swapped in, `/healthz` answers 503 `degraded` with the rebuild and why,
+/// and every other request 503 with a retry time (never a page of no build, never a 5xx that
+/// claims a fault); the security headers are on every answer.
+#[tokio::test]
+async fn a_server_without_a_build_yet_says_degraded_and_answers_503_until_it_has_one() {
+    let starting = AppState(Arc::new(Inner::starting(
+        "commit 1a2b3c4".to_owned(),
+        "starting: the search index was damaged and is being rebuilt from git".to_owned(),
+        "Test edition",
+        Marking::OfficialSensitive,
+    )));
+    let (status, headers, body) = get(&starting, "/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_security_headers(&headers, "/healthz");
+    let health: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(health["commit"], serde_json::Value::Null, "{health}");
+    assert_eq!(health["documents"], 0, "{health}");
+    assert_eq!(
+        health["rebuilding"]["version"], "commit 1a2b3c4",
+        "{health}"
+    );
+    assert!(
+        health["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("being rebuilt from git")),
+        "{health}"
+    );
+    for uri in [
+        "/",
+        "/search?q=interpreters",
+        "/api/search?q=interpreters",
+        "/api/stats",
+        "/api/documents/CR-2021-001",
+        "/reviews/CR-2021-001/",
+    ] {
+        let (status, headers, body) = get(&starting, uri).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{uri}: {body}");
+        assert_eq!(
+            headers.get("retry-after").map(|v| v.as_bytes()),
+            Some(&b"5"[..]),
+            "{uri}"
+        );
+        assert!(body.starts_with("Casebook is starting"), "{uri}: {body}");
+        assert!(
+            headers.get(casebook::serve::COMMIT_HEADER).is_none(),
+            "{uri}: no build answered"
+        );
+        assert_security_headers(&headers, uri);
+    }
+    // The first build lands: served whole, health back to ok.
+    let current = sample_build();
+    let commit = current.commit.clone();
+    starting.swap(current);
+    *starting.0.rebuilding.lock().expect("lock") = None;
+    let (status, _, body) = get(&starting, "/healthz").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let health: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["commit"], commit.as_str(), "{health}");
+    let (status, headers, _) = get(&starting, "/api/search?q=interpreters").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_names_the_build(&headers, &starting, "search after the first build");
 }

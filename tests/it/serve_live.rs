@@ -28,9 +28,14 @@ impl Server {
     }
 
     /// Runs `command` (which starts `casebook serve`) in `repo` and waits until it listens.
-    fn run(repo: &TestRepo, mut command: Command) -> Server {
+    fn run(repo: &TestRepo, command: Command) -> Server {
+        Server::run_in(repo.path(), command)
+    }
+
+    /// Runs `command` (which starts `casebook serve`) in `dir` and waits until it listens.
+    fn run_in(dir: &std::path::Path, mut command: Command) -> Server {
         let mut child = command
-            .current_dir(repo.path())
+            .current_dir(dir)
             .env("CASEBOOK_TODAY", TODAY)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -931,4 +936,127 @@ fn the_http_librarys_own_error_answers_carry_the_security_headers() {
     }
     // The server carries on.
     assert_eq!(server.get("/healthz").status, 200);
+}
+
+/// Issue 14: a server that finds its index damaged at start listens at once and rebuilds it
+/// from git, saying so: `/healthz` answers 503 `degraded` with the rebuild under way, pages 503
+/// with a retry time, until the rebuilt build is served at `HEAD`. (A generated collection of
+/// 400 documents, so the rebuild lasts long enough to be seen.)
+#[test]
+fn a_damaged_index_at_start_is_rebuilt_from_git_while_healthz_says_degraded() {
+    let repo = TestRepo::empty();
+    let corpus = repo.path().join("corpus");
+    generate(&corpus, 400);
+    let built = crate::support::run_in(&corpus, &["build"]);
+    assert_eq!(built.code(), 0, "{}", built.stderr());
+    let head = git2::Repository::open(&corpus)
+        .and_then(|r| r.head()?.peel_to_commit().map(|c| c.id().to_string()))
+        .expect("HEAD");
+    // A truncated meta.json: the index cannot be opened.
+    std::fs::write(
+        corpus.join(".casebook/index-official-sensitive/meta.json"),
+        "{",
+    )
+    .expect("damage the index");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_casebook"));
+    command.args(["serve", "--bind", "127.0.0.1:0"]);
+    let server = Server::run_in(&corpus, command);
+    let first = server.get("/healthz");
+    let page = server.get("/");
+    let health: serde_json::Value = serde_json::from_str(&first.body).unwrap_or_default();
+    assert_eq!(first.status, 503, "{}", first.body);
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(health["commit"], serde_json::Value::Null, "{health}");
+    assert!(
+        health["rebuilding"]["version"]
+            .as_str()
+            .is_some_and(|v| head.starts_with(v.trim_start_matches("commit "))),
+        "{health}"
+    );
+    assert!(
+        !first.body.contains(".casebook"),
+        "no server folders: {health}"
+    );
+    assert!(
+        page.status == 503 && page.body.starts_with("Casebook is starting") || page.status == 200,
+        "a page during the rebuild: {} {}",
+        page.status,
+        page.body
+    );
+    let health = server.health_until(Duration::from_secs(240), |j| j["status"] == "ok");
+    assert_eq!(
+        (health["status"].as_str(), health["commit"].as_str()),
+        (Some("ok"), Some(head.as_str())),
+        "{health}"
+    );
+    assert_eq!(health["documents"], 400, "{health}");
+    let page = server.get("/");
+    assert_eq!((page.status, page.commit.as_str()), (200, head.as_str()));
+}
+
+/// Issue 14: a damaged index at start and a commit with content errors: the rebuild reports
+/// them and the server stops with exit 1, serving nothing, as a clean start would.
+#[test]
+fn a_damaged_index_at_start_with_content_errors_stops_the_server_with_exit_1() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let built = repo.run(&["build"]);
+    assert_eq!(built.code(), 0, "{}", built.stderr());
+    std::fs::write(
+        repo.path()
+            .join(".casebook/index-official-sensitive/meta.json"),
+        "{",
+    )
+    .expect("damage the index");
+    let path = repo.path().join("knowledge/agencies/AG-GLAA.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    repo.write(
+        "knowledge/agencies/AG-GLAA.md",
+        text.replacen("agency: GLAA", "agency: NOT-AN-AGENCY", 1),
+    );
+    repo.commit("an unknown agency");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(repo.path())
+        .env("CASEBOOK_TODAY", TODAY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("read the log");
+    assert_eq!(status.and_then(|s| s.code()), Some(1), "{log}");
+    assert!(log.contains("cannot be used"), "{log}");
+    assert!(log.contains("not serving: fix the errors above"), "{log}");
+}
+
+/// Writes a generated collection of `docs` documents with a short history at `out`.
+fn generate(out: &std::path::Path, docs: usize) {
+    let generator = std::path::Path::new(env!("CARGO_BIN_EXE_casebook"))
+        .parent()
+        .expect("target folder")
+        .join("examples/gen_corpus");
+    let status = Command::new(&generator)
+        .args(["--docs", &docs.to_string(), "--commits", "2", "--out"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run the generator (`cargo test` builds the examples)");
+    assert!(status.success());
 }
