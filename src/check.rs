@@ -310,10 +310,32 @@ fn check_body(
     lint: &Lint,
 ) -> Vec<Diagnostic> {
     let body = &file.text[parsed.body_offset..];
-    let outline = markdown::outline(body);
     let mut out = Vec::new();
     let lines = Lines::new(&file.text);
     let body_pos = |offset: usize| lines.position(parsed.body_offset + offset);
+    // A body over the work budget is not parsed at all (parsing it is the cost): it is refused
+    // here, so no build renders it, and only its text is linted.
+    let tables = markdown::table_cells(body);
+    if let Some(at) = tables.over_budget_at {
+        let (line, column) = body_pos(at);
+        let cells = tables.cells;
+        out.push(
+            Diagnostic::at_file(
+                Code::OverBudget,
+                &file.path,
+                format!(
+                    "the body's tables could make {} cells, over the budget of {} a document may render",
+                    thousands(cells),
+                    thousands(markdown::MAX_TABLE_CELLS)
+                ),
+            )
+            .at(line, column, 1)
+            .hint("this table takes the count over: every line after its `|---|` row, up to a blank line, is a row as wide as its header; end it with a blank line, or split it"),
+        );
+        out.extend(personal_data(file, parsed, lint, &lines));
+        return diagnostic::cap(out);
+    }
+    let outline = markdown::outline(body);
     // A section's prompt from `casebook new`, not yet replaced by the writer's text.
     let mut at = 0;
     for line in body.split_inclusive('\n') {
@@ -506,12 +528,33 @@ impl<'t> Lines<'t> {
     }
 }
 
+/// `n` with its thousands separated by commas (`95,000,000`), as people read large counts.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The line index gives what counting from the start of the file gives, at every offset,
     /// looked up in order, out of order and inside multi-byte characters.
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(94_897_152), "94,897,152");
+    }
+
     #[test]
     fn line_lookups_agree_with_counting() {
         let text = "ab\nçé€\n\nx🙂y\r\nlast";

@@ -108,6 +108,7 @@ codes! {
     VocabularyDuplicate = "E081", "vocabulary-duplicate-code", Error;
     VocabularyRedefined = "E082", "vocabulary-redefines-built-in", Error;
     Placeholder = "E090", "placeholder-not-filled", Error;
+    OverBudget = "E091", "body-over-budget", Error;
     ReviewOverdue = "W101", "review-overdue", Warning;
     RecommendationOverdue = "W102", "recommendation-overdue", Warning;
     StalePowersNote = "W103", "powers-note-not-verified", Warning;

@@ -14,6 +14,90 @@ fn parser(text: &str) -> Parser<'_> {
     Parser::new_ext(text, options)
 }
 
+/// The most table cells a body may make: far above any real table (ten columns of a thousand
+/// rows is 10,000), far below what hurts. A table's rows are padded to its header's width, and
+/// every non-blank line after its delimiter row is a row, so about 3 KB of markdown can ask
+/// pulldown-cmark for 262,144 cells (its own cap, per table): a 1 MiB body of such tables would
+/// make 95 million cells, gigabytes of memory, before the first event. A body over this budget
+/// is refused by `check` (E091) and never parsed.
+pub const MAX_TABLE_CELLS: usize = 50_000;
+
+/// An upper bound on the table cells `body` can make, found in one pass over its lines without
+/// parsing it: for each line that could be a table's delimiter row (`|---|:--:|`, also inside
+/// block quotes), its number of columns, for it, the header and every line up to the next blank
+/// one. A delimiter-like line inside a table widens it to the larger count. Linear in the body;
+/// never less than what the parser makes (it also counts tables that do not form).
+pub fn table_cells(body: &str) -> TableCells {
+    let starts: Vec<usize> = crate::model::source::line_starts(body).collect();
+    let mut out = TableCells::default();
+    // The open table: its columns and where its delimiter row starts.
+    let mut open: Option<(usize, usize)> = None;
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(body.len());
+        let line = body[start..end].trim_end_matches(['\n', '\r']);
+        let content = without_quote_markers(line);
+        // Blank as CommonMark means it: spaces and tabs only (no other white space).
+        if content.is_empty() {
+            open = None;
+            continue;
+        }
+        let added = match (delimiter_columns(content), open) {
+            (Some(c), Some((columns, at))) => {
+                let wider = c.max(columns);
+                open = Some((wider, at));
+                wider
+            }
+            // The header above it and the delimiter row itself.
+            (Some(c), None) => {
+                open = Some((c, start));
+                c.saturating_mul(2)
+            }
+            (None, Some((columns, _))) => columns,
+            (None, None) => 0,
+        };
+        out.cells = out.cells.saturating_add(added);
+        if out.over_budget_at.is_none() && out.cells > MAX_TABLE_CELLS {
+            out.over_budget_at = open.map(|(_, at)| at);
+        }
+    }
+    out
+}
+
+/// What [`table_cells`] found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableCells {
+    /// At most this many table cells.
+    pub cells: usize,
+    /// Where the delimiter row of the table that took the count over `MAX_TABLE_CELLS` starts
+    /// (a byte offset in the body), if it went over.
+    pub over_budget_at: Option<usize>,
+}
+
+/// A line without the block-quote markers (`>`, with any spaces) that start it.
+fn without_quote_markers(line: &str) -> &str {
+    let blank = [' ', '\t'];
+    let mut rest = line.trim_matches(blank);
+    while let Some(inner) = rest.strip_prefix('>') {
+        rest = inner.trim_matches(blank);
+    }
+    rest
+}
+
+/// The number of columns of a line that could be a table's delimiter row: only `|`, `-`, `:`,
+/// spaces and tabs, with at least one `-`. Counted generously (every `|`-separated part).
+fn delimiter_columns(line: &str) -> Option<usize> {
+    let shaped = line.contains('-')
+        && line
+            .bytes()
+            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'));
+    if !shaped {
+        return None;
+    }
+    let inner = line.strip_prefix('|').unwrap_or(line);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    Some(inner.split('|').count().max(1))
+}
+
 /// A link or image in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -485,6 +569,54 @@ fn level_number(level: HeadingLevel) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    /// The table cells pulldown-cmark makes of `body`.
+    fn parsed_cells(body: &str) -> usize {
+        super::parser(body)
+            .filter(|e| matches!(e, Event::Start(Tag::TableCell)))
+            .count()
+    }
+
+    #[test]
+    fn the_table_cell_bound_is_never_below_what_the_parser_makes() {
+        let wide = |cols: usize, rows: usize, eol: &str| {
+            format!(
+                "{}|{eol}{}|{eol}{}",
+                "|a".repeat(cols),
+                "|-".repeat(cols),
+                format!("x{eol}").repeat(rows)
+            )
+        };
+        let cases = [
+            "| a | b |\n|---|:-:|\n| 1 | 2 |\n| 3 |\n\nafter\n".to_owned(),
+            wide(300, 40, "\n"),
+            wide(300, 40, "\r\n"),
+            wide(300, 40, "\r"),
+            format!("> {}", wide(50, 20, "\n> ")),
+            format!("- item\n\n  {}", wide(40, 10, "\n  ")),
+            format!("[^1]: {}", wide(30, 10, "\n    ")),
+            // A delimiter-like row inside a table does not narrow it.
+            format!("{}|-|\n{}", wide(200, 5, "\n"), "y\n".repeat(30)),
+            // A line of other white space is not blank: the table goes on.
+            format!("{}\u{3000}\n{}", wide(100, 3, "\n"), "z\n".repeat(30)),
+            format!("{}\x0c\n{}", wide(100, 3, "\n"), "z\n".repeat(30)),
+            "a | b\n- | -\nc | d\n".to_owned(),
+            "|-|\n|-|\n".to_owned(),
+            "------\ntext\n".to_owned(),
+        ];
+        for body in &cases {
+            let (bound, made) = (table_cells(body).cells, parsed_cells(body));
+            assert!(bound >= made, "{bound} < {made} for {body:?}");
+        }
+        // Ordinary tables are well inside the budget; the blow-up is found before parsing.
+        assert_eq!(table_cells(&wide(10, 1000, "\n")).over_budget_at, None);
+        let blowup = format!("# Notes\n\n{}", wide(362, 362, "\n").repeat(40));
+        let found = table_cells(&blowup);
+        assert!(found.cells > 100 * MAX_TABLE_CELLS, "{found:?}");
+        // The first table's delimiter row, on the fourth line.
+        assert_eq!(found.over_budget_at, Some(10 + 2 * 362 + 1));
+        assert_eq!(table_cells("no tables here\n\n| just | pipes |\n").cells, 0);
+    }
+
     #[test]
     fn relative_paths_resolve_against_the_linking_file() {
         let from = "knowledge/reviews/CR-2024-001.md";

@@ -72,6 +72,17 @@ pub fn markdown(data: &[u8]) {
     if let Err(why) = valid_html(&html) {
         panic!("{why}\n--- markdown\n{text}\n--- html\n{}", html.as_str());
     }
+    // The work budget's bound (checked before any body is parsed) is never below the table
+    // cells the body really makes.
+    let cells = ["<td>", "<td ", "<th>", "<th "]
+        .iter()
+        .map(|tag| html.matches(tag).count())
+        .sum::<usize>();
+    let bound = casebook::markdown::table_cells(&text).cells;
+    assert!(
+        bound >= cells,
+        "the table-cell bound {bound} is below the {cells} cells made\n--- markdown\n{text:?}"
+    );
 }
 
 const TAGS: &[&str] = &[

@@ -42,6 +42,7 @@ macro_rules! cases {
 
 cases! {
     review_in_orders_folder,
+    table_blowup,
     unquoted_colon_in_value,
     impossible_date,
     agency_not_in_existence,
