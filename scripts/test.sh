@@ -4,7 +4,8 @@
 # Chromium and its npm packages when they are missing), then the deployment test: the shipped
 # nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
 # installs Debian's nginx and curl when missing), then kill -9 at 5 random moments of builds
-# (scripts/faults.sh) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
+# (scripts/faults.sh), a full disk and a read-only folder on a real tmpfs (scripts/full_disk.sh;
+# skipped, saying so, where a tmpfs cannot be mounted) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
 # which installs wrk when missing). Arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +18,7 @@ cargo build --quiet
 CASEBOOK=target/debug/casebook ./tests/deploy/nginx_replicas.sh
 echo "== faults: builds killed with -9 at 5 random moments"
 ./scripts/faults.sh --points 5 --docs 300
+echo "== faults: a full disk and a read-only folder on a tmpfs"
+./scripts/full_disk.sh
 echo "== soak: 60 s of mixed load with a commit every 5 s"
 ./scripts/soak.sh --quick

@@ -33,8 +33,9 @@ pub enum Error {
     /// tantivy failed (a damaged index is rebuilt by the build itself, never reported here).
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
-    /// A file or folder cannot be read or written.
-    #[error("{}: {source}", path.display())]
+    /// A file or folder cannot be read or written (the cause is the error's `source`, so a
+    /// report that prints the chain shows it once).
+    #[error("{}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -52,6 +53,22 @@ impl Error {
             Error::Repository(_) | Error::Io { .. } | Error::Index(_) => true,
             Error::Config { .. } | Error::Content(_) | Error::Render(_) => false,
         }
+    }
+
+    /// The error and its causes on one line (`public/x.html: No space left on device (os error
+    /// 28)`), as `{:#}` of anyhow shows it.
+    pub fn chain(&self) -> String {
+        let mut out = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            let text = e.to_string();
+            if !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
+            cause = e.source();
+        }
+        out
     }
 }
 

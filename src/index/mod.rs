@@ -40,8 +40,9 @@ pub enum IndexError {
     /// tantivy failed.
     #[error("index error: {0}")]
     Tantivy(String),
-    /// A file operation failed.
-    #[error("{}: {source}", path.display())]
+    /// A file operation failed (the cause is the error's `source`, so a report that prints
+    /// the chain shows it once).
+    #[error("{}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,

@@ -35,7 +35,7 @@ impl From<crate::error::Error> for Failure {
         };
         let retry = e.is_transient();
         Failure {
-            log: e.to_string(),
+            log: e.chain(),
             health,
             retry,
         }
