@@ -80,7 +80,7 @@ impl Repo {
         };
         let mut out = Vec::new();
         for e in sub.iter() {
-            let Some(name) = e.name().filter(|n| n.ends_with(".html")) else {
+            let Some(name) = e.name().ok().filter(|n| n.ends_with(".html")) else {
                 continue;
             };
             let refuse = |why: &str| Error::Content(format!("template `{dir}/{name}` {why}"));
@@ -191,7 +191,7 @@ impl Repo {
                     format!("{dir}/{parent}{name}"),
                     entry.id(),
                     entry.filemode(),
-                    entry.name().is_some(),
+                    entry.name().is_ok(),
                 ));
             }
             TreeWalkResult::Ok

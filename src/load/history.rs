@@ -117,7 +117,7 @@ impl Repo {
                 id: c.id().to_string(),
                 time: c.time().seconds(),
                 author: c.author().name().unwrap_or("unknown").to_owned(),
-                summary: c.summary().unwrap_or_default().to_owned(),
+                summary: c.summary().ok().flatten().unwrap_or_default().to_owned(),
             };
             let mut touched = Vec::new();
             for delta in diff.deltas() {
