@@ -8,7 +8,7 @@ use crate::index::{Hit, SearchResponse};
 use crate::render::snippet_html;
 
 /// The search response as JSON.
-pub fn search_json(response: &SearchResponse) -> Value {
+pub(crate) fn search_json(response: &SearchResponse) -> Value {
     let mut value = serde_json::to_value(response).unwrap_or(Value::Null);
     for (key, hits) in [
         ("hits", &response.hits),
@@ -26,6 +26,6 @@ pub fn search_json(response: &SearchResponse) -> Value {
 }
 
 /// A hit's snippet as HTML.
-pub fn hit_html(hit: &Hit) -> String {
+pub(crate) fn hit_html(hit: &Hit) -> String {
     snippet_html(&hit.snippet.text, &hit.snippet.highlights)
 }

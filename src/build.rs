@@ -96,7 +96,7 @@ pub fn build(repo: &Repo, config: &Config, opts: &BuildOptions, today: Date) -> 
 }
 
 /// `build`, reporting its progress.
-pub fn build_with(
+pub(crate) fn build_with(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,

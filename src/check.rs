@@ -49,7 +49,7 @@ pub fn check(repo: &Repo, source: &Source, config: &Config, today: Date) -> Resu
 }
 
 /// `check`, reporting its progress and each file's diagnostics as it goes.
-pub fn check_with(
+pub(crate) fn check_with(
     repo: &Repo,
     source: &Source,
     config: &Config,
@@ -69,7 +69,7 @@ pub fn check_loaded(loaded: Loaded, dir: &str, today: Date) -> Checked {
 }
 
 /// `check_loaded`, reporting its progress.
-pub fn check_loaded_with(
+pub(crate) fn check_loaded_with(
     loaded: Loaded,
     dir: &str,
     today: Date,
@@ -481,11 +481,6 @@ fn personal_data(
                 .hint(hint)
         })
         .collect()
-}
-
-/// 1-based line and character column of a byte offset.
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    Lines::new(text).position(offset)
 }
 
 /// Line and column lookups in one file that cost what they must: the line by binary search over

@@ -11,7 +11,7 @@
 //! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
 //! `cmd` is the only layer that prints.
 
-pub mod api;
+pub(crate) mod api;
 pub mod build;
 pub mod check;
 pub mod cli;
@@ -24,7 +24,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
-pub mod progress;
+pub(crate) mod progress;
 pub mod render;
-pub mod scaffold;
+pub(crate) mod scaffold;
 pub mod serve;

@@ -296,11 +296,6 @@ impl Drop for Staged {
     }
 }
 
-/// Writes `site` to `dir` in place: `stage_site`, then `publish`.
-pub fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
-    stage_site(dir, site)?.publish()
-}
-
 /// A fixed copy of a written site that a server reads while later builds replace the site
 /// folder: every file is hard-linked (copied where links are impossible), so taking one costs
 /// a folder walk, not the bytes. Site files are never changed in place (`write_site` writes
@@ -414,6 +409,11 @@ fn files(dir: &Path, prefix: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    /// Writes `site` to `dir` in place: `stage_site`, then `publish`.
+    fn write_site(dir: &Path, site: &Site) -> Result<SiteReport> {
+        stage_site(dir, site)?.publish()
+    }
+
     use super::*;
 
     fn site(pages: &[(&str, &str)]) -> Site {

@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::SourceFile;
 
 /// Receives the phases of a check or build and their steps. Called from worker threads.
-pub trait Progress: Sync {
+pub(crate) trait Progress: Sync {
     /// A phase begins: `what` in words ("checking"), `total` steps when known (0 when not).
     fn start(&self, _what: &'static str, _total: u64) {}
     /// `n` more steps of the current phase are done.
@@ -20,6 +20,6 @@ pub trait Progress: Sync {
 
 /// Reports nothing.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Silent;
+pub(crate) struct Silent;
 
 impl Progress for Silent {}

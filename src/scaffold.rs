@@ -14,7 +14,7 @@ const WIDTH: usize = 96;
 
 /// A document skeleton: front matter with placeholders, then the body's sections with a
 /// one-line prompt each.
-pub fn skeleton(
+pub(crate) fn skeleton(
     kind: Kind,
     id: &str,
     title: Option<&str>,
@@ -45,7 +45,12 @@ pub fn skeleton(
 }
 
 /// An agency powers note for `code` (a code of the agency vocabulary).
-pub fn agency_skeleton(code: &str, title: Option<&str>, vocab: &Vocabulary, today: Date) -> String {
+pub(crate) fn agency_skeleton(
+    code: &str,
+    title: Option<&str>,
+    vocab: &Vocabulary,
+    today: Date,
+) -> String {
     let name = vocab.label(VocabName::Agencies, code);
     let title = title.map_or_else(
         || format!("{name}: powers and how to engage"),
@@ -318,7 +323,7 @@ fn order_record(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
 }
 
 /// The files of a new content repository (path, contents), dated `today`.
-pub fn repository(today: Date) -> Vec<(&'static str, String)> {
+pub(crate) fn repository(today: Date) -> Vec<(&'static str, String)> {
     let fill = |text: &str| text.replace("{today}", &today.to_string());
     vec![
         ("casebook.toml", CONFIG.to_owned()),
@@ -631,7 +636,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// A file-name slug of a title: lower-case ASCII words joined by `-`, at most 50 characters.
-pub fn slug(title: &str) -> String {
+pub(crate) fn slug(title: &str) -> String {
     let mut out = String::new();
     for word in title
         .split(|c: char| !c.is_ascii_alphanumeric())

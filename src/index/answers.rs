@@ -125,11 +125,6 @@ pub(super) fn contains_run(words: &[String], run: &[String]) -> bool {
 }
 
 impl KbIndex {
-    /// The agencies of the build that hold each power type.
-    pub fn holders(&self) -> &BTreeMap<String, Vec<Holder>> {
-        &self.holders
-    }
-
     /// The power types a query names by label or everyday word (`close` → `closure`).
     pub(super) fn named_powers(&self, q: &str) -> Vec<&str> {
         let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {

@@ -64,4 +64,4 @@ impl IndexError {
     }
 }
 
-pub use write::{BuildLock, damaged, lock, update, update_locked};
+pub use write::{BuildLock, damaged, lock, update_locked};

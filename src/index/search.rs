@@ -229,11 +229,6 @@ impl KbIndex {
         })
     }
 
-    /// The labels and power types of the build.
-    pub fn terms(&self) -> &SearchVocab {
-        &self.terms
-    }
-
     /// What the index was built from.
     pub fn meta(&self) -> Option<BuildMeta> {
         read_meta(&self.index)

@@ -132,9 +132,12 @@ pub struct Published {
 }
 
 /// Brings the index at `dir` up to date with `published` (every document the build
-/// publishes). `make(i)` builds the indexed form of `published[i]`; it is only called for
-/// documents that are new or changed (or for all of them on a full rebuild).
-pub fn update<F>(
+/// publishes), taking the lock itself. `make(i)` builds the indexed form of `published[i]`; it
+/// is only called for documents that are new or changed (or for all of them on a full
+/// rebuild). A build holds the lock for longer (until its site is published), so it calls
+/// `update_locked`; this is for the tests of the index alone.
+#[cfg(test)]
+pub(crate) fn update<F>(
     dir: &Path,
     published: &[Published],
     make: F,

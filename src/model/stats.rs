@@ -159,11 +159,6 @@ impl Statistics {
         tables.extend(order_tables(&orders, vocab));
         Statistics { figures, tables }
     }
-
-    /// The table with this id.
-    pub fn table(&self, id: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.id == id)
-    }
 }
 
 /// Counts of items by category, in label order.

@@ -441,11 +441,4 @@ impl<'a> Ctx<'a> {
         }
         month
     }
-
-    /// Reports a field that must not be given in this situation.
-    pub fn forbid<T>(&mut self, code: Code, field: &str, value: &Option<T>, why: &str) {
-        if value.is_some() {
-            self.report(code, field, format!("`{field}` must not be given {why}"));
-        }
-    }
 }

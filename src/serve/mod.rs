@@ -109,11 +109,6 @@ impl AnswerCache {
     pub fn is_empty(&self) -> bool {
         self.kept.is_empty()
     }
-
-    /// The JSON bytes of the answers kept.
-    pub fn bytes(&self) -> usize {
-        self.bytes
-    }
 }
 
 /// A search's answer, kept with its JSON.
