@@ -15,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 VERSION=0.20.2
+export PATH="$PATH:${CARGO_HOME:-$HOME/.cargo}/bin"
 # The folder cargo-deny looks for under `db-path` for the URL in deny.toml.
 DB_DIR=target/advisory-db/advisory-db-3157b0e258782691
 
