@@ -25,33 +25,17 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-if [ "$PROFILE" = release ]; then
-    cargo build --release --quiet --bin casebook --example gen_corpus
-else
-    cargo build --quiet --bin casebook --example gen_corpus
-fi
-BIN="$ROOT/target/$PROFILE"
+# shellcheck source=scripts/lib/corpus.sh
+. "$ROOT/scripts/lib/corpus.sh"
+build_tools
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-export CASEBOOK_TODAY=2026-11-29 NO_COLOR=1 GIT_AUTHOR_NAME=Faults GIT_AUTHOR_EMAIL=f@example.org \
-    GIT_COMMITTER_NAME=Faults GIT_COMMITTER_EMAIL=f@example.org
+build_env Faults
 
 "$BIN/examples/gen_corpus" --docs "$DOCS" --commits 20 --out "$W/repo" >/dev/null
 A=$(git -C "$W/repo" rev-parse HEAD~4)
 B=$(git -C "$W/repo" rev-parse HEAD)
-QUERIES=("labour exploitation" "s.45 defence" "STPOs" "car wash" "cannabis")
-
-# digest DIR: one hash of every file of its site (path and content) and of the search answers.
-digest() {
-    local dir=$1 q
-    {
-        (cd "$dir/public" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
-        for q in "${QUERIES[@]}"; do
-            (cd "$dir" && "$BIN/casebook" search --format json --limit 50 "$q") |
-                sed 's/"took_ms": *[0-9.]*//g'
-        done
-    } | sha256sum | cut -c1-16
-}
+digest() { site_digest "$1" public; }
 
 # The reference: a clean full build of each commit, in a clone of its own.
 declare -A REF

@@ -20,12 +20,9 @@ case "${1:-}" in
     "") ;;
     *) echo "usage: $0 [--release]" >&2; exit 2 ;;
 esac
-if [ "$PROFILE" = release ]; then
-    cargo build --release --quiet --bin casebook --example gen_corpus
-else
-    cargo build --quiet --bin casebook --example gen_corpus
-fi
-BIN="$ROOT/target/$PROFILE"
+# shellcheck source=scripts/lib/corpus.sh
+. "$ROOT/scripts/lib/corpus.sh"
+build_tools
 W=$(mktemp -d)
 MNT="$W/repo/out"
 cleanup() {
@@ -33,8 +30,7 @@ cleanup() {
     rm -rf "$W"
 }
 trap cleanup EXIT
-export CASEBOOK_TODAY=2026-11-29 NO_COLOR=1 GIT_AUTHOR_NAME=Disk GIT_AUTHOR_EMAIL=d@example.org \
-    GIT_COMMITTER_NAME=Disk GIT_COMMITTER_EMAIL=d@example.org
+build_env Disk
 
 "$BIN/examples/gen_corpus" --docs 300 --commits 6 --out "$W/repo" >/dev/null
 A=$(git -C "$W/repo" rev-parse HEAD~3)
@@ -45,19 +41,7 @@ if ! mount -t tmpfs -o size=64m tmpfs "$MNT" 2>/dev/null; then
     exit 0
 fi
 SITE=out/site
-QUERIES=("labour exploitation" "s.45 defence" "STPOs" "car wash")
-
-# digest DIR: one hash of every file of its site (path and content) and of the search answers.
-digest() {
-    local dir=$1 q
-    {
-        (cd "$dir/$SITE" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
-        for q in "${QUERIES[@]}"; do
-            (cd "$dir" && "$BIN/casebook" search --format json --limit 50 "$q") |
-                sed 's/"took_ms": *[0-9.]*//g'
-        done
-    } | sha256sum | cut -c1-16
-}
+digest() { site_digest "$1" "$SITE"; }
 
 build() { (cd "$W/repo" && "$BIN/casebook" build --output-dir "$SITE" "$@"); }
 
