@@ -50,7 +50,7 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
 
 /// A search snippet with its matches marked: `snippet_html` of the search API. Not
 /// overridable (the API's format is fixed).
-pub(super) const SNIPPET: &str = include_str!("../../templates/snippet.html");
+pub(super) const SNIPPET: &str = include_str!("snippet.html");
 
 /// The stylesheet.
 pub(super) const STYLE: &str = include_str!("../../templates/assets/style.css");

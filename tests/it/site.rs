@@ -37,6 +37,27 @@ fn target(public: &Path, url: &str) -> PathBuf {
     }
 }
 
+/// The README's first command (`cargo run --release -- serve` at the project root) builds the
+/// project's own committed tree: the sample knowledge base with `casebook.toml` and the
+/// `templates/` folder, whose files are overrides. Every file there must be one a build takes.
+#[test]
+fn the_project_root_builds_as_the_readme_runs_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = TestRepo::empty();
+    for folder in ["knowledge", "templates"] {
+        crate::support::copy_dir(&root.join(folder), &repo.path().join(folder));
+    }
+    std::fs::copy(
+        root.join("casebook.toml"),
+        repo.path().join("casebook.toml"),
+    )
+    .expect("copy casebook.toml");
+    repo.commit("the project's own tree");
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("site: "), "{}", run.stderr());
+}
+
 #[test]
 fn the_whole_sample_site_is_linked_valid_and_inert() {
     let repo = sample_repo();
