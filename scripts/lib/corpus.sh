@@ -1,5 +1,5 @@
-# Shared by the fault scripts (scripts/faults.sh, scripts/full_disk.sh): the binaries they
-# run, the environment of a reproducible build, and a digest of what a build produced.
+# Shared by the fault and load scripts (scripts/faults.sh, scripts/full_disk.sh,
+# scripts/soak.sh): the binaries they run, the environment of a reproducible build, and a digest of what a build produced.
 # Source it after setting PROFILE (debug or release) and ROOT (the project folder).
 
 # build_tools: builds casebook and the corpus generator for $PROFILE; sets BIN to their folder.
