@@ -13,8 +13,8 @@
 #   scripts/soak.sh --quick      # 60 s, 1,000 documents, debug binaries: what CI runs
 #
 # Prints a summary (duration, requests, errors, p50/p99, commits, memory, descriptors) and
-# keeps the samples (seconds, RSS KiB, descriptors, commit served) in soak-samples.csv in
-# the working folder it names. Needs wrk (apt-get install wrk).
+# keeps the samples (seconds, RSS KiB, descriptors, commit served, anonymous and file RSS KiB)
+# in soak-samples.csv in the working folder it names. Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -107,14 +107,19 @@ pages=$(curl -s "http://$addr/sitemap.xml" | sed 's|&#x2f;|/|g' |
 ) &
 COMMITTER=$!
 
-# Samples every 5 s: seconds, RSS (KiB), open descriptors, commit served.
+# Samples every 5 s: seconds, RSS (KiB), open descriptors, commit served, and the RSS split
+# into anonymous memory (the heap: what a leak grows) and file pages (the memory-mapped index,
+# which the kernel pages in and out).
 (
     start=$(date +%s)
     while kill -0 "$PID" 2>/dev/null; do
-        rss=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$PID/status" 2>/dev/null || echo 0)
+        status=$(cat "/proc/$PID/status" 2>/dev/null || true)
+        rss=$(awk '$1 == "VmRSS:" {print $2}' <<<"$status")
+        anon=$(awk '$1 == "RssAnon:" {print $2}' <<<"$status")
+        file=$(awk '$1 == "RssFile:" {print $2}' <<<"$status")
         fds=$(ls "/proc/$PID/fd" 2>/dev/null | wc -l)
         commit=$(curl -s -m 5 "http://$addr/healthz" | sed -n 's/.*"commit":"\([0-9a-f]*\)".*/\1/p' | cut -c1-7)
-        echo "$(( $(date +%s) - start )),$rss,$fds,$commit"
+        echo "$(( $(date +%s) - start )),${rss:-0},$fds,$commit,${anon:-0},${file:-0}"
         sleep 5
     done
 ) >"$W/soak-samples.csv" &
@@ -161,6 +166,10 @@ peak=$(awk -F, 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$during")
 growth=$(awk -v a="$base" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
 fd_min=$(cut -d, -f3 "$during" | sort -n | head -1)
 fd_max=$(cut -d, -f3 "$during" | sort -n | tail -1)
+anon_base=$(head -n "$q" "$during" | cut -d, -f5 | median)
+anon_last=$(tail -n "$q" "$during" | cut -d, -f5 | median)
+file_base=$(head -n "$q" "$during" | cut -d, -f6 | median)
+file_last=$(tail -n "$q" "$during" | cut -d, -f6 | median)
 fd_first=$(head -n "$q" "$during" | cut -d, -f3 | median)
 fd_last=$(tail -n "$q" "$during" | cut -d, -f3 | median)
 errors=$(( ${non2xx:-0} ))
@@ -169,6 +178,7 @@ echo "requests: $requests ($rps/s), p50 $p50, p99 $p99"
 echo "errors: ${non2xx:-0} non-2xx${socket:+; socket errors: $socket}"
 echo "commits: $commits landed, the last ($head_commit) served: ${served:-none}; rebuild lines in the log: $rebuilt"
 echo "memory: RSS median $((base / 1024)) MiB in the first third after ${WARM}s of warm-up, $((last / 1024)) MiB in the last third (growth $growth %), peak $((peak / 1024)) MiB"
+echo "of which anonymous (heap) $((anon_base / 1024)) → $((anon_last / 1024)) MiB, file pages (the mapped index) $((file_base / 1024)) → $((file_last / 1024)) MiB"
 echo "descriptors while loaded: $fd_min–$fd_max (median $fd_first in the first third, $fd_last in the last)"
 echo "samples: $W/soak-samples.csv"
 ok=1
