@@ -85,14 +85,7 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
                 }
             }
         });
-        let served = serve::run::run(&bind, state);
-        SiteSnapshot::remove_own(&snapshots);
-        served?;
-        if let Ok(code) = refused.try_recv() {
-            return code;
-        }
-        tracing::info!("stopped");
-        return Ok(ExitCode::SUCCESS);
+        return serve_until_stopped(&bind, state, &snapshots, Some(refused));
     }
     let First::Serve(current, commit) = first_build(&ctx, &opts)? else {
         return Ok(ExitCode::from(EXIT_CONTENT));
@@ -104,9 +97,24 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     let watcher = state.clone();
     let commits = Commits { ctx, opts, poll };
     std::thread::spawn(move || serve::watch::watch(commits, watcher, commit));
-    let served = serve::run::run(&bind, state);
-    SiteSnapshot::remove_own(&snapshots);
+    serve_until_stopped(&bind, state, &snapshots, None)
+}
+
+/// Serves `state` until it is stopped, then deletes this server's snapshots. A start that
+/// could not be served (its first build failed, after listening) says how it ended through
+/// `refused`.
+fn serve_until_stopped(
+    bind: &str,
+    state: AppState,
+    snapshots: &std::path::Path,
+    refused: Option<std::sync::mpsc::Receiver<Result<ExitCode>>>,
+) -> Result<ExitCode> {
+    let served = serve::run::run(bind, state);
+    SiteSnapshot::remove_own(snapshots);
     served?;
+    if let Some(code) = refused.and_then(|r| r.try_recv().ok()) {
+        return code;
+    }
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
