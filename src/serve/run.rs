@@ -38,9 +38,23 @@ pub enum RunError {
 /// to `DRAIN`). Logs `serving on http://ADDR/` once listening.
 pub fn run(bind: &str, state: AppState) -> Result<(), RunError> {
     log_faults();
-    let runtime = tokio::runtime::Runtime::new().map_err(RunError::Runtime)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_keep_alive(BLOCKING_KEEP_ALIVE)
+        .build()
+        .map_err(RunError::Runtime)?;
     runtime.block_on(listen(bind, state))
 }
+
+/// At most this many threads read files and run searches (tokio's blocking pool; searches are
+/// further limited to one per core). Tokio's default is 512, each kept for 10 s when idle:
+/// under steady load that started and ended threads all the time, and each ended thread left
+/// the allocator memory it could not give back, so the heap grew for as long as the load ran.
+const BLOCKING_THREADS: usize = 32;
+
+/// An idle blocking thread is kept this long, so a steady load reuses the same threads.
+const BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(600);
 
 /// A fault's message may quote request input: it is logged escaped, on one line that cannot be
 /// taken for an audit line (those start with `{`).

@@ -146,6 +146,7 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
             Ok(current) => {
                 tracing::info!("rebuilt at {name}");
                 state.swap(current);
+                release_memory();
                 failure = None;
                 owner.settled(&state, &version);
                 served = version;
