@@ -164,6 +164,9 @@ base=$(head -n "$q" "$during" | cut -d, -f2 | median)
 last=$(tail -n "$q" "$during" | cut -d, -f2 | median)
 peak=$(awk -F, 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$during")
 growth=$(awk -v a="$base" -v b="$last" 'BEGIN {printf "%.1f", (b - a) * 100 / a}')
+# The floor: the lowest RSS in each third, what stays between rebuilds (a leak raises it).
+floor_base=$(head -n "$q" "$during" | cut -d, -f2 | sort -n | awk 'NR == 1')
+floor_last=$(tail -n "$q" "$during" | cut -d, -f2 | sort -n | awk 'NR == 1')
 fd_min=$(cut -d, -f3 "$during" | sort -n | head -1)
 fd_max=$(cut -d, -f3 "$during" | sort -n | tail -1)
 anon_base=$(head -n "$q" "$during" | cut -d, -f5 | median)
@@ -178,6 +181,7 @@ echo "requests: $requests ($rps/s), p50 $p50, p99 $p99"
 echo "errors: ${non2xx:-0} non-2xx${socket:+; socket errors: $socket}"
 echo "commits: $commits landed, the last ($head_commit) served: ${served:-none}; rebuild lines in the log: $rebuilt"
 echo "memory: RSS median $((base / 1024)) MiB in the first third after ${WARM}s of warm-up, $((last / 1024)) MiB in the last third (growth $growth %), peak $((peak / 1024)) MiB"
+echo "floor: lowest RSS $((floor_base / 1024)) MiB in the first third, $((floor_last / 1024)) MiB in the last"
 echo "of which anonymous (heap) $((anon_base / 1024)) → $((anon_last / 1024)) MiB, file pages (the mapped index) $((file_base / 1024)) → $((file_last / 1024)) MiB"
 echo "descriptors while loaded: $fd_min–$fd_max (median $fd_first in the first third, $fd_last in the last)"
 echo "samples: $W/soak-samples.csv"
