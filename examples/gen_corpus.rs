@@ -147,6 +147,13 @@ fn review(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
     let id = format!("CR-{year}-{n:04}");
     let month = 1 + rng.below(12);
     let lead = if rng.below(4) == 0 { "GLAA" } else { "HIOWC" };
+    // The constabulary took its present name in November 2022: earlier investigations name
+    // Hampshire Constabulary.
+    let force = if lead == "HIOWC" && (year, month) < (2022, 11) {
+        "HC"
+    } else {
+        lead
+    };
     let areas = rng.some(&v.areas, 2).join(", ");
     let exploitation = rng.some(&v.exploitation, 2).join(", ");
     let themes = rng.some(&v.themes, 4).join(", ");
@@ -158,7 +165,7 @@ fn review(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
     let mut fm = String::new();
     let _ = write!(
         fm,
-        "---\nid: {id}\nkind: case_review\ntitle: \"Operation {op}: {e} — review {n}\"\nmarking: {marking}\nstatus: approved\nowner: {lead}\nlast_reviewed: {year}-{month:02}-20\nfictional: true\nrelated: [AG-{lead}]\noperation: \"Operation {op}\"\nreview_type: {rt}\nlead_agency: {lead}\ninvestigation: {{start: {sy}-{month:02}, end: {year}-{em:02}}}\nreview_date: {year}-{month:02}-15\nareas: [{areas}]\nexploitation: [{exploitation}]\noffences:\n  - {{code: MSA2015-s1, outcome: {outcome}}}\nvictims: {{total: {total}, adults: {adults}, children: {children}}}\nperpetrators: {{total: {p}, ocg: {ocg}}}\nreferral_source: {rs}\noutcome: {outcome}\nagencies:\n  - {{code: {lead}, role: lead}}\n  - {{code: {support}, role: support}}\nthemes: [{themes}]\ngood_practice:\n  - \"{gp}\"\nrecommendations:\n  - {{id: R1, text: \"{rec}\", owner: {lead}, due: 2027-{rm:02}, status: open}}\n---\n",
+        "---\nid: {id}\nkind: case_review\ntitle: \"Operation {op}: {e} — review {n}\"\nmarking: {marking}\nstatus: approved\nowner: {lead}\nlast_reviewed: {year}-{month:02}-20\nfictional: true\nrelated: [AG-{lead}]\noperation: \"Operation {op}\"\nreview_type: {rt}\nlead_agency: {force}\ninvestigation: {{start: {sy}-{month:02}, end: {year}-{em:02}}}\nreview_date: {year}-{month:02}-15\nareas: [{areas}]\nexploitation: [{exploitation}]\noffences:\n  - {{code: MSA2015-s1, outcome: {outcome}}}\nvictims: {{total: {total}, adults: {adults}, children: {children}}}\nperpetrators: {{total: {p}, ocg: {ocg}}}\nreferral_source: {rs}\noutcome: {outcome}\nagencies:\n  - {{code: {force}, role: lead}}\n  - {{code: {support}, role: support}}\nthemes: [{themes}]\ngood_practice:\n  - \"{gp}\"\nrecommendations:\n  - {{id: R1, text: \"{rec}\", owner: {lead}, due: 2027-{rm:02}, status: open}}\n---\n",
         op = format!(
             "{}{}",
             ["Ash", "Birch", "Cedar", "Hazel", "Larch", "Rowan", "Willow"][rng.below(7)],
@@ -214,22 +221,31 @@ fn order(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
         ),
         1 => {
             let years = 2 + rng.below(4);
+            let expires = (year + years as i32, month);
             (
                 "STRO",
                 format!(
-                    "basis: MSA2015-s23\napplicant: chief-officer-police\ncourt: magistrates\norder_status: granted\nmade: {year}-{month:02}\nuntil_further_order: false\nduration_years: {years}\nexpires: {}-{month:02}\nprohibitions: [{}]\nnotification_requirement: true\nmanagement: {{lead_role: \"Force modern slavery single point of contact\", review_frequency: quarterly, partners: [GLAA]}}\n",
-                    year + years as i32,
+                    "basis: MSA2015-s23\napplicant: chief-officer-police\ncourt: magistrates\n{}made: {year}-{month:02}\nuntil_further_order: false\nduration_years: {years}\nexpires: {}-{month:02}\nprohibitions: [{}]\nnotification_requirement: true\n",
+                    standing(
+                        expires,
+                        "Force modern slavery single point of contact",
+                        "quarterly",
+                        "GLAA"
+                    ),
+                    expires.0,
                     prohibitions.join(", ")
                 ),
             )
         }
         _ => {
             let years = 5 + rng.below(6);
+            let expires = (year + years as i32, month);
             (
                 "STPO",
                 format!(
-                    "basis: MSA2015-s14\ncourt: crown\norder_status: granted\nmade: {year}-{month:02}\nuntil_further_order: false\nduration_years: {years}\nexpires: {}-{month:02}\nprohibitions: [{}]\nnotification_requirement: true\nmanagement: {{lead_role: \"Offender manager\", review_frequency: six-monthly, partners: [LA-LIC]}}\n",
-                    year + years as i32,
+                    "basis: MSA2015-s14\ncourt: crown\n{}made: {year}-{month:02}\nuntil_further_order: false\nduration_years: {years}\nexpires: {}-{month:02}\nprohibitions: [{}]\nnotification_requirement: true\n",
+                    standing(expires, "Offender manager", "six-monthly", "LA-LIC"),
+                    expires.0,
                     prohibitions.join(", ")
                 ),
             )
@@ -240,6 +256,23 @@ fn order(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
         paragraph(rng, &[DETAILS, LESSONS], 4)
     );
     (format!("knowledge/orders/{id}.md"), text)
+}
+
+/// The status line of a made order, with its management while it is in force: an order
+/// whose expiry month is before this month (`CASEBOOK_TODAY`, else the clock) has expired.
+fn standing(expires: (i32, usize), lead: &str, every: &str, partner: &str) -> String {
+    let today = std::env::var("CASEBOOK_TODAY")
+        .ok()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    use chrono::Datelike;
+    if (expires.0, expires.1 as u32) < (today.year(), today.month()) {
+        "order_status: expired\n".to_owned()
+    } else {
+        format!(
+            "order_status: granted\nmanagement: {{lead_role: \"{lead}\", review_frequency: {every}, partners: [{partner}]}}\n"
+        )
+    }
 }
 
 fn agency(rng: &mut Rng, v: &Vocab, code: &str, label: &str) -> (String, String) {

@@ -101,7 +101,8 @@ codes! {
     CourtRule = "E051", "court-rule", Error;
     OrderEventRule = "E052", "order-event-rule", Error;
     OffenceBeforeCommencement = "E053", "offence-before-commencement", Error;
-    AgencyNotInExistence = "E054", "agency-not-in-existence", Error;
+    StatusDates = "E055", "status-dates-disagree", Error;
+    InterimApplication = "E056", "interim-application-rule", Error;
     UnresolvedLink = "E060", "unresolved-link", Error;
     PersonalData = "E070", "personal-data", Error;
     VocabularyFile = "E080", "vocabulary-file", Error;
@@ -118,6 +119,8 @@ codes! {
     PossiblePersonalData = "W107", "possible-personal-data", Warning;
     EmptyBody = "W108", "empty-body", Warning;
     LinkShownAsText = "W109", "link-shown-as-text", Warning;
+    EarlierForm = "W110", "earlier-form", Warning;
+    AgencyOutsideItsYears = "W111", "agency-outside-its-years", Warning;
 }
 
 /// One finding about one file, located by line and column (both 1-based, column in characters).
@@ -227,9 +230,12 @@ pub fn cap(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             let more = count - LIST_PER_CODE;
             kept.push(Diagnostic {
                 message: format!(
-                    "{more} more `{}` finding{} in this file not listed (the first {LIST_PER_CODE} are)",
-                    first.name,
-                    if more == 1 { "" } else { "s" }
+                    "{} in this file not listed (the first {LIST_PER_CODE} are)",
+                    crate::model::words::count(
+                        more as u64,
+                        &format!("more `{}` finding", first.name),
+                        &format!("more `{}` findings", first.name)
+                    )
                 ),
                 field: None,
                 hint: Some("fix the findings listed, then check again".to_owned()),

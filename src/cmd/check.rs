@@ -13,6 +13,7 @@ use crate::check::{self, Checked};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, Source};
+use crate::model::words::count;
 use crate::model::{Date, SourceFile};
 
 use super::progress::Reporter;
@@ -65,8 +66,7 @@ pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// The closing line: "checked N documents: E errors, W warnings".
 pub fn summary(checked: &Checked) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural = |n: usize, one: &str, many: &str| count(n as u64, one, many);
     format!(
         "checked {}: {}, {}",
         plural(checked.documents_checked, "document", "documents"),

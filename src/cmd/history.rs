@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::cli::{HistoryArgs, OutputFormat};
 use crate::load::{Source, short};
+use crate::model::words::count;
 
 use super::Context;
 
@@ -129,10 +130,9 @@ fn human(h: &DocumentHistory) -> String {
     }
     let n = h.commits.len();
     out.push_str(&format!(
-        "{n} commit{}, {} contributor{}",
-        if n == 1 { "" } else { "s" },
-        h.contributors.len(),
-        if h.contributors.len() == 1 { "" } else { "s" }
+        "{}, {}",
+        count(n as u64, "commit", "commits"),
+        count(h.contributors.len() as u64, "contributor", "contributors"),
     ));
     if let Some(first) = h.commits.last() {
         out.push_str(&format!(

@@ -14,6 +14,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::build::{self, BuildOptions, Built};
 use crate::cli::PreviewArgs;
+use crate::model::words::count;
 use crate::model::{Date, Marking};
 use crate::output::SiteSnapshot;
 use crate::serve::watch::{Failure, Rebuild};
@@ -125,10 +126,10 @@ fn describe(built: &Built) -> String {
     let warnings = built.checked.warnings();
     let shown = built.checked.corpus.documents.len();
     format!(
-        "preview built: {shown} document{} shown, {errors} error{}, {warnings} warning{}",
-        if shown == 1 { "" } else { "s" },
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        "preview built: {} shown, {}, {}",
+        count(shown as u64, "document", "documents"),
+        count(errors as u64, "error", "errors"),
+        count(warnings as u64, "warning", "warnings"),
     )
 }
 

@@ -111,6 +111,16 @@ fn check_term(
             .field(field)
     };
     let what = name.singular();
+    if built_in
+        .get(name, &term.code)
+        .is_some_and(|t| t.added_later)
+    {
+        let message = format!(
+            "{what} `{}` is now built in; this entry is not needed, and the built-in term is used",
+            term.code
+        );
+        return Some(at(Code::EarlierForm, message).hint("remove this entry"));
+    }
     if built_in.contains(name, &term.code) {
         let message = format!(
             "{what} `{}` is built in; vocabulary.yaml may add terms, not redefine them",
@@ -190,7 +200,7 @@ mod tests {
     fn built_in_vocabulary_parses_and_is_complete() {
         let v = built_in();
         assert_eq!(v.terms(VocabName::Areas).len(), 17);
-        assert_eq!(v.terms(VocabName::Agencies).len(), 28);
+        assert_eq!(v.terms(VocabName::Agencies).len(), 31);
         assert_eq!(v.terms(VocabName::Themes).len(), 28);
         assert_eq!(
             v.get(VocabName::Areas, "havant")

@@ -184,8 +184,10 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Option<AgencyPowers
     if let Some(date) = last_verified {
         let months = date.months_until(ctx.today);
         if months >= STALE_AFTER_MONTHS {
-            let message =
-                format!("powers note not verified for {months} months (`last_verified` is {date})");
+            let message = format!(
+                "powers note not verified for {} (`last_verified` is {date})",
+                super::words::count(months as u64, "month", "months")
+            );
             let hint =
                 "check the note against current law and practice, then update `last_verified`"
                     .to_owned();

@@ -289,10 +289,17 @@ fn offences(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Vec<Offence> {
     out
 }
 
-/// An agency took part in an investigation only while it existed: one formed after the
-/// investigation ended (the fire and rescue service of April 2021), or gone before it began,
-/// is the wrong code for the record.
+/// An agency took part in an investigation only while it existed: one formed (or renamed)
+/// after the investigation ended, or gone before it began, is named with a warning that gives
+/// its predecessor or successor. A review written today may use a partner's current name, so
+/// this never blocks a commit.
 fn agencies_in_existence(ctx: &mut Ctx<'_>, raw: &RawCaseReview, investigation: &Investigation) {
+    if investigation
+        .end
+        .is_some_and(|end| end < investigation.start)
+    {
+        return; // the reversed dates are reported; they say nothing about which body it was
+    }
     let mut named: Vec<(String, &str)> = Vec::new();
     if let Some(code) = raw.lead_agency.as_deref() {
         named.push(("lead_agency".to_owned(), code));
@@ -303,22 +310,54 @@ fn agencies_in_existence(ctx: &mut Ctx<'_>, raw: &RawCaseReview, investigation: 
         }
     }
     for (field, code) in named {
-        let (from, until) = ctx.vocab.agency_lifetime(code);
-        let label = ctx.vocab.label(VocabName::Agencies, code).to_owned();
-        let problem = match (from, until, investigation.end) {
-            (Some(from), _, Some(end)) if end < from => Some(format!(
-                "`{field}` is `{code}` ({label}), which came into being in {from}, after the investigation ended ({end})"
-            )),
-            (_, Some(until), _) if investigation.start > until => Some(format!(
+        if let Some((message, hint)) = outside_its_years(ctx, &field, code, investigation) {
+            ctx.report_hint(Code::AgencyOutsideItsYears, &field, message, hint);
+        }
+    }
+}
+
+/// The warning's message and hint when `code` names a body outside the investigation's months.
+fn outside_its_years(
+    ctx: &Ctx<'_>,
+    field: &str,
+    code: &str,
+    investigation: &Investigation,
+) -> Option<(String, String)> {
+    let vocab = ctx.vocab;
+    let (from, until) = vocab.agency_lifetime(code);
+    let label = vocab.label(VocabName::Agencies, code);
+    let (before, after) = vocab.agency_lineage(code);
+    let named = |terms: &[&crate::model::vocab::Term]| {
+        terms
+            .iter()
+            .map(|t| format!("`{}` ({})", t.code, t.label))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    match (from, until, investigation.end) {
+        (Some(from), _, Some(end)) if end < from => {
+            let message = format!(
+                "`{field}` is `{code}` ({label}), a name in use from {from}, after the investigation ended ({end})"
+            );
+            let hint = if before.is_empty() {
+                "name the body that did this work at the time (a partnership adds former agencies to `knowledge/vocabulary.yaml` with `until`)".to_owned()
+            } else {
+                format!("at the time this was {}", named(&before))
+            };
+            Some((message, hint))
+        }
+        (_, Some(until), _) if investigation.start > until => {
+            let message = format!(
                 "`{field}` is `{code}` ({label}), which ceased in {until}, before the investigation began ({})",
                 investigation.start
-            )),
-            _ => None,
-        };
-        if let Some(message) = problem {
-            let hint = "name the agency that existed at the time (a partnership adds former agencies to `knowledge/vocabulary.yaml` with `until`)".to_owned();
-            ctx.report_hint(Code::AgencyNotInExistence, &field, message, hint);
+            );
+            let hint = match after {
+                Some(t) => format!("by then it was `{}` ({})", t.code, t.label),
+                None => "name the body that did this work at the time".to_owned(),
+            };
+            Some((message, hint))
         }
+        _ => None,
     }
 }
 
@@ -625,6 +664,7 @@ mod tests {
             VocabName::Agencies,
             Term {
                 from: Some("2021-04".into()),
+                succeeds: vec!["HFRS".into()],
                 ..Term::new("HIWFRS", "Fire and rescue")
             },
         );
@@ -734,8 +774,23 @@ mod tests {
         );
     }
 
+    /// Every diagnostic, warnings included, with its field and hint.
+    fn findings(raw: &RawCaseReview) -> Vec<(&'static str, String, String)> {
+        let (vocab, spans) = (vocab(), Spans::default());
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut ctx = Ctx::new("knowledge/reviews/CR-2020-001.md", &spans, &vocab, today);
+        validate(&mut ctx, raw);
+        ctx.diagnostics
+            .iter()
+            .map(|d| {
+                let field = d.field.clone().unwrap_or_default();
+                (d.code, field, d.hint.clone().unwrap_or_default())
+            })
+            .collect()
+    }
+
     #[test]
-    fn an_agency_is_named_only_for_the_years_it_existed() {
+    fn an_agency_named_outside_its_years_is_a_warning_naming_the_other_body() {
         let with = |code: &str, start: &str, end: &str| RawCaseReview {
             investigation: Some(RawInvestigation {
                 start: s(start),
@@ -753,13 +808,19 @@ mod tests {
             ]),
             ..review()
         };
+        let early = with("HIWFRS", "2019-01", "2020-01");
+        assert_eq!(errors(&early), vec![], "a warning never blocks a commit");
         assert_eq!(
-            errors(&with("HIWFRS", "2019-01", "2020-01")),
-            vec![("E054", "agencies[1].code".to_owned())]
+            findings(&early),
+            vec![(
+                "W111",
+                "agencies[1].code".to_owned(),
+                "at the time this was `HFRS` (Hampshire fire (until March 2021))".to_owned()
+            )]
         );
-        assert_eq!(errors(&with("HFRS", "2019-01", "2020-01")), vec![]);
+        assert_eq!(findings(&with("HFRS", "2019-01", "2020-01")), vec![]);
         assert_eq!(
-            errors(&with("HIWFRS", "2020-06", "2021-08")),
+            findings(&with("HIWFRS", "2020-06", "2021-08")),
             vec![],
             "ended after it was formed"
         );
@@ -768,8 +829,12 @@ mod tests {
             ..with("HFRS", "2022-01", "2023-01")
         };
         assert_eq!(
-            errors(&later),
-            vec![("E054", "agencies[1].code".to_owned())]
+            findings(&later),
+            vec![(
+                "W111",
+                "agencies[1].code".to_owned(),
+                "by then it was `HIWFRS` (Fire and rescue)".to_owned()
+            )]
         );
     }
 

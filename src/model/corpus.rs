@@ -38,6 +38,8 @@ struct Links<'f> {
     related: &'f [String],
     orders: &'f [String],
     case_review: Option<&'f str>,
+    /// An order's type, main application and subject key, as written.
+    order: Option<(Option<&'f str>, Option<&'f str>, Option<&'f str>)>,
 }
 
 fn links(file: &ParsedFile) -> Links<'_> {
@@ -51,12 +53,21 @@ fn links(file: &ParsedFile) -> Links<'_> {
         RawDocument::OrderRecord(r) => (&[][..], r.case_review.as_deref()),
         RawDocument::AgencyPowers(_) => (&[][..], None),
     };
+    let order = match &file.raw {
+        RawDocument::OrderRecord(r) => Some((
+            r.order_type.as_deref(),
+            r.application.as_deref(),
+            r.subject.as_ref().and_then(|s| s.key.as_deref()),
+        )),
+        _ => None,
+    };
     Links {
         file,
         id: id.as_deref(),
         related: related.as_deref().unwrap_or(&[]),
         orders,
         case_review,
+        order,
     }
 }
 
@@ -140,8 +151,59 @@ pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<D
                 diags.push(at(l.file, "case_review", Code::NonReciprocalOrder, message).hint(hint));
             }
         }
+        if let Some((_, Some(main), _)) = l.order
+            && check_ref(
+                &mut diags,
+                &ids,
+                l.file,
+                "application",
+                main,
+                Some(Kind::OrderRecord),
+            )
+        {
+            diags.extend(main_application(l, by_id.get(main).copied()));
+        }
     }
     diags
+}
+
+/// The main application an interim order names is a full order of the same family (an
+/// interim STPO is made pending an STPO application, s21; an interim STRO pending an STRO
+/// application, s28), about the same subject when both records give a key.
+fn main_application(interim: &Links<'_>, main: Option<&Links<'_>>) -> Option<Diagnostic> {
+    use super::enums::{Closed, OrderType};
+    let (Some((own_type, Some(id), own_key)), Some(main)) = (interim.order, main) else {
+        return None;
+    };
+    let (main_type, _, main_key) = main.order?;
+    let own = own_type.and_then(OrderType::from_code)?;
+    let theirs = main_type.and_then(OrderType::from_code)?;
+    let words = |t: OrderType| t.label().replace("Interim", "interim");
+    let problem = if theirs.is_interim() || theirs.family() != own.family() {
+        format!(
+            "`application` is `{id}`, an {} record; an {} is made pending an application for an {}",
+            words(theirs),
+            words(own),
+            words(own.family())
+        )
+    } else if let (Some(a), Some(b)) = (own_key, main_key)
+        && a != b
+    {
+        format!("`application` is `{id}`, about subject `{b}`, but this order is about `{a}`")
+    } else {
+        return None;
+    };
+    let hint =
+        "name the record of the main application this interim order was made pending (s21, s28)";
+    Some(
+        at(
+            interim.file,
+            "application",
+            Code::InterimApplication,
+            problem,
+        )
+        .hint(hint),
+    )
 }
 
 /// Checks one reference; true when it names an existing document of the expected kind.

@@ -187,8 +187,16 @@ closed!(
 closed!(
     /// What followed a breach of an order.
     BreachAction, "breach action" {
-        S30Charged = "s30-charged" => "Charged with breach (s30)", Convicted = "convicted" => "Convicted of breach",
-        Nfa = "nfa" => "No further action", Warning = "warning" => "Warning",
+        Warning = "warning" => "Warning", Nfa = "nfa" => "No further action",
+        Cautioned = "cautioned" => "Cautioned", Charged = "charged" => "Charged with breach (s30)",
+    }
+);
+closed!(
+    /// The outcome of a charge of breaching an order (s30).
+    BreachOutcome, "breach outcome" {
+        Pending = "pending" => "Awaiting trial", Convicted = "convicted" => "Convicted",
+        Acquitted = "acquitted" => "Acquitted", LeftOnFile = "left-on-file" => "Left on file",
+        Discontinued = "discontinued" => "Discontinued",
     }
 );
 closed!(
@@ -205,6 +213,7 @@ closed!(
         Varied = "varied" => "Varied", Renewed = "renewed" => "Renewed",
         Discharged = "discharged" => "Discharged", AppealAllowed = "appeal-allowed" => "Appeal allowed",
         AppealDismissed = "appeal-dismissed" => "Appeal dismissed",
+        ForeignTravelExtended = "foreign-travel-extended" => "Foreign travel prohibition extended",
     }
 );
 closed!(
@@ -249,6 +258,18 @@ impl Status {
     }
 }
 
+impl BreachAction {
+    /// The form an earlier schema wrote, read as its new equivalent: `s30-charged` is a charge
+    /// awaiting its outcome, `convicted` a charge that ended in conviction.
+    pub fn from_earlier(code: &str) -> Option<(BreachAction, BreachOutcome)> {
+        match code {
+            "s30-charged" => Some((BreachAction::Charged, BreachOutcome::Pending)),
+            "convicted" => Some((BreachAction::Charged, BreachOutcome::Convicted)),
+            _ => None,
+        }
+    }
+}
+
 impl OrderType {
     /// The statutory minimum duration in years (s17 STPO 5, s24 STRO 2); none for interim orders.
     pub fn minimum_years(self) -> Option<u32> {
@@ -266,9 +287,36 @@ impl OrderType {
     }
 
     /// How long after it was made an order may be discharged only with consent: 5 years for
-    /// an STPO (s20(6)), 2 years for an STRO (s27); interim orders have no such period.
+    /// an STPO (s20(6)), 2 years for an STRO (s27(6)); interim orders have no such period.
     pub fn consent_years(self) -> Option<u32> {
         self.minimum_years()
+    }
+
+    /// The sections of the consent rule for discharge and of its exception for an order
+    /// whose only prohibition is on foreign travel.
+    pub fn consent_sections(self) -> (&'static str, &'static str) {
+        match self.family() {
+            OrderType::Stro => ("s27(6)", "s27(7)"),
+            _ => ("s20(6)", "s20(7)"),
+        }
+    }
+
+    /// The order in words and the section that sets its minimum period: an STPO s17(4), an
+    /// STRO s24(4).
+    pub fn period_section(self) -> (&'static str, &'static str) {
+        match self.family() {
+            OrderType::Stro => ("an STRO", "s24(4)"),
+            _ => ("an STPO", "s17(4)"),
+        }
+    }
+
+    /// The full order an interim order is made pending (s21: STPO, s28: STRO), or the type
+    /// itself for a full order.
+    pub fn family(self) -> OrderType {
+        match self {
+            OrderType::Stpo | OrderType::InterimStpo => OrderType::Stpo,
+            OrderType::Stro | OrderType::InterimStro => OrderType::Stro,
+        }
     }
 
     /// The bases an order of this type may be made under.
@@ -307,6 +355,16 @@ impl Basis {
     /// s14 order is made by whichever court deals with the offender.
     pub fn on_application(self) -> bool {
         self != Basis::S14
+    }
+
+    /// The provision that sends an application about a subject under 18 to a youth court:
+    /// s15(6) for an STPO (and the interim STPO heard with it), s23(5) for an STRO (and the
+    /// interim STRO).
+    pub fn youth_court_section(self) -> &'static str {
+        match self {
+            Basis::S23 | Basis::S28 => "s23(5)",
+            _ => "s15(6)",
+        }
     }
 }
 

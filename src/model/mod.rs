@@ -19,6 +19,7 @@ pub mod source;
 pub mod stats;
 pub mod validate;
 pub mod vocab;
+pub mod words;
 
 pub use corpus::Corpus;
 pub use date::{Date, Month};

@@ -114,14 +114,18 @@ raw_document!(
         duration_years: Option<u32>,
         /// `expires`
         expires: Option<String>,
-        /// `prohibitions`
-        prohibitions: Option<Vec<String>>,
+        /// `prohibitions`: codes, or items with their own period.
+        prohibitions: Option<Vec<RawProhibition>>,
         /// `foreign_travel`
         foreign_travel: Option<RawForeignTravel>,
         /// `notification_requirement`
         notification_requirement: Option<bool>,
         /// `subject`
         subject: Option<RawSubject>,
+        /// `application`
+        application: Option<String>,
+        /// `served`
+        served: Option<String>,
         /// `exploitation`
         exploitation: Option<Vec<String>>,
         /// `areas`
@@ -174,7 +178,7 @@ raw_document!(
 macro_rules! raw_struct {
     ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $(@rename $rename:literal)? $field:ident : $ty:ty,)* }) => {
         $(#[$doc])*
-        #[derive(Debug, Default, Deserialize)]
+        #[derive(Debug, Default, Clone, Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name { $($(#[$fdoc])* $(#[serde(rename = $rename)])? pub $field: $ty,)* }
     };
@@ -299,6 +303,8 @@ raw_struct!(
 raw_struct!(
     /// `subject`
     RawSubject {
+        /// `key`
+        key: Option<String>,
         /// `age_band`
         age_band: Option<String>,
         /// `sex`
@@ -314,6 +320,8 @@ raw_struct!(
         review_frequency: Option<String>,
         /// `partners`
         partners: Option<Vec<String>>,
+        /// `last_review`
+        last_review: Option<String>,
     }
 );
 raw_struct!(
@@ -327,6 +335,12 @@ raw_struct!(
         requirement: Option<String>,
         /// `action`
         action: Option<String>,
+        /// `outcome`
+        outcome: Option<String>,
+        /// `custody_months`
+        custody_months: Option<u32>,
+        /// `reasonable_excuse`
+        reasonable_excuse: Option<bool>,
     }
 );
 raw_struct!(
@@ -338,6 +352,8 @@ raw_struct!(
         event: Option<String>,
         /// `expires`
         expires: Option<String>,
+        /// `until`
+        until: Option<String>,
         /// `note`
         note: Option<String>,
     }
@@ -377,6 +393,70 @@ raw_struct!(
         spoc_role: Option<String>,
     }
 );
+
+/// One `prohibitions` entry: a code, or `{code, years}` / `{code, until_further_order: true}`
+/// for a prohibition with its own period (s17(5), s24(5)).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RawProhibition {
+    /// `code`
+    pub code: Option<String>,
+    /// `years`
+    pub years: Option<u32>,
+    /// `until_further_order`
+    pub until_further_order: Option<bool>,
+    /// True when written as a mapping rather than a plain code.
+    pub item: bool,
+}
+
+impl RawProhibition {
+    /// A plain code.
+    pub fn code(code: &str) -> RawProhibition {
+        RawProhibition {
+            code: Some(code.to_owned()),
+            ..RawProhibition::default()
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawProhibition {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ProhibitionVisitor)
+    }
+}
+
+struct ProhibitionVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ProhibitionVisitor {
+    type Value = RawProhibition;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a prohibition code, or {code, years} or {code, until_further_order: true}")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProhibition, E> {
+        Ok(RawProhibition::code(v))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> Result<RawProhibition, A::Error> {
+        const FIELDS: &[&str] = &["code", "years", "until_further_order"];
+        let mut out = RawProhibition {
+            item: true,
+            ..RawProhibition::default()
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "code" => out.code = Some(map.next_value()?),
+                "years" => out.years = Some(map.next_value()?),
+                "until_further_order" => out.until_further_order = Some(map.next_value()?),
+                other => return Err(serde::de::Error::unknown_field(other, FIELDS)),
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// Front matter of any kind, as written.
 #[derive(Debug)]

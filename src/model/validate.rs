@@ -46,6 +46,8 @@ const FIELD_ORDER: &[&str] = &[
     "foreign_travel",
     "notification_requirement",
     "subject",
+    "application",
+    "served",
     // shared by reviews and orders
     "areas",
     "exploitation",
@@ -122,9 +124,8 @@ fn example(field: &str, vocab: &Vocabulary) -> Option<String> {
         "last_reviewed" | "review_date" | "last_verified" => "2024-03-07".to_owned(),
         "review_type" => codes::<ReviewType>(),
         "investigation" => "{start: 2023-01, end: 2023-09}".to_owned(),
-        "start" | "end" | "made" | "expires" | "applied" | "decided" | "month" | "due" => {
-            "2024-03".to_owned()
-        }
+        "start" | "end" | "made" | "expires" | "applied" | "decided" | "month" | "due"
+        | "served" | "last_review" | "until" => "2024-03".to_owned(),
         "areas" => terms(VocabName::Areas, true),
         "exploitation" => terms(VocabName::Exploitation, true),
         "themes" => terms(VocabName::Themes, true),
@@ -421,6 +422,19 @@ impl<'a> Ctx<'a> {
             self.report(Code::FutureDate, field, message);
         }
         Some(date)
+    }
+
+    /// An optional `YYYY-MM` month that may not be in the future (this month is allowed).
+    pub fn past_month(&mut self, field: &str, value: &Option<String>) -> Option<Month> {
+        let month = self.month(field, value)?;
+        let now = self.today.month();
+        if month > now {
+            let message = format!("`{field}` ({month}) is in the future (this month is {now})");
+            let hint =
+                "record what has happened: only `expires` and a foreign travel `until` look ahead";
+            self.report_hint(Code::FutureDate, field, message, hint.to_owned());
+        }
+        Some(month)
     }
 
     /// An optional `YYYY-MM` month.

@@ -99,6 +99,14 @@ pub struct Term {
     /// Agencies only: the last month the agency existed, when it has been replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// Agencies only: the codes of the bodies this one replaced or renamed (HIWFRS succeeds
+    /// HFRS and IWFRS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub succeeds: Vec<String>,
+    /// Built-in terms only: built in after repositories could already define the code
+    /// themselves, so a repository's own definition is a warning, not an error.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub added_later: bool,
 }
 
 impl Term {
@@ -115,6 +123,8 @@ impl Term {
             see_also: Vec::new(),
             from: None,
             until: None,
+            succeeds: Vec::new(),
+            added_later: false,
         }
     }
 }
@@ -171,6 +181,24 @@ impl Vocabulary {
             month(term.and_then(|t| t.from.as_ref())),
             month(term.and_then(|t| t.until.as_ref())),
         )
+    }
+
+    /// The bodies an agency replaced (its `succeeds`), and the body that replaced it.
+    pub fn agency_lineage(&self, code: &str) -> (Vec<&Term>, Option<&Term>) {
+        let before = self
+            .get(VocabName::Agencies, code)
+            .map(|t| {
+                t.succeeds
+                    .iter()
+                    .filter_map(|c| self.get(VocabName::Agencies, c))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let after = self
+            .terms(VocabName::Agencies)
+            .iter()
+            .find(|t| t.succeeds.iter().any(|c| c == code));
+        (before, after)
     }
 
     /// The closest code to a mistyped one, when one is close enough to be a likely typo.

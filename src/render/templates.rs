@@ -71,6 +71,9 @@ pub(super) fn environment(
 ) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.add_filter("count", |n: u64, one: &str, many: &str| {
+        crate::model::words::count(n, one, many)
+    });
     for (name, source) in BUILT_IN {
         let text = overrides
             .iter()

@@ -292,6 +292,7 @@ fn generated_corpus_passes_check_and_builds() {
     let dir = TestRepo::empty();
     let out = dir.path().join("corpus");
     let status = std::process::Command::new(&generator)
+        .env("CASEBOOK_TODAY", crate::support::TODAY)
         .args(["--docs", "90", "--commits", "12", "--out"])
         .arg(&out)
         .status()

@@ -45,7 +45,7 @@ cases! {
     table_blowup,
     unquoted_colon_in_value,
     impossible_date,
-    agency_not_in_existence,
+    agency_outside_its_years,
     pd_child_age,
     pd_nrm_reference,
     pd_court_case_number,

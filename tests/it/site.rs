@@ -558,7 +558,12 @@ fn whats_new_describes_documents_not_commit_messages() {
     let order_text = std::fs::read_to_string(repo.path().join(order)).expect("read");
     repo.write(
         order,
-        order_text.replace("order_status: granted", "order_status: varied"),
+        order_text
+            .replace("order_status: granted", "order_status: varied")
+            .replace(
+                "breaches:\n",
+                "events:\n  - {month: 2025-06, event: varied, note: \"Prohibitions reworded.\"}\nbreaches:\n",
+            ),
     );
     repo.commit("QUILLMESSAGE5");
     let run = repo.run(&["build"]);

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::markdown;
 use crate::model::enums::Closed;
+use crate::model::words::count;
 use crate::model::{Document, Kind, KindData, Status, VocabName};
 
 use super::*;
@@ -160,7 +161,7 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
             }
             match (o.until_further_order, o.duration_years) {
                 (Some(true), _) => rows.push(text("Duration", "Until further order")),
-                (_, Some(y)) => rows.push(text("Duration", format!("{y} years"))),
+                (_, Some(y)) => rows.push(text("Duration", count(y.into(), "year", "years"))),
                 _ if o.order_type.is_interim() && o.made.is_some() => {
                     rows.push(text(
                         "Duration",
@@ -408,7 +409,7 @@ fn review_facts(
 /// A custodial term in words: `5 years 6 months`, `18 months`.
 fn custody(months: u32) -> String {
     let (years, rest) = (months / 12, months % 12);
-    let plural = |n: u32, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    let plural = |n: u32, unit: &str| count(n.into(), unit, &format!("{unit}s"));
     match (years, rest) {
         (0, m) => format!("{} custody", plural(m, "month")),
         (y, 0) => format!("{} custody", plural(y, "year")),
@@ -449,7 +450,7 @@ fn order_ctx(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Orde
         .map(|f| {
             vec![
                 fact("Countries", f.scope.label()),
-                fact("For", format!("{} years", f.years)),
+                fact("For", count(f.years.into(), "year", "years")),
                 fact("Passports surrendered", yes_no(f.passport_surrender)),
             ]
         })

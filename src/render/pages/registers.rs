@@ -27,7 +27,11 @@ struct OrderRow {
     expires: String,
     renewal_due: String,
     travel_ends: String,
+    /// Prohibitions that end at another time than the order, with their end.
+    own_periods: Vec<String>,
+    last_review: String,
     next_review: String,
+    review_overdue: bool,
     breaches: usize,
     reason: String,
     /// Sort keys and the due-soon view.
@@ -38,8 +42,9 @@ struct OrderRow {
 #[derive(Clone, Default)]
 struct OrderKeys {
     date: Option<Month>,
-    /// The dates of a current order falling within the next six months: (what, month).
-    due: Vec<(&'static str, Month)>,
+    /// The dates of a current order falling within the next six months, and overdue
+    /// reviews: (what, month, overdue).
+    due: Vec<(&'static str, Month, bool)>,
 }
 
 /// A register ordering: label, URL, output path, comparison.
@@ -64,6 +69,7 @@ struct DueRow {
     order_type: String,
     what: &'static str,
     month: String,
+    overdue: bool,
 }
 
 fn order_row(
@@ -73,19 +79,8 @@ fn order_row(
     today: Month,
 ) -> OrderRow {
     let month = |m: Option<Month>| m.map(|m| m.to_string()).unwrap_or_default();
-    let next_review = o.next_review(today);
-    let soon = today.plus_months(6);
+    let next = o.next_review(today);
     let current = o.order_status.is_current();
-    let due: Vec<(&'static str, Month)> = [
-        ("Expires", o.expiry()),
-        ("Renewal due", o.renewal_due()),
-        ("Foreign travel prohibition ends", o.foreign_travel_ends()),
-        ("Management review", next_review),
-    ]
-    .into_iter()
-    .filter_map(|(what, m)| Some((what, m?)))
-    .filter(|(_, m)| current && *m >= today && *m <= soon)
-    .collect();
     OrderRow {
         id: d.common.id.clone(),
         url: url(Kind::OrderRecord, &d.common.id),
@@ -102,21 +97,77 @@ fn order_row(
             .map(|a| ctx.label(VocabName::Areas, a))
             .collect::<Vec<_>>()
             .join(", "),
-        expires: if o.until_further_order == Some(true) && o.expiry().is_none() {
-            "until further order".to_owned()
+        expires: if o.order_status.is_made() {
+            o.end().shown()
         } else {
-            month(o.expiry())
+            String::new()
         },
         renewal_due: month(o.renewal_due()),
         travel_ends: month(o.foreign_travel_ends().filter(|_| current)),
-        next_review: month(next_review),
+        own_periods: own_periods(ctx, o),
+        last_review: match (current, o.management.as_ref().map(|m| m.last_review)) {
+            (true, Some(Some(m))) => m.to_string(),
+            (true, Some(None)) => "not recorded".to_owned(),
+            _ => String::new(),
+        },
+        next_review: month(next.map(|n| n.month)),
+        review_overdue: next.is_some_and(|n| n.overdue),
         breaches: o.breaches.len(),
         reason: o.not_pursued_reason.clone().unwrap_or_default(),
         keys: OrderKeys {
             date: o.date(),
-            due,
+            due: due_dates(o, today),
         },
     }
+}
+
+/// The prohibitions of a made order whose end is not the order's, each with its end.
+fn own_periods(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Vec<String> {
+    if !o.order_status.is_made() {
+        return Vec::new();
+    }
+    o.periods
+        .iter()
+        .map(|p| {
+            let label = ctx.label(VocabName::Prohibitions, &p.code);
+            format!("{label}: {}", o.prohibition_end(&p.code).shown())
+        })
+        .collect()
+}
+
+/// The dates of a current order that fall before the end of the sixth month from now: those
+/// from this month on, and a management review already overdue.
+fn due_dates(
+    o: &crate::model::order_record::OrderRecord,
+    today: Month,
+) -> Vec<(&'static str, Month, bool)> {
+    if !o.order_status.is_current() {
+        return Vec::new();
+    }
+    let soon = today.plus_months(6);
+    let next = o.next_review(today);
+    let mut due: Vec<(&'static str, Month, bool)> = [
+        ("Expires", o.expiry()),
+        ("Renewal preparation starts", o.renewal_due()),
+        ("Foreign travel prohibition ends", o.foreign_travel_ends()),
+    ]
+    .into_iter()
+    .filter_map(|(what, m)| Some((what, m?, false)))
+    .filter(|(_, m, _)| *m >= today && *m <= soon)
+    .collect();
+    for p in &o.periods {
+        if let Some(m) = o
+            .prohibition_end(&p.code)
+            .month()
+            .filter(|m| *m >= today && *m <= soon)
+        {
+            due.push(("A prohibition ends", m, false));
+        }
+    }
+    if let Some(n) = next.filter(|n| n.month <= soon) {
+        due.push(("Management review", n.month, n.overdue));
+    }
+    due
 }
 
 pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
@@ -200,16 +251,21 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
     let mut due: Vec<DueRow> = rows
         .iter()
         .flat_map(|r| {
-            r.keys.due.iter().map(|(what, m)| DueRow {
+            r.keys.due.iter().map(|(what, m, overdue)| DueRow {
                 id: r.id.clone(),
                 url: r.url.clone(),
                 order_type: r.order_type.clone(),
                 what,
                 month: m.to_string(),
+                overdue: *overdue,
             })
         })
         .collect();
-    due.sort_by(|a, b| a.month.cmp(&b.month).then(a.id.cmp(&b.id)));
+    due.sort_by(|a, b| {
+        (b.overdue.cmp(&a.overdue))
+            .then(a.month.cmp(&b.month))
+            .then(a.id.cmp(&b.id))
+    });
     let due_marking = ctx.marking_of(
         orders
             .iter()

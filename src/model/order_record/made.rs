@@ -1,0 +1,566 @@
+//! The rules of an order's identity and its time as a made order: basis and type, court,
+//! applicant, status, the fields a made order has (and one not made lacks), its period, its
+//! management, service, the main application of an interim order, and that the status agrees
+//! with the dates.
+
+use crate::diagnostic::Code;
+use crate::model::date::Month;
+use crate::model::enums::{
+    AgeBand, Applicant, Basis, Closed, Court, EventKind, OrderStatus, OrderType,
+};
+use crate::model::raw::{RawManagement, RawOrderRecord, RawSubject};
+use crate::model::validate::Ctx;
+use crate::model::vocab::VocabName;
+
+use super::{Event, Management, OrderRecord, Subject};
+
+/// The fields that say what the order is, validated first: every later rule depends on them.
+pub(super) struct Head {
+    pub(super) order_type: Option<OrderType>,
+    pub(super) basis: Option<Basis>,
+    pub(super) applicant: Option<Applicant>,
+    pub(super) court: Option<Court>,
+    pub(super) status: Option<OrderStatus>,
+    pub(super) applied: Option<Month>,
+    pub(super) subject: Option<Subject>,
+}
+
+pub(super) fn head(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Head {
+    let order_type: Option<OrderType> = ctx.required_closed("order_type", &raw.order_type);
+    let basis: Option<Basis> = ctx.required_closed("basis", &raw.basis);
+    if let (Some(t), Some(b)) = (order_type, basis) {
+        check_basis(ctx, t, b);
+    }
+    let applicant = applicant(ctx, raw, basis);
+    let court = ctx.required_closed("court", &raw.court);
+    let status = status(ctx, raw, order_type);
+    let applied = ctx.past_month("applied", &raw.applied);
+    let subject = raw.subject.as_ref().map(|s| subject(ctx, s));
+    if let (Some(basis), Some(court)) = (basis, court) {
+        check_court(ctx, basis, court, subject.as_ref().and_then(|s| s.age_band));
+    }
+    Head {
+        order_type,
+        basis,
+        applicant,
+        court,
+        status,
+        applied,
+        subject,
+    }
+}
+
+/// `order_status`, read for the order's type: `interim-granted` only on an interim order; on
+/// an interim order, `granted` (an earlier way of writing it) reads as `interim-granted`.
+fn status(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    order_type: Option<OrderType>,
+) -> Option<OrderStatus> {
+    let status: OrderStatus = ctx.required_closed("order_status", &raw.order_status)?;
+    let interim = order_type.map(OrderType::is_interim);
+    match (status, interim) {
+        (OrderStatus::Granted, Some(true)) => {
+            let message =
+                "`order_status` is `granted` on an interim order: read as `interim-granted`";
+            let hint = "write `order_status: interim-granted`";
+            ctx.report_hint(
+                Code::EarlierForm,
+                "order_status",
+                message.into(),
+                hint.into(),
+            );
+            Some(OrderStatus::InterimGranted)
+        }
+        (OrderStatus::InterimGranted, Some(false)) => {
+            let message = "`order_status` is `interim-granted`, but this is a full order, not an interim one (s21, s28)";
+            let hint = "a made full order is `granted` (or `varied`, `renewed`); an interim order is recorded with `order_type: interim-STPO` or `interim-STRO`";
+            ctx.report_hint(
+                Code::StatusDates,
+                "order_status",
+                message.into(),
+                hint.into(),
+            );
+            Some(status)
+        }
+        _ => Some(status),
+    }
+}
+
+fn subject(ctx: &mut Ctx<'_>, s: &RawSubject) -> Subject {
+    let key = s.key.clone().filter(|k| {
+        let ok = k
+            .strip_prefix("S-")
+            .is_some_and(|rest| (4..=8).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !ok {
+            let message = format!("`subject.key` is `{k}`, which is not a subject key");
+            let hint = "`S-` and 4 to 8 letters or digits, e.g. `S-7Q2K`: the partnership's pseudonymous key, never derived from a name or date of birth";
+            ctx.report_hint(Code::InvalidValue, "subject.key", message, hint.into());
+        }
+        ok
+    });
+    Subject {
+        key,
+        age_band: ctx.closed("subject.age_band", &s.age_band),
+        sex: ctx.closed("subject.sex", &s.sex),
+    }
+}
+
+fn check_basis(ctx: &mut Ctx<'_>, order_type: OrderType, basis: Basis) {
+    if order_type.bases().contains(&basis) {
+        return;
+    }
+    let allowed: Vec<&str> = order_type.bases().iter().map(|b| b.code()).collect();
+    let message = format!("`basis` `{basis}` does not fit `order_type` `{order_type}`");
+    let hint = format!("an {order_type} is made under {}", allowed.join(" or "));
+    let field = ctx.later("order_type", "basis");
+    ctx.report_hint(Code::BasisMismatch, field, message, hint);
+}
+
+/// The court that can make an order on this basis: any court dealing with the offender for
+/// s14; otherwise a magistrates' court (s15(1), s23(1)), or a youth court where the subject is
+/// under 18 (s15(6) for an STPO, s23(5) for an STRO); an interim order is made by the court
+/// hearing the main application (s21(2), s28(2)).
+fn check_court(ctx: &mut Ctx<'_>, basis: Basis, court: Court, age: Option<AgeBand>) {
+    if !basis.on_application() {
+        return;
+    }
+    let youth = basis.youth_court_section();
+    let under_18 = age == Some(AgeBand::Under18);
+    let hint = match (court, under_18) {
+        (Court::Magistrates, false) | (Court::Youth, true) => return,
+        (Court::Magistrates, true) => format!(
+            "where the subject is under 18 the application is made to a youth court ({youth}): `court: youth`"
+        ),
+        (Court::Youth, false) => format!(
+            "a youth court hears the application only where the subject is under 18 ({youth}): set `subject.age_band: under-18` or `court: magistrates`"
+        ),
+        _ => "an order on application is made by a magistrates' court (s15(1), s23(1)); an interim order by the court hearing the main application (s21(2), s28(2)): `court: magistrates`".to_owned(),
+    };
+    let message = format!("`court` is `{court}`, which cannot make an order under {basis}");
+    ctx.report_hint(Code::CourtRule, "court", message, hint);
+}
+
+fn applicant(ctx: &mut Ctx<'_>, raw: &RawOrderRecord, basis: Option<Basis>) -> Option<Applicant> {
+    let applicant = ctx.closed("applicant", &raw.applicant);
+    match basis {
+        Some(Basis::S14) if raw.applicant.is_some() => {
+            let message = "`applicant` must not be given for an order under MSA2015-s14";
+            let hint = "an s14 order is made by the court on sentencing: remove `applicant`";
+            ctx.report_hint(
+                Code::ApplicantRule,
+                "applicant",
+                message.into(),
+                hint.into(),
+            );
+        }
+        Some(b) if b != Basis::S14 && raw.applicant.is_none() => {
+            let message = format!("`applicant` is required for an order under {b}");
+            let hint = format!("allowed: {}", Applicant::CODES.join(", "));
+            ctx.report_hint(Code::ApplicantRule, "basis", message, hint);
+        }
+        _ => {}
+    }
+    applicant
+}
+
+/// The fields whose rules depend on whether the order was made, validated together.
+pub(super) struct MadeFields {
+    pub(super) made: Option<Month>,
+    pub(super) decided: Option<Month>,
+    pub(super) expires: Option<Month>,
+}
+
+pub(super) fn made_fields(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    status: Option<OrderStatus>,
+    order_type: Option<OrderType>,
+    applied: Option<Month>,
+) -> MadeFields {
+    let out = MadeFields {
+        made: ctx.past_month("made", &raw.made),
+        decided: ctx.past_month("decided", &raw.decided),
+        expires: ctx.month("expires", &raw.expires),
+    };
+    let Some(status) = status else { return out };
+    if !status.is_made() {
+        not_made(ctx, raw, status, applied, out.decided);
+        return out;
+    }
+    if raw.decided.is_some() {
+        let message =
+            format!("`decided` must not be given on a made order (`order_status` is `{status}`)");
+        let hint = "a made order is dated by `made`".to_owned();
+        ctx.report_hint(Code::MadeOrderFields, "decided", message, hint);
+    }
+    let interim = order_type.is_some_and(OrderType::is_interim);
+    required_when_made(ctx, raw, status, interim);
+    if let (Some(a), Some(m)) = (applied, out.made)
+        && m < a
+    {
+        let message = format!("`made` ({m}) is before `applied` ({a})");
+        ctx.report(Code::DateOrder, "made", message);
+    }
+    if interim {
+        interim_period(ctx, raw, out.made, out.expires);
+    } else {
+        duration(ctx, raw, order_type, out.made, out.expires);
+    }
+    out
+}
+
+/// What was sought (prohibitions, notification) may be recorded on an order that was not
+/// made; nothing of a made order.
+fn not_made(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    status: OrderStatus,
+    applied: Option<Month>,
+    decided: Option<Month>,
+) {
+    let why = format!("when the order was not made (`order_status` is `{status}`)");
+    for (field, present) in [
+        ("made", raw.made.is_some()),
+        ("until_further_order", raw.until_further_order.is_some()),
+        ("duration_years", raw.duration_years.is_some()),
+        ("expires", raw.expires.is_some()),
+        ("served", raw.served.is_some()),
+    ] {
+        if present {
+            let hint = match field {
+                "made" => "record when it was refused, withdrawn or considered as `decided`",
+                "served" => "only a made order is served",
+                _ => "an order that was not made has no duration or expiry",
+            };
+            ctx.report_hint(
+                Code::MadeOrderFields,
+                field,
+                format!("`{field}` must not be given {why}"),
+                hint.to_owned(),
+            );
+        }
+    }
+    if let (Some(a), Some(d)) = (applied, decided)
+        && d < a
+    {
+        let message = format!("`decided` ({d}) is before `applied` ({a})");
+        ctx.report(Code::DateOrder, "decided", message);
+    }
+}
+
+fn required_when_made(ctx: &mut Ctx<'_>, raw: &RawOrderRecord, status: OrderStatus, interim: bool) {
+    let mut required = vec![
+        ("made", raw.made.is_some()),
+        ("prohibitions", raw.prohibitions.is_some()),
+        (
+            "notification_requirement",
+            raw.notification_requirement.is_some(),
+        ),
+    ];
+    if interim {
+        required.push(("expires", raw.expires.is_some()));
+    } else {
+        required.push(("until_further_order", raw.until_further_order.is_some()));
+    }
+    for (field, present) in required {
+        if present {
+            continue;
+        }
+        let message =
+            format!("`{field}` is required for a made order (`order_status` is `{status}`)");
+        let hint = match field {
+            "expires" => {
+                "an interim order runs for a fixed period (s21(7), s28(7)): give the month it ends, e.g. `expires: 2025-03`"
+            }
+            "until_further_order" => {
+                "say whether it runs until further order: `until_further_order: false` with `duration_years`, or `true`"
+            }
+            "made" => "the month the court made it, e.g. `made: 2024-10`",
+            "notification_requirement" => {
+                "whether it requires the subject to notify name and address (s19, s26): `true` or `false`"
+            }
+            _ => "the prohibition categories, e.g. `prohibitions: [contact-named-persons]`",
+        };
+        ctx.report_hint(Code::MadeOrderFields, field, message, hint.to_owned());
+    }
+}
+
+/// An interim order has effect only for a fixed period specified in the order (s21(7)(a),
+/// s28(7)(a)): never until further order; its end is `expires`, after `made`; a whole number
+/// of years, when given, must agree with it.
+fn interim_period(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    made: Option<Month>,
+    expires: Option<Month>,
+) {
+    if raw.until_further_order == Some(true) {
+        let message = "`until_further_order` is true, but an interim order has effect only for a fixed period (s21(7)(a), s28(7)(a))";
+        let hint = "remove `until_further_order` and give the month the period ends as `expires`";
+        ctx.report_hint(
+            Code::MadeOrderFields,
+            "until_further_order",
+            message.into(),
+            hint.into(),
+        );
+    }
+    if let (Some(m), Some(e)) = (made, expires)
+        && e <= m
+    {
+        let message = format!("`expires` ({e}) is not after `made` ({m})");
+        ctx.report(Code::DateOrder, "expires", message);
+    }
+    if let (Some(years), Some(m), Some(e)) = (raw.duration_years, made, expires) {
+        let expected = m.plus_years(years);
+        if e != expected {
+            let message = format!(
+                "`expires` is {e} but `made` ({m}) + `duration_years` ({years}) is {expected}"
+            );
+            let hint = "an interim period need not be whole years: remove `duration_years` and keep `expires`".to_owned();
+            ctx.report_hint(Code::ExpiryMismatch, "expires", message, hint);
+        }
+    }
+}
+
+fn duration(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    order_type: Option<OrderType>,
+    made: Option<Month>,
+    expires: Option<Month>,
+) {
+    let until_further = raw.until_further_order == Some(true);
+    match (raw.duration_years, until_further) {
+        (None, false) if raw.until_further_order.is_some() => {
+            let message = "`duration_years` is required unless `until_further_order` is true";
+            ctx.report(Code::MadeOrderFields, "until_further_order", message);
+        }
+        (Some(_), true) => {
+            let message = "`duration_years` must not be given when `until_further_order` is true";
+            ctx.report(Code::MadeOrderFields, "duration_years", message);
+        }
+        _ => {}
+    }
+    if let (Some(years), Some(t)) = (raw.duration_years, order_type)
+        && let Some(min) = t.minimum_years()
+        && years < min
+    {
+        let (what, section) = t.period_section();
+        let message =
+            format!("`duration_years` is {years}; {what} lasts at least {min} years ({section})");
+        let hint = format!("set `duration_years: {min}` or more, or `until_further_order: true`");
+        ctx.report_hint(Code::DurationTooShort, "duration_years", message, hint);
+    }
+    match (raw.duration_years, raw.expires.is_some()) {
+        (Some(_), false) => ctx.report(
+            Code::MadeOrderFields,
+            "duration_years",
+            "`expires` is required when `duration_years` is given",
+        ),
+        (None, true) => ctx.report(
+            Code::MadeOrderFields,
+            "expires",
+            "`expires` must not be given without `duration_years`",
+        ),
+        _ => {}
+    }
+    let renewed = raw.events.iter().flatten().any(|e| e.expires.is_some());
+    if let (Some(years), Some(m), Some(e), false) = (raw.duration_years, made, expires, renewed) {
+        let expected = m.plus_years(years);
+        if e != expected {
+            let message = format!(
+                "`expires` is {e} but `made` ({m}) + `duration_years` ({years}) is {expected}"
+            );
+            let hint = format!("set `expires: {expected}`");
+            ctx.report_hint(Code::ExpiryMismatch, "expires", message, hint);
+        }
+    }
+}
+
+/// After a renewal or variation that set a new expiry, `expires` is that expiry.
+pub(super) fn expiry_follows_events(ctx: &mut Ctx<'_>, events: &[Event], expires: Option<Month>) {
+    let latest = events
+        .iter()
+        .rev()
+        .filter(|e| e.event.sets_expiry())
+        .find_map(|e| e.expires.map(|x| (e, x)));
+    if let (Some((event, new)), Some(expires)) = (latest, expires)
+        && expires != new
+    {
+        let message = format!(
+            "`expires` is {expires}, but the order was {} in {} with a new expiry of {new}",
+            event.event, event.month
+        );
+        let hint = format!("set `expires: {new}`: expiry follows the latest renewal or variation");
+        ctx.report_hint(Code::ExpiryMismatch, "expires", message, hint);
+    }
+}
+
+pub(super) fn management(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    status: Option<OrderStatus>,
+    made: Option<Month>,
+) -> Option<Management> {
+    let current = status.is_some_and(OrderStatus::is_current);
+    let Some(m) = raw.management.as_ref() else {
+        if let (true, Some(s)) = (current, status) {
+            let message =
+                format!("`management` is required for a current order (`order_status` is `{s}`)");
+            let hint = "give `management: {lead_role, review_frequency, partners, last_review}`"
+                .to_owned();
+            ctx.report_hint(Code::ManagementMissing, "order_status", message, hint);
+        }
+        return None;
+    };
+    management_fields(ctx, m, made)
+}
+
+fn management_fields(
+    ctx: &mut Ctx<'_>,
+    m: &RawManagement,
+    made: Option<Month>,
+) -> Option<Management> {
+    let lead_role = ctx.text("management.lead_role", &m.lead_role);
+    let review_frequency = ctx.required_closed("management.review_frequency", &m.review_frequency);
+    let partners = ctx.terms(
+        VocabName::Agencies,
+        "management.partners",
+        &m.partners,
+        false,
+    );
+    let last_review = ctx.past_month("management.last_review", &m.last_review);
+    if let (Some(last), Some(made)) = (last_review, made)
+        && last < made
+    {
+        let message =
+            format!("`management.last_review` ({last}) is before the order was made ({made})");
+        ctx.report(Code::DateOrder, "management.last_review", message);
+    }
+    Some(Management {
+        lead_role: lead_role?,
+        review_frequency: review_frequency?,
+        partners,
+        last_review,
+    })
+}
+
+/// `served`: when the made order was served on the subject, not before it was made.
+pub(super) fn served(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    status: Option<OrderStatus>,
+    made: Option<Month>,
+) -> Option<Month> {
+    let served = ctx.past_month("served", &raw.served);
+    if let (Some(s), Some(m)) = (served, made)
+        && s < m
+        && status.is_some_and(OrderStatus::is_made)
+    {
+        let message = format!("`served` ({s}) is before the order was made ({m})");
+        ctx.report(Code::DateOrder, "served", message);
+    }
+    served
+}
+
+/// `application`: only on an interim order, naming the record of its main application (the
+/// corpus checks that it exists and fits).
+pub(super) fn application(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    order_type: Option<OrderType>,
+) -> Option<String> {
+    let id = raw.application.as_ref()?;
+    if order_type.is_some_and(|t| !t.is_interim()) {
+        let message = "`application` is given on a full order";
+        let hint = "`application` names, on an interim order, the record of the main application it was made pending (s21, s28): remove it here";
+        ctx.report_hint(
+            Code::InterimApplication,
+            "application",
+            message.into(),
+            hint.into(),
+        );
+        return None;
+    }
+    Some(id.clone())
+}
+
+pub(super) fn not_pursued_reason(
+    ctx: &mut Ctx<'_>,
+    raw: &RawOrderRecord,
+    status: Option<OrderStatus>,
+) -> Option<String> {
+    let reason = raw
+        .not_pursued_reason
+        .clone()
+        .filter(|r| !r.trim().is_empty());
+    if status == Some(OrderStatus::ConsideredNotPursued) && reason.is_none() {
+        let message =
+            "`not_pursued_reason` is required when `order_status` is `considered-not-pursued`";
+        let hint = "say why the order was not sought: this is the learning that raises uptake";
+        ctx.report_hint(
+            Code::NotPursuedReason,
+            "order_status",
+            message.into(),
+            hint.into(),
+        );
+    }
+    reason
+}
+
+/// The status agrees with the events and the dates: `varied`, `renewed` and `discharged`
+/// need their event; a current order has not passed its expiry, and an expired one has.
+pub(super) fn status_agrees_with_dates(ctx: &mut Ctx<'_>, o: &OrderRecord) {
+    let status = o.order_status;
+    let has = |kind: EventKind| o.events.iter().any(|e| e.event == kind);
+    let needed = match status {
+        OrderStatus::Varied => Some(EventKind::Varied),
+        OrderStatus::Renewed => Some(EventKind::Renewed),
+        OrderStatus::Discharged => Some(EventKind::Discharged),
+        _ => None,
+    };
+    if let Some(kind) = needed.filter(|k| !has(*k)) {
+        let message =
+            format!("`order_status` is `{status}`, but `events` records no `{kind}` event");
+        let hint =
+            format!("add the `{kind}` event with its month to `events`, or correct `order_status`");
+        ctx.report_hint(Code::StatusDates, "order_status", message, hint);
+    }
+    let today = ctx.today.month();
+    if status.is_current() && has(EventKind::Discharged) {
+        let message = format!("`order_status` is `{status}`, but `events` records its discharge");
+        let hint = "set `order_status: discharged`".to_owned();
+        ctx.report_hint(Code::StatusDates, "order_status", message, hint);
+    } else if status.is_current()
+        && let Some(expiry) = o.expiry().filter(|e| *e < today)
+    {
+        let message = format!("`order_status` is `{status}`, but the order expired in {expiry}");
+        let hint =
+            "it has expired: set `order_status: expired` (or record the renewal in `events`)"
+                .to_owned();
+        ctx.report_hint(Code::StatusDates, "order_status", message, hint);
+    }
+    if status == OrderStatus::Expired {
+        match o.expiry() {
+            Some(expiry) if expiry > today => {
+                let message = format!(
+                    "`order_status` is `expired`, but the order runs until {expiry}, after this month ({today})"
+                );
+                let hint = "an order in force is `granted` (or `varied`, `renewed`); one ended early is `discharged`".to_owned();
+                ctx.report_hint(Code::StatusDates, "order_status", message, hint);
+            }
+            None if o.until_further_order == Some(true) => {
+                let message = "`order_status` is `expired`, but the order was made until further order and cannot expire";
+                let hint = "an order until further order ends only when it is discharged: `order_status: discharged` with the event";
+                ctx.report_hint(
+                    Code::StatusDates,
+                    "order_status",
+                    message.into(),
+                    hint.into(),
+                );
+            }
+            _ => {}
+        }
+    }
+}
