@@ -44,6 +44,29 @@ pub enum Command {
     History(HistoryArgs),
 }
 
+/// Who a release of figures is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// The edition's own readers: exact counts at the ceiling.
+    Internal,
+    /// Partner agencies: the OFFICIAL edition, exact counts.
+    Partners,
+    /// Beyond the partnership: OFFICIAL with disclosure control.
+    Public,
+}
+
+impl AudienceArg {
+    /// The model's audience.
+    pub fn audience(self) -> crate::model::stats::Audience {
+        use crate::model::stats::Audience;
+        match self {
+            AudienceArg::Internal => Audience::Internal,
+            AudienceArg::Partners => Audience::Partners,
+            AudienceArg::Public => Audience::Public,
+        }
+    }
+}
+
 /// `casebook init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -276,10 +299,15 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Table)]
     pub format: StatsFormat,
-    /// Marking ceiling: only documents at or below it are counted, and at OFFICIAL small
-    /// numbers are hidden (default: `max_marking` of casebook.toml).
+    /// Marking ceiling: only documents at or below it are counted (default: `max_marking` of
+    /// casebook.toml, or OFFICIAL for the partners and public audiences).
     #[arg(long, value_name = "M")]
     pub max_marking: Option<String>,
+    /// Who the figures are for: `internal` (the ceiling's edition, exact counts), `partners`
+    /// (OFFICIAL, exact counts) or `public` (OFFICIAL, counts of 1 to 5 shown as 1-5 and
+    /// further counts hidden until an audit proves no hidden count can be worked out).
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
     /// Revision to count (default HEAD).
     #[arg(long)]
     pub rev: Option<String>,

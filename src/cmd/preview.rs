@@ -14,8 +14,8 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::build::{self, BuildOptions, Built};
 use crate::cli::PreviewArgs;
+use crate::model::Date;
 use crate::model::words::count;
-use crate::model::{Date, Marking};
 use crate::output::SiteSnapshot;
 use crate::serve::watch::{Failure, Rebuild};
 use crate::serve::{self, AppState, Current, Inner};
@@ -189,7 +189,8 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &Built, snapshots: &Path) -> 
     let snapshot = SiteSnapshot::take(&site, snapshots)?;
     let current = Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)?;
     Ok(match &built.statistics {
-        Some(s) => current.with_statistics(&s.disclose(opts.ceiling == Marking::Official)),
+        Some(s) => current
+            .with_statistics(&s.disclose(crate::model::stats::Audience::edition(opts.ceiling))),
         None => current,
     })
 }

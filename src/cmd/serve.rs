@@ -232,7 +232,8 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &build::Built) -> Result<Curr
     let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling))?;
     let current = Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)?;
     Ok(match &built.statistics {
-        Some(s) => current.with_statistics(&s.disclose(opts.ceiling == Marking::Official)),
+        Some(s) => current
+            .with_statistics(&s.disclose(crate::model::stats::Audience::edition(opts.ceiling))),
         None => current,
     })
 }

@@ -1,21 +1,31 @@
-//! `casebook stats`: the statistics page's figures and tables, from the same typed result, with
-//! the same small-number rule at the same ceiling.
+//! `casebook stats`: the statistics page's figures and tables, from the same typed result, for
+//! an audience: exact for an edition's own readers, with audited disclosure control for the
+//! public.
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 
 use crate::build::{self, BuildOptions};
 use crate::cli::{StatsArgs, StatsFormat};
-use crate::model::stats::Published;
+use crate::model::stats::{Audience, Published};
+use crate::model::words::count;
 use crate::model::{Date, Marking};
 
 use super::{Context, EXIT_CONTENT, check};
 
 /// Runs `stats`.
 pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
-    let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
+    let audience = args.audience.audience();
+    let ceiling = match (audience, args.max_marking.as_deref()) {
+        (Audience::Internal, m) => super::build::ceiling(m, ctx)?,
+        (_, None | Some("OFFICIAL")) => Marking::Official,
+        (a, Some(m)) => bail!(
+            "`--max-marking {m}` cannot be used with `--audience {}`: a release for partners or the public counts only OFFICIAL documents",
+            a.code()
+        ),
+    };
     let opts = BuildOptions {
         rev: args.rev.clone().unwrap_or_else(|| "HEAD".to_owned()),
         ..BuildOptions::head(ceiling)
@@ -30,7 +40,17 @@ pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_CONTENT));
     };
-    let published = statistics.disclose(ceiling == Marking::Official);
+    // An edition's own readers at OFFICIAL are the partners: the same exact release.
+    let audience = match audience {
+        Audience::Internal => Audience::edition(ceiling),
+        other => other,
+    };
+    let published = statistics.disclose(audience);
+    if published.audit.as_ref().is_some_and(|a| !a.passed) {
+        bail!(
+            "the disclosure audit could not prove every hidden count safe, so nothing was released; report this with the repository's statistics"
+        );
+    }
     let mut stdout = std::io::stdout().lock();
     match args.format {
         StatsFormat::Json => {
@@ -78,9 +98,22 @@ fn csv(p: &Published) -> String {
 
 /// The figures and tables for a terminal.
 fn table(p: &Published, ceiling: Marking) -> String {
-    let mut out = format!("Statistics of the {ceiling} edition\n");
+    let mut out = match p.audience {
+        Audience::Public => format!("Statistics for the public, from the {ceiling} edition\n"),
+        Audience::Partners => {
+            format!("Statistics for partners: the {ceiling} edition, exact counts\n")
+        }
+        Audience::Internal => format!("Statistics of the {ceiling} edition, exact counts\n"),
+    };
     if p.small_numbers_suppressed {
         out.push_str(&format!("{}\n", p.rule));
+    }
+    if let Some(a) = &p.audit {
+        out.push_str(&format!(
+            "Audit: {} shown as 1-5, {} further hidden; every hidden count could be any of at least three values.\n",
+            count(a.primary as u64, "count", "counts"),
+            count(a.secondary as u64, "count", "counts"),
+        ));
     }
     out.push('\n');
     for f in &p.figures {

@@ -38,6 +38,11 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
         line: 1,
         column: 1,
     };
+    // A file of comments only adds nothing: a partnership may keep one to show the form.
+    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    if file.text.lines().all(blank) {
+        return Vec::new();
+    }
     let origin = Origin { offset: 0, line: 1 };
     let spans = match yaml_events::walk(&file.text, origin, start) {
         Ok(spans) => spans,
@@ -272,5 +277,18 @@ mod tests {
         let diags = extend(&mut v, &file("colours:\n  - {code: red, label: Red}\n"));
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].code, "E080");
+    }
+
+    #[test]
+    fn a_file_of_comments_only_adds_nothing_and_is_no_error() {
+        let mut vocab = built_in();
+        let before = vocab.terms(VocabName::Agencies).len();
+        let file = SourceFile {
+            path: "knowledge/vocabulary.yaml".into(),
+            text: "# Local terms go here.\n#\n# agencies:\n#   - {code: X, label: Y}\n\n".into(),
+            blob: String::new(),
+        };
+        assert_eq!(extend(&mut vocab, &file), vec![]);
+        assert_eq!(vocab.terms(VocabName::Agencies).len(), before);
     }
 }

@@ -120,7 +120,7 @@ pub(super) fn csv(chart: &PublishedTable) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::stats::{Statistics, Table};
+    use crate::model::stats::{Audience, Shape, Statistics, Table};
 
     fn chart(suppress: bool) -> PublishedTable {
         let stats = Statistics {
@@ -136,12 +136,19 @@ mod tests {
                     ("Portsmouth".into(), 7),
                     ("None".into(), 0),
                 ],
-                total: Some(21),
+                shape: Shape::Partition,
+                population: None,
                 note: None,
                 orders: false,
             }],
+            relations: Vec::new(),
         };
-        stats.disclose(suppress).charts.remove(0)
+        let audience = if suppress {
+            Audience::Public
+        } else {
+            Audience::Partners
+        };
+        stats.disclose(audience).charts.remove(0)
     }
 
     #[test]

@@ -41,6 +41,7 @@ macro_rules! cases {
 }
 
 cases! {
+    earlier_forms,
     review_in_orders_folder,
     table_blowup,
     unquoted_colon_in_value,

@@ -134,12 +134,12 @@ impl<'a> Ctx<'a> {
         self.input.vocab.label(name, code).to_owned()
     }
 
-    /// The build's statistics as this edition publishes them (small numbers hidden at
-    /// OFFICIAL).
+    /// The build's statistics as this edition publishes them: exact, since every reader of
+    /// the edition can open every record they count.
     fn published_statistics(&self) -> crate::model::stats::Published {
         self.input
             .statistics
-            .disclose(self.input.ceiling == Marking::Official)
+            .disclose(crate::model::stats::Audience::edition(self.input.ceiling))
     }
 
     /// The highest marking among the documents a page shows (OFFICIAL when none).
