@@ -5,8 +5,8 @@
 //!
 //! Each kind is one look-around-free regex (the `regex` crate has none) plus a post-filter in
 //! code: NI prefixes, plate age identifiers, phone digit counts and the never-flagged numbers,
-//! calendar sanity of dates, age bands, and keyword proximity for dates of birth, passport,
-//! crime and NRM numbers. Every candidate except
+//! calendar sanity of dates, digit groupings of NRM references, age bands, and keyword
+//! proximity for dates of birth, passport, crime and NRM numbers. Every candidate except
 //! e-mail addresses is dropped when its text contains a whole-word pseudonym (`V1`, `S12`,
 //! `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode. A rejected candidate does
 //! not hide a later one: the search resumes one character after its start. Postcodes, plates,
@@ -48,13 +48,15 @@ pub enum FindingKind {
     Email,
     /// A full date near `DOB`, `d.o.b`, `born` or `date of birth`.
     DateOfBirth,
-    /// Nine digits, or one or two capital letters and 6-9 digits, near the word `passport`.
+    /// Eight or nine digits, or one or two capital letters, 6-9 digits and an optional closing
+    /// letter (`P1234567A`), near the word `passport`.
     PassportNumber,
     /// PNC-style identifier (`12/345678A`) or crime reference number (`44/123456/21`).
     PoliceReference,
     /// A crime or case reference number near `crime reference`, `CRN` or `URN`.
     CrimeReference,
-    /// An NRM referral reference number near `NRM` or `referral`.
+    /// An NRM referral reference number near `NRM` or `referral`, its digits grouped in any
+    /// way (`1234-5678-90`, `NRM/2024/123456`).
     NrmReference,
     /// A Crown Court case number (`T20217001`).
     CourtCaseNumber,
@@ -180,11 +182,11 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// Keywords that make a nearby full date a date of birth.
 const DOB_KEYWORD: &str = r"(?i)\b(?:dob|d\.o\.b|born|date\s+of\s+birth)\b";
 
-/// Passport number: nine digits (UK), or one or two capital letters then 6-9 digits (common
-/// foreign forms); gated by [`PASSPORT_KEYWORD`].
-const PASSPORT_NUMBER: &str = r"\b(?:[0-9]{9}|[A-Z]{1,2}[0-9]{6,9})\b";
+/// Passport number: eight or nine digits, or one or two capital letters, 6-9 digits and an
+/// optional closing letter (the Philippine `P1234567A`); gated by [`PASSPORT_KEYWORD`].
+const PASSPORT_NUMBER: &str = r"\b(?:[0-9]{8,9}|[A-Z]{1,2}[0-9]{6,9}[A-Z]?)\b";
 
-/// Keyword that makes nine nearby digits a passport number.
+/// Keyword that makes a nearby number a passport number.
 const PASSPORT_KEYWORD: &str = r"(?i)passport";
 
 /// PNC identifier (`12/345678A`) or crime reference number (`44/123456/21`). The middle part
@@ -200,8 +202,9 @@ const CRIME_REFERENCE: &str = r"\b(?:[0-9A-Z]{2,4}[/-]?)?[0-9]{5,10}(?:[/-][0-9]
 const CRIME_KEYWORD: &str =
     r"(?i)\b(?:crime\s+(?:reference|ref|number|no)|crn|urn|occurrence\s+(?:number|no))\b";
 
-/// An NRM referral reference: an optional prefix, then 6-12 digits (gated by [`NRM_KEYWORD`]).
-const NRM_REFERENCE: &str = r"\b(?:[A-Z]{2,4}[/-]?)?[0-9]{6,12}\b";
+/// An NRM referral reference: an optional prefix, then up to six groups of digits joined by
+/// a space, `-` or `/` (gated by [`NRM_KEYWORD`]; [`nrm_ok`] counts the digits).
+const NRM_REFERENCE: &str = r"\b(?:[A-Z]{2,4}[/-]?)?[0-9]{1,12}(?:[ /-][0-9]{1,12}){0,5}\b";
 
 /// Keywords that make a nearby number an NRM reference.
 const NRM_KEYWORD: &str = r"(?i)\b(?:nrm|referrals?)\b";
@@ -321,10 +324,7 @@ impl Lint {
                 has_five_digits(h.as_str())
             })
             .near(CRIME_KEYWORD),
-            Rule::new(K::NrmReference, NRM_REFERENCE, |h| {
-                not_a_year_run(h.as_str())
-            })
-            .near(NRM_KEYWORD),
+            Rule::new(K::NrmReference, NRM_REFERENCE, nrm_ok).near(NRM_KEYWORD),
             Rule::new(K::CourtCaseNumber, COURT_CASE_NUMBER, always),
             Rule::new(K::ChildAge, &child_age::pattern(), child_age::accept),
             Rule::new(
@@ -406,12 +406,45 @@ fn has_five_digits(found: &str) -> bool {
         .any(|run| run.len() >= 5)
 }
 
-/// NRM reference post-filter: not a run of digits that reads as a year range or a sum of
-/// money (`20212022`), i.e. not eight digits that are two years from 1990 on.
-fn not_a_year_run(found: &str) -> bool {
+/// A four-digit year from 1990 to 2099.
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4
+        && digits
+            .parse::<u32>()
+            .is_ok_and(|y| (1990..=2099).contains(&y))
+}
+
+/// NRM reference post-filter: 6-12 digits in all, and not a grouping that reads as something
+/// else. Refused: years alone (`2019/2020`, `20212022`), dates (`2021-03`, `12/03/2021`: a
+/// year and groups of one or two digits, or only such groups), a year then a space (prose:
+/// "in 2023 1234"), a Casebook id (`CR-2024-007`), the tail of a longer token (joined by `-`
+/// or `/` to a word, or by a space to a number, before it: what is left when the whole was
+/// refused), and a UK phone number (left to the phone rule, which knows the numbers never
+/// flagged).
+fn nrm_ok(hit: &Hit<'_>) -> bool {
+    let found = hit.as_str();
     let digits: String = found.chars().filter(char::is_ascii_digit).collect();
-    let year = |s: &str| s.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
-    !(digits.len() == 8 && found.len() == 8 && year(&digits[..4]) && year(&digits[4..]))
+    let groups: Vec<&str> = found
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let two_years = digits.len() == 8 && is_year(&digits[..4]) && is_year(&digits[4..]);
+    let years_only = groups.iter().all(|g| is_year(g)) || two_years;
+    let date_like = groups.iter().filter(|g| is_year(g)).count() <= 1
+        && groups.iter().all(|g| g.len() <= 2 || is_year(g));
+    let year_then_space = groups
+        .iter()
+        .any(|g| is_year(g) && found.contains(&format!("{g} ")));
+    let document_id = ["CR-", "ORD-"].iter().any(|p| found.starts_with(p));
+    let token_tail = match hit.bytes_before() {
+        [.., w, b'-' | b'/'] => w.is_ascii_alphanumeric(),
+        [.., d, b' '] => d.is_ascii_digit(),
+        _ => false,
+    };
+    let phone =
+        groups.first().is_some_and(|g| g.starts_with('0')) && (10..=11).contains(&digits.len());
+    (6..=12).contains(&digits.len())
+        && !(years_only || date_like || year_then_space || document_id || token_tail || phone)
 }
 
 /// NI post-filter: refuses the prefixes never issued (BG GB NK KN TN NT ZZ).
@@ -779,7 +812,7 @@ mod tests {
         let text = "S1 held V1's passport, number 123456789. Not flagged: 987654321 exhibits.";
         assert_eq!(found(text), vec![(PassportNumber, "123456789")]);
         assert_clean("exhibit reference 123456789");
-        assert_clean("passport 12345678 or 1234567890");
+        assert_clean("passport 1234567 or 1234567890");
         assert_clean(
             "passports were seized; in the following months the exhibit count reached 123456789",
         );
@@ -1101,6 +1134,57 @@ mod tests {
                 (PhoneNumber, "023 8012 3456"),
                 (PhoneNumber, "07700 900123")
             ]
+        );
+    }
+
+    #[test]
+    fn passport_numbers_of_eight_digits_or_with_a_closing_letter() {
+        use FindingKind::PassportNumber;
+        assert_eq!(
+            found("passport number 12345678"),
+            vec![(PassportNumber, "12345678")]
+        );
+        assert_eq!(
+            found("her Philippine passport, P1234567A, was held"),
+            vec![(PassportNumber, "P1234567A")]
+        );
+        assert_eq!(
+            found("passport AB1234567C"),
+            vec![(PassportNumber, "AB1234567C")]
+        );
+        assert_clean("passport 1234567, P12345A and ABC1234567D");
+        assert_clean("12345678 and P1234567A far from any travel document named in this text");
+    }
+
+    #[test]
+    fn nrm_references_in_any_grouping_of_their_digits() {
+        use FindingKind::NrmReference;
+        for (text, reference) in [
+            ("NRM reference 1234-5678-90 was given", "1234-5678-90"),
+            ("the referral (1234 5678 90) was", "1234 5678 90"),
+            ("NRM ref 12/3456/7890", "12/3456/7890"),
+            ("filed as NRM/2024/123456", "NRM/2024/123456"),
+            ("NRM referral 202301234567 was made", "202301234567"),
+        ] {
+            assert_eq!(found(text), vec![(NrmReference, reference)], "{text}");
+        }
+    }
+
+    #[test]
+    fn nrm_groupings_that_read_as_dates_years_ids_or_phones_are_not_references() {
+        for text in [
+            "NRM referrals in 2021-03 and on 2021-03-12 and 12/03/2021 and 12-03-21",
+            "NRM referrals for 2019/2020, 2019-2020-2021 and 20192020",
+            "the referral in 2023 1234 cases",
+            "NRM referral, see CR-2024-007 and ORD-2020-001",
+            "referrals through the Modern Slavery Helpline 08000 121 700",
+            "NRM referral: 12 34 56 78",
+        ] {
+            assert_clean(text);
+        }
+        assert_eq!(
+            found("referral line 023 8012 3456"),
+            vec![(FindingKind::PhoneNumber, "023 8012 3456")]
         );
     }
 }
