@@ -417,10 +417,9 @@ fn is_year(digits: &str) -> bool {
 /// NRM reference post-filter: 6-12 digits in all, and not a grouping that reads as something
 /// else. Refused: years alone (`2019/2020`, `20212022`), dates (`2021-03`, `12/03/2021`: a
 /// year and groups of one or two digits, or only such groups), a year then a space (prose:
-/// "in 2023 1234"), a Casebook id (`CR-2024-007`), the tail of a longer token (joined by `-`
-/// or `/` to a word, or by a space to a number, before it: what is left when the whole was
-/// refused), and a UK phone number (left to the phone rule, which knows the numbers never
-/// flagged).
+/// "in 2023 1234"), a Casebook id (`CR-2024-007`), the tail of a longer token
+/// ([`is_token_tail`]), and a UK phone number (left to the phone rule, which knows the
+/// numbers never flagged).
 fn nrm_ok(hit: &Hit<'_>) -> bool {
     let found = hit.as_str();
     let digits: String = found.chars().filter(char::is_ascii_digit).collect();
@@ -436,15 +435,30 @@ fn nrm_ok(hit: &Hit<'_>) -> bool {
         .iter()
         .any(|g| is_year(g) && found.contains(&format!("{g} ")));
     let document_id = ["CR-", "ORD-"].iter().any(|p| found.starts_with(p));
-    let token_tail = match hit.bytes_before() {
-        [.., w, b'-' | b'/'] => w.is_ascii_alphanumeric(),
-        [.., d, b' '] => d.is_ascii_digit(),
-        _ => false,
-    };
     let phone =
         groups.first().is_some_and(|g| g.starts_with('0')) && (10..=11).contains(&digits.len());
     (6..=12).contains(&digits.len())
-        && !(years_only || date_like || year_then_space || document_id || token_tail || phone)
+        && !(years_only
+            || date_like
+            || year_then_space
+            || document_id
+            || is_token_tail(hit)
+            || phone)
+}
+
+/// True when the hit is the tail of a longer token, what is left of it when the whole was
+/// refused: joined by `-` or `/` to a word before it (`CR-2024-007`), or by a space to a
+/// whole-word number before it (`2023 123456`, but not `V4 123456`).
+fn is_token_tail(hit: &Hit<'_>) -> bool {
+    match hit.bytes_before() {
+        [.., w, b'-' | b'/'] => w.is_ascii_alphanumeric(),
+        [rest @ .., b' '] if hit.as_str().starts_with(|c: char| c.is_ascii_digit()) => {
+            let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            digits > 0 && !rest[..rest.len() - digits].last().is_some_and(word)
+        }
+        _ => false,
+    }
 }
 
 /// NI post-filter: refuses the prefixes never issued (BG GB NK KN TN NT ZZ).
@@ -1165,6 +1179,8 @@ mod tests {
             ("NRM ref 12/3456/7890", "12/3456/7890"),
             ("filed as NRM/2024/123456", "NRM/2024/123456"),
             ("NRM referral 202301234567 was made", "202301234567"),
+            ("for V4 NRM/2024/123456.", "NRM/2024/123456"),
+            ("V4 123456789 (NRM)", "123456789"),
         ] {
             assert_eq!(found(text), vec![(NrmReference, reference)], "{text}");
         }
