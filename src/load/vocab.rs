@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, one_line};
 use crate::model::vocab::Term;
 use crate::model::{SourceFile, Span, Spans, VocabName, Vocabulary};
 
@@ -85,7 +85,10 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
             let d = Diagnostic::at_file(
                 Code::VocabularyFile,
                 &file.path,
-                format!("`see_also` names power type `{code}`, which is not defined"),
+                format!(
+                    "`see_also` names power type `{}`, which is not defined",
+                    one_line(&code)
+                ),
             )
             .at(span.line, span.column, span.len)
             .field(&field);
@@ -111,15 +114,15 @@ fn check_term(
             .field(field)
     };
     let what = name.singular();
+    let quoted = one_line(&term.code);
     if built_in.contains(name, &term.code) {
         let message = format!(
-            "{what} `{}` is built in; vocabulary.yaml may add terms, not redefine them",
-            term.code
+            "{what} `{quoted}` is built in; vocabulary.yaml may add terms, not redefine them"
         );
         return Some(at(Code::VocabularyRedefined, message).hint("remove this entry"));
     }
     if vocab.contains(name, &term.code) {
-        let message = format!("{what} `{}` is defined twice", term.code);
+        let message = format!("{what} `{quoted}` is defined twice");
         return Some(at(Code::VocabularyDuplicate, message));
     }
     let code_ok = match name {
@@ -134,10 +137,7 @@ fn check_term(
     if power_fields && name != VocabName::PowerTypes {
         return Some(at(
             Code::VocabularyFile,
-            format!(
-                "{what} `{}` has `question` or `see_also`, which only power types take",
-                term.code
-            ),
+            format!("{what} `{quoted}` has `question` or `see_also`, which only power types take"),
         ));
     }
     let takes_words = matches!(
@@ -148,8 +148,7 @@ fn check_term(
         return Some(at(
             Code::VocabularyFile,
             format!(
-                "{what} `{}` has `words`, which only power types, areas and synonym groups take",
-                term.code
+                "{what} `{quoted}` has `words`, which only power types, areas and synonym groups take"
             ),
         ));
     }
@@ -161,7 +160,7 @@ fn check_term(
         };
         return Some(at(
             Code::VocabularyFile,
-            format!("{what} code `{}` must be {style}", term.code),
+            format!("{what} code `{quoted}` must be {style}"),
         ));
     }
     None

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 
 use super::countries;
 use super::date::{Date, Month};
@@ -398,7 +398,10 @@ fn nationalities(
     let map = map.clone().unwrap_or_default();
     for code in map.keys().filter(|c| !countries::is_country(c)) {
         let field = format!("{parent}.nationalities.{code}");
-        let message = format!("`{code}` is not an ISO 3166-1 alpha-2 country code");
+        let message = format!(
+            "`{}` is not an ISO 3166-1 alpha-2 country code",
+            one_line(code)
+        );
         let hint = match super::vocab::nearest(code, countries::codes()) {
             Some(n) if code.eq_ignore_ascii_case(n) => format!("did you mean `{n}`? codes are upper case"),
             _ => "use the two-letter ISO code, e.g. `AL` for Albania, `VN` for Viet Nam, `GB` for the UK".to_owned(),
@@ -542,6 +545,7 @@ fn agencies(ctx: &mut Ctx<'_>, raw: &RawCaseReview, lead: Option<&str>) -> Vec<I
             .any(|a| a.code.as_deref() == Some(lead) && a.role.as_deref() == Some("lead"))
     };
     if let Some(lead) = lead.filter(|l| !lead_listed(l)) {
+        let lead = one_line(lead);
         let message =
             format!("`lead_agency` is `{lead}` but `agencies` does not list it with role `lead`");
         let hint = format!("add `- {{code: {lead}, role: lead}}` to `agencies`");
@@ -562,10 +566,16 @@ fn recommendations(ctx: &mut Ctx<'_>, list: &[RawRecommendation]) -> Vec<Recomme
                 .strip_prefix('R')
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             if !well_formed {
-                let message = format!("`{field}.id` is `{id}`; recommendation ids are R1, R2, …");
+                let message = format!(
+                    "`{field}.id` is `{}`; recommendation ids are R1, R2, …",
+                    one_line(id)
+                );
                 ctx.report(Code::InvalidValue, &format!("{field}.id"), message);
             } else if seen.contains(&id) {
-                let message = format!("recommendation id `{id}` is used twice in this review");
+                let message = format!(
+                    "recommendation id `{}` is used twice in this review",
+                    one_line(id)
+                );
                 ctx.report(Code::DuplicateEntry, &format!("{field}.id"), message);
             }
             seen.push(id);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 
 use super::date::Month;
 use super::enums::{
@@ -778,8 +778,10 @@ fn breaches(
             && !listed.contains(p)
         {
             let message = format!(
-                "`{field}.prohibition` is `{p}`, which is not one of the order's `prohibitions`"
+                "`{field}.prohibition` is `{}`, which is not one of the order's `prohibitions`",
+                one_line(p)
             );
+            let listed: Vec<String> = listed.iter().map(|l| one_line(l)).collect();
             let hint = format!("the order prohibits: {}", listed.join(", "));
             ctx.report_hint(
                 Code::BreachRule,
