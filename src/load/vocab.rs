@@ -208,6 +208,39 @@ mod tests {
     }
 
     #[test]
+    fn offences_for_conduct_before_31_july_2015_are_built_in() {
+        use crate::model::case_review::EARLIER_OFFENCES;
+        let v = built_in();
+        for code in EARLIER_OFFENCES {
+            assert!(v.contains(VocabName::Offences, code), "{code}");
+        }
+        for (code, label) in [
+            ("NIAA2002-s145", "Traffic in prostitution (NIAA 2002 s145)"),
+            (
+                "SOA2003-s58A",
+                "Trafficking within the UK for sexual exploitation (SOA 2003 s58A)",
+            ),
+            (
+                "SOA2003-s62",
+                "Committing an offence with intent to commit a sexual offence (SOA 2003 s62)",
+            ),
+        ] {
+            assert_eq!(v.label(VocabName::Offences, code), label);
+        }
+    }
+
+    #[test]
+    fn the_drugs_offence_covers_production_and_supply() {
+        let label = built_in()
+            .label(VocabName::Offences, "MDA1971-s4")
+            .to_owned();
+        assert_eq!(
+            label,
+            "Producing or supplying controlled drugs (MDA 1971 s4)"
+        );
+    }
+
+    #[test]
     fn repository_terms_are_added_and_checked() {
         let mut v = built_in();
         let text = "themes:\n  - {code: language-barriers, label: Language barriers}\n  - {code: language-barriers, label: Again}\nareas:\n  - {code: portsmouth, label: Pompey}\n";

@@ -326,10 +326,27 @@ fn agencies_in_existence(ctx: &mut Ctx<'_>, raw: &RawCaseReview, investigation: 
 /// from 31 July 2015.
 const MSA_OFFENCES_FROM: (i32, u32) = (2015, 7);
 
+/// The offences that MSA 2015 Schedule 1 lists for conduct before 31 July 2015 (a relevant
+/// offender, s16), which a review of earlier conduct uses instead of the Act's own: trafficking
+/// for sexual exploitation (Sexual Offences Act 2003 ss57-59A) and committing an offence with
+/// intent to commit a sexual offence (s62), traffic in prostitution (Nationality, Immigration
+/// and Asylum Act 2002 s145), trafficking for exploitation (Asylum and Immigration (Treatment
+/// of Claimants, etc.) Act 2004 s4), and slavery, servitude and forced or compulsory labour
+/// (Coroners and Justice Act 2009 s71). Each is in the built-in vocabulary.
+pub const EARLIER_OFFENCES: &[&str] = &[
+    "SOA2003-s57",
+    "SOA2003-s58",
+    "SOA2003-s58A",
+    "SOA2003-s59",
+    "SOA2003-s59A",
+    "SOA2003-s62",
+    "NIAA2002-s145",
+    "AITCA2004-s4",
+    "CJA2009-s71",
+];
+
 /// A case whose investigation ended before the Act's offences came into force cannot have
-/// been charged under them: the earlier trafficking offences apply (Sexual Offences Act 2003
-/// ss57-59A, Asylum and Immigration (Treatment of Claimants, etc.) Act 2004 s4, Coroners and
-/// Justice Act 2009 s71).
+/// been charged under them: the [`EARLIER_OFFENCES`] apply.
 fn before_commencement(
     ctx: &mut Ctx<'_>,
     raw: &RawCaseReview,
@@ -354,7 +371,15 @@ fn before_commencement(
             let message = format!(
                 "`{field}` is `{code}`, but the investigation ended in {end}, before the Modern Slavery Act 2015 offences came into force (31 July 2015)"
             );
-            let hint = "earlier conduct is charged under SOA2003-s57, -s58, -s59, -s59A, AITCA2004-s4 or CJA2009-s71".to_owned();
+            let hint = match EARLIER_OFFENCES.split_last() {
+                Some((last, rest)) => {
+                    format!(
+                        "earlier conduct is charged under {} or {last}",
+                        rest.join(", ")
+                    )
+                }
+                None => String::new(),
+            };
             let at = ctx.later("investigation.end", &field);
             ctx.report_hint(Code::OffenceBeforeCommencement, at, message, hint);
         }
@@ -653,11 +678,8 @@ mod tests {
         add(&mut v, VocabName::Agencies, &["HIOWC"]);
         add(&mut v, VocabName::Areas, &["portsmouth"]);
         add(&mut v, VocabName::Exploitation, &["sexual"]);
-        add(
-            &mut v,
-            VocabName::Offences,
-            &["MSA2015-s2", "SOA2003-s59A", "AITCA2004-s4"],
-        );
+        add(&mut v, VocabName::Offences, &["MSA2015-s2"]);
+        add(&mut v, VocabName::Offences, EARLIER_OFFENCES);
         add(&mut v, VocabName::Outcomes, &["convicted"]);
         add(&mut v, VocabName::ReferralSources, &["ngo"]);
         add(&mut v, VocabName::Themes, &["nrm-use"]);
@@ -715,6 +737,14 @@ mod tests {
             .filter(|d| d.is_error())
             .map(|d| (d.code, d.field.clone().unwrap_or_default()))
             .collect()
+    }
+
+    fn hints(raw: &RawCaseReview) -> Vec<String> {
+        let (vocab, spans) = (vocab(), Spans::default());
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut ctx = Ctx::new("knowledge/reviews/CR-2020-001.md", &spans, &vocab, today);
+        validate(&mut ctx, raw);
+        ctx.diagnostics.into_iter().filter_map(|d| d.hint).collect()
     }
 
     #[test]
@@ -785,7 +815,7 @@ mod tests {
 
     #[test]
     fn msa_offences_cover_conduct_from_31_july_2015() {
-        let earlier = RawCaseReview {
+        let earlier = || RawCaseReview {
             investigation: Some(RawInvestigation {
                 start: s("2013-02"),
                 end: s("2014-11"),
@@ -794,21 +824,29 @@ mod tests {
             ..review()
         };
         assert_eq!(
-            errors(&earlier),
+            errors(&earlier()),
             vec![("E053", "offences[0].code".to_owned())]
         );
+        let hint = hints(&earlier()).join("\n");
+        for code in [
+            "NIAA2002-s145",
+            "SOA2003-s58A",
+            "SOA2003-s62",
+            "CJA2009-s71",
+        ] {
+            assert!(hint.contains(code), "{code} missing from {hint:?}");
+        }
         let charged_then = RawCaseReview {
-            offences: Some(vec![
-                RawOffence {
-                    code: s("SOA2003-s59A"),
-                    outcome: s("convicted"),
-                },
-                RawOffence {
-                    code: s("AITCA2004-s4"),
-                    outcome: s("convicted"),
-                },
-            ]),
-            ..earlier
+            offences: Some(
+                EARLIER_OFFENCES
+                    .iter()
+                    .map(|code| RawOffence {
+                        code: s(code),
+                        outcome: s("convicted"),
+                    })
+                    .collect(),
+            ),
+            ..earlier()
         };
         assert_eq!(errors(&charged_then), vec![]);
         // An investigation running past the commencement may include later conduct.
