@@ -1,31 +1,33 @@
 //! Personal-data lint: finds what must never be published (NI numbers, postcodes, vehicle
-//! registrations, phone numbers, e-mail addresses, dates of birth, passport numbers, police,
-//! NRM and court references, exact ages of children) in document text. Pure: no I/O, no
-//! knowledge of files or diagnostics.
+//! registrations, phone numbers, e-mail addresses, dates of birth, passport numbers, police, NRM
+//! and court references, exact ages of children) in document text. Pure: no I/O, no knowledge of
+//! files or diagnostics.
 //!
-//! Each kind is one look-around-free regex (the `regex` crate has none) plus a post-filter in
-//! code: NI prefixes, plate age identifiers, phone digit counts and the never-flagged numbers,
-//! calendar sanity of dates, digit groupings of NRM references, age bands, and keyword
-//! proximity for dates of birth, passport, crime and NRM numbers. Every candidate except
-//! e-mail addresses is dropped when its text contains a whole-word pseudonym (`V1`, `S12`,
-//! `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode. A rejected candidate does
-//! not hide a later one: the search resumes one character after its start. Postcodes, plates,
-//! NI numbers and police references are case-sensitive.
+//! Each kind is a look-around-free regex (two for child ages; the `regex` crate has no look-around)
+//! plus a post-filter in code: NI prefixes, plate age identifiers, phone digit counts and the
+//! never-flagged numbers, calendar sanity of dates, digit groupings of NRM references, age bands,
+//! and keyword proximity for dates of birth, passport, crime and NRM numbers. Every candidate
+//! except e-mail addresses is dropped when its text contains a whole-word pseudonym (`V1`, `S12`,
+//! `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode. A rejected candidate does not
+//! hide a later one: the search resumes one character after its start. Postcodes, plates, NI
+//! numbers and police references are case-sensitive.
 //!
-//! A finding never spans a line break: separators inside a value are spaces or tabs, so ten
-//! lines of one digit each are not a phone number and a hard-wrapped postcode is not caught.
-//! Keywords and the context a post-filter reads (an age band, a sentence) may span lines.
-//! A phone number glued to a longer number by `.`, `-` or `_` (`18.08467273887`, a file name
-//! such as `Screenshot_2016-03-29-15-40-12.jpg`) is part of that number, not a phone number.
+//! A finding never spans a line break: separators inside a value are horizontal whitespace (spaces,
+//! tabs, no-break spaces), so ten lines of one digit each are not a phone number and a hard-wrapped
+//! postcode is not caught. Keywords and the context a post-filter reads (an age band, a sentence)
+//! may span lines. A phone number glued to a longer number by `.`, `-` or `_` (`18.08467273887`, a
+//! file name such as `Screenshot_2016-03-29-15-40-12.jpg`) is part of that number, not a phone
+//! number.
 //!
-//! Ages (see [`child_age`]): an exact age under 18 is a finding; a band is not. A range
-//! (`13 to 17`, `4-8 years old`, `aged 13-18`, `between 13 and 17`) and an open band
-//! (`aged 15 and older`, `15+`, `under 16`, `more than five years old`, `under the age of 16`)
-//! are bands. Two ages joined by "and" or "or" (`aged 14 and 15`) stay findings: they usually
-//! give two children's exact ages. Reaching an age (`turned 6 years old`, `turns 10 years old`)
-//! is said of projects and organisations as often as of people, so it is a finding only with a
-//! person cue in the same sentence: a pseudonym (`V1`, `S2`, `W3`), he, she, him, her, his,
-//! child, boy, girl, son, daughter or victim (or their plurals).
+//! Ages (patterns and filters in `child_age`): an exact age under 18 is a finding; a band is not.
+//! A range (`13 to 17`, `4-8 years old`, `aged 13-18`, `between 13 and 17`) and an open band
+//! (`aged 15 and older`, `15+`, `under 16`, `more than five years old`, `under the age of 16`) are
+//! bands. Two ages joined by "and" or "or" (`aged 14 and 15`) stay findings: they usually give two
+//! children's exact ages. Reaching an age (`turned 6 years old`, `turns 10 years old`) is said of
+//! projects and organisations as often as of people, so it is a finding only with a person cue in
+//! the same sentence: a pseudonym (`V1`, `S2`, `W3`), he, she, him, her, his, child, boy, girl,
+//! son, daughter or victim (or their plurals). A sentence ends at `.`, `!` or `?` before
+//! whitespace, or at a blank line; it may run over single line breaks.
 
 use regex::Regex;
 
