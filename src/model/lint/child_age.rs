@@ -101,6 +101,7 @@ impl Context {
     }
 }
 
+/// The context patterns, compiled on first use, once for the process.
 static CONTEXT: LazyLock<Context> = LazyLock::new(Context::new);
 
 /// The largest character boundary of `text` at or before `at`.
