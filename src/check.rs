@@ -471,7 +471,8 @@ fn personal_data(
             } else {
                 (Code::PersonalData, "personal data:")
             };
-            let message = format!("{what} {} `{}`", f.kind.label(), &file.text[f.start..f.end]);
+            let found = diagnostic::one_line(&file.text[f.start..f.end]);
+            let message = format!("{what} {} `{found}`", f.kind.label());
             let hint = format!(
                 "{}; if it is not personal data, add it to `lint_allow` with a reason",
                 f.kind.hint()

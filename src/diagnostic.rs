@@ -193,6 +193,37 @@ impl Diagnostic {
     }
 }
 
+/// The most characters of user text a message quotes.
+pub const QUOTE_CHARS: usize = 60;
+
+/// User text as a message or hint quotes it, so that a diagnostic stays one line
+/// (`path:line:col: error[CODE]: message`, for editors and CI annotations): each run of
+/// whitespace or control characters, line breaks included, becomes one space, and text longer
+/// than [`QUOTE_CHARS`] characters is cut and ends in `…`.
+pub fn one_line(text: &str) -> String {
+    let mut out: Vec<char> = Vec::new();
+    for c in text.chars() {
+        let c = if c.is_whitespace() || c.is_control() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && out.last() == Some(&' ') {
+            continue;
+        }
+        out.push(c);
+        if out.len() > QUOTE_CHARS {
+            out.truncate(QUOTE_CHARS - 1);
+            while out.last() == Some(&' ') {
+                out.pop();
+            }
+            out.push('…');
+            break;
+        }
+    }
+    out.into_iter().collect()
+}
+
 /// Sorts diagnostics into their stable output order: path, line, column, code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
@@ -251,6 +282,25 @@ pub fn cap(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn one_line_collapses_whitespace_and_shortens() {
+        assert_eq!(one_line("2026-10-01\nand more\n"), "2026-10-01 and more ");
+        assert_eq!(one_line("deb\r\n\t  rief"), "deb rief");
+        assert_eq!(one_line("A\u{2028}L\u{7}x"), "A L x");
+        assert_eq!(one_line("OFFICIAL SENSITIVE"), "OFFICIAL SENSITIVE");
+        let exact = "x".repeat(QUOTE_CHARS);
+        assert_eq!(one_line(&exact), exact);
+        let long = format!("{}\n{}", "a".repeat(QUOTE_CHARS - 3), "b".repeat(40));
+        let quoted = one_line(&long);
+        assert_eq!(quoted.chars().count(), QUOTE_CHARS);
+        assert_eq!(quoted, format!("{} b…", "a".repeat(QUOTE_CHARS - 3)));
+        let space_at_cut = format!("{}\n{}", "a".repeat(QUOTE_CHARS - 2), "b".repeat(40));
+        assert_eq!(
+            one_line(&space_at_cut),
+            format!("{}…", "a".repeat(QUOTE_CHARS - 2))
+        );
+    }
 
     #[test]
     fn codes_are_unique_and_well_formed() {

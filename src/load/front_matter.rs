@@ -3,7 +3,7 @@
 //!
 //! Pure: takes text, returns values or diagnostics; never touches the disk or git.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, one_line};
 use crate::model::raw::RawDocument;
 use crate::model::{Kind, ParsedFile, SourceFile, Span};
 
@@ -520,16 +520,32 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 fn wrong_message(code: Code, field: Option<&str>, detail: &str) -> String {
+    let detail = quote_name(detail);
     match (code, field) {
         (Code::UnknownField, Some(parent)) => format!("{detail} in `{parent}`"),
         (Code::WrongType, Some(f)) => format!("`{f}`: {detail}"),
-        _ => detail.to_owned(),
+        _ => detail,
     }
     .replace(", expected one of", "; expected one of")
     .split("; expected one of")
     .next()
     .unwrap_or_default()
     .to_owned()
+}
+
+/// serde's message with the name it quotes before any list of what was expected (from the
+/// first backtick to the last: a key may hold backticks or line breaks) on one line.
+fn quote_name(detail: &str) -> String {
+    let (head, tail) = detail.split_at(detail.find(", expected").unwrap_or(detail.len()));
+    match (head.find('`'), head.rfind('`')) {
+        (Some(open), Some(close)) if open < close => format!(
+            "{}`{}`{}{tail}",
+            &head[..open],
+            one_line(&head[open + 1..close]),
+            &head[close + 1..]
+        ),
+        _ => detail.to_owned(),
+    }
 }
 
 /// "did you mean `title`?" for an unknown field, from the list serde gives.
@@ -549,6 +565,27 @@ fn unknown_field_hint(detail: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quoted_key_is_on_one_line_and_the_expected_list_is_cut() {
+        let detail = "unknown field `un\nknown`, expected one of `id`, `kind`";
+        assert_eq!(
+            wrong_message(Code::UnknownField, None, detail),
+            "unknown field `un known`"
+        );
+        assert_eq!(
+            wrong_message(Code::UnknownField, None, "unknown field `a`b\r\nc`"),
+            "unknown field `a`b c`"
+        );
+        assert_eq!(
+            wrong_message(
+                Code::WrongType,
+                Some("victims.total"),
+                "invalid type: string"
+            ),
+            "`victims.total`: invalid type: string"
+        );
+    }
 
     #[test]
     fn split_accepts_bom_crlf_and_trailing_blanks() {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, one_line};
 use crate::model::vocab::Term;
 use crate::model::{SourceFile, Span, Spans, VocabName, Vocabulary};
 
@@ -90,7 +90,10 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
             let d = Diagnostic::at_file(
                 Code::VocabularyFile,
                 &file.path,
-                format!("`see_also` names power type `{code}`, which is not defined"),
+                format!(
+                    "`see_also` names power type `{}`, which is not defined",
+                    one_line(&code)
+                ),
             )
             .at(span.line, span.column, span.len)
             .field(&field);
@@ -116,25 +119,24 @@ fn check_term(
             .field(field)
     };
     let what = name.singular();
+    let quoted = one_line(&term.code);
     if built_in
         .get(name, &term.code)
         .is_some_and(|t| t.added_later)
     {
         let message = format!(
-            "{what} `{}` is now built in; this entry is not needed, and the built-in term is used",
-            term.code
+            "{what} `{quoted}` is now built in; this entry is not needed, and the built-in term is used"
         );
         return Some(at(Code::EarlierForm, message).hint("remove this entry"));
     }
     if built_in.contains(name, &term.code) {
         let message = format!(
-            "{what} `{}` is built in; vocabulary.yaml may add terms, not redefine them",
-            term.code
+            "{what} `{quoted}` is built in; vocabulary.yaml may add terms, not redefine them"
         );
         return Some(at(Code::VocabularyRedefined, message).hint("remove this entry"));
     }
     if vocab.contains(name, &term.code) {
-        let message = format!("{what} `{}` is defined twice", term.code);
+        let message = format!("{what} `{quoted}` is defined twice");
         return Some(at(Code::VocabularyDuplicate, message));
     }
     let code_ok = match name {
@@ -149,10 +151,7 @@ fn check_term(
     if power_fields && name != VocabName::PowerTypes {
         return Some(at(
             Code::VocabularyFile,
-            format!(
-                "{what} `{}` has `question` or `see_also`, which only power types take",
-                term.code
-            ),
+            format!("{what} `{quoted}` has `question` or `see_also`, which only power types take"),
         ));
     }
     let takes_words = matches!(
@@ -163,8 +162,7 @@ fn check_term(
         return Some(at(
             Code::VocabularyFile,
             format!(
-                "{what} `{}` has `words`, which only power types, areas and synonym groups take",
-                term.code
+                "{what} `{quoted}` has `words`, which only power types, areas and synonym groups take"
             ),
         ));
     }
@@ -176,7 +174,7 @@ fn check_term(
         };
         return Some(at(
             Code::VocabularyFile,
-            format!("{what} code `{}` must be {style}", term.code),
+            format!("{what} code `{quoted}` must be {style}"),
         ));
     }
     None
@@ -220,6 +218,39 @@ mod tests {
                 .parent
                 .as_deref(),
             Some("criminal")
+        );
+    }
+
+    #[test]
+    fn offences_for_conduct_before_31_july_2015_are_built_in() {
+        use crate::model::case_review::EARLIER_OFFENCES;
+        let v = built_in();
+        for code in EARLIER_OFFENCES {
+            assert!(v.contains(VocabName::Offences, code), "{code}");
+        }
+        for (code, label) in [
+            ("NIAA2002-s145", "Traffic in prostitution (NIAA 2002 s145)"),
+            (
+                "SOA2003-s58A",
+                "Trafficking within the UK for sexual exploitation (SOA 2003 s58A)",
+            ),
+            (
+                "SOA2003-s62",
+                "Committing an offence with intent to commit a sexual offence (SOA 2003 s62)",
+            ),
+        ] {
+            assert_eq!(v.label(VocabName::Offences, code), label);
+        }
+    }
+
+    #[test]
+    fn the_drugs_offence_covers_production_and_supply() {
+        let label = built_in()
+            .label(VocabName::Offences, "MDA1971-s4")
+            .to_owned();
+        assert_eq!(
+            label,
+            "Producing or supplying controlled drugs (MDA 1971 s4)"
         );
     }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 
 use super::date::Date;
 use super::enums::Jurisdiction;
@@ -153,7 +153,7 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Option<AgencyPowers
         let expected = format!("AG-{agency}");
         if *id != expected {
             let field = ctx.later("id", "agency");
-            let message = format!("`id` is `{id}` but `agency` is `{agency}`");
+            let message = format!("`id` is `{}` but `agency` is `{agency}`", one_line(id));
             ctx.report_hint(
                 Code::AgencyIdMismatch,
                 field,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 
 use super::countries;
 use super::date::{Date, Month};
@@ -365,10 +365,27 @@ fn outside_its_years(
 /// from 31 July 2015.
 const MSA_OFFENCES_FROM: (i32, u32) = (2015, 7);
 
+/// The offences that MSA 2015 Schedule 1 lists for conduct before 31 July 2015 (a relevant
+/// offender, s16), which a review of earlier conduct uses instead of the Act's own: trafficking
+/// for sexual exploitation (Sexual Offences Act 2003 ss57-59A) and committing an offence with
+/// intent to commit a sexual offence (s62), traffic in prostitution (Nationality, Immigration
+/// and Asylum Act 2002 s145), trafficking for exploitation (Asylum and Immigration (Treatment
+/// of Claimants, etc.) Act 2004 s4), and slavery, servitude and forced or compulsory labour
+/// (Coroners and Justice Act 2009 s71). Each is in the built-in vocabulary.
+pub const EARLIER_OFFENCES: &[&str] = &[
+    "SOA2003-s57",
+    "SOA2003-s58",
+    "SOA2003-s58A",
+    "SOA2003-s59",
+    "SOA2003-s59A",
+    "SOA2003-s62",
+    "NIAA2002-s145",
+    "AITCA2004-s4",
+    "CJA2009-s71",
+];
+
 /// A case whose investigation ended before the Act's offences came into force cannot have
-/// been charged under them: the earlier trafficking offences apply (Sexual Offences Act 2003
-/// ss57-59A, Asylum and Immigration (Treatment of Claimants, etc.) Act 2004 s4, Coroners and
-/// Justice Act 2009 s71).
+/// been charged under them: the [`EARLIER_OFFENCES`] apply.
 fn before_commencement(
     ctx: &mut Ctx<'_>,
     raw: &RawCaseReview,
@@ -393,7 +410,15 @@ fn before_commencement(
             let message = format!(
                 "`{field}` is `{code}`, but the investigation ended in {end}, before the Modern Slavery Act 2015 offences came into force (31 July 2015)"
             );
-            let hint = "earlier conduct is charged under SOA2003-s57, -s58, -s59, -s59A, AITCA2004-s4 or CJA2009-s71".to_owned();
+            let hint = match EARLIER_OFFENCES.split_last() {
+                Some((last, rest)) => {
+                    format!(
+                        "earlier conduct is charged under {} or {last}",
+                        rest.join(", ")
+                    )
+                }
+                None => String::new(),
+            };
             let at = ctx.later("investigation.end", &field);
             ctx.report_hint(Code::OffenceBeforeCommencement, at, message, hint);
         }
@@ -437,7 +462,10 @@ fn nationalities(
     let map = map.clone().unwrap_or_default();
     for code in map.keys().filter(|c| !countries::is_country(c)) {
         let field = format!("{parent}.nationalities.{code}");
-        let message = format!("`{code}` is not an ISO 3166-1 alpha-2 country code");
+        let message = format!(
+            "`{}` is not an ISO 3166-1 alpha-2 country code",
+            one_line(code)
+        );
         let hint = match super::vocab::nearest(code, countries::codes()) {
             Some(n) if code.eq_ignore_ascii_case(n) => format!("did you mean `{n}`? codes are upper case"),
             _ => "use the two-letter ISO code, e.g. `AL` for Albania, `VN` for Viet Nam, `GB` for the UK".to_owned(),
@@ -581,6 +609,7 @@ fn agencies(ctx: &mut Ctx<'_>, raw: &RawCaseReview, lead: Option<&str>) -> Vec<I
             .any(|a| a.code.as_deref() == Some(lead) && a.role.as_deref() == Some("lead"))
     };
     if let Some(lead) = lead.filter(|l| !lead_listed(l)) {
+        let lead = one_line(lead);
         let message =
             format!("`lead_agency` is `{lead}` but `agencies` does not list it with role `lead`");
         let hint = format!("add `- {{code: {lead}, role: lead}}` to `agencies`");
@@ -601,10 +630,16 @@ fn recommendations(ctx: &mut Ctx<'_>, list: &[RawRecommendation]) -> Vec<Recomme
                 .strip_prefix('R')
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
             if !well_formed {
-                let message = format!("`{field}.id` is `{id}`; recommendation ids are R1, R2, …");
+                let message = format!(
+                    "`{field}.id` is `{}`; recommendation ids are R1, R2, …",
+                    one_line(id)
+                );
                 ctx.report(Code::InvalidValue, &format!("{field}.id"), message);
             } else if seen.contains(&id) {
-                let message = format!("recommendation id `{id}` is used twice in this review");
+                let message = format!(
+                    "recommendation id `{}` is used twice in this review",
+                    one_line(id)
+                );
                 ctx.report(Code::DuplicateEntry, &format!("{field}.id"), message);
             }
             seen.push(id);
@@ -683,11 +718,8 @@ mod tests {
         add(&mut v, VocabName::Agencies, &["HIOWC"]);
         add(&mut v, VocabName::Areas, &["portsmouth"]);
         add(&mut v, VocabName::Exploitation, &["sexual"]);
-        add(
-            &mut v,
-            VocabName::Offences,
-            &["MSA2015-s2", "SOA2003-s59A", "AITCA2004-s4"],
-        );
+        add(&mut v, VocabName::Offences, &["MSA2015-s2"]);
+        add(&mut v, VocabName::Offences, EARLIER_OFFENCES);
         add(&mut v, VocabName::Outcomes, &["convicted"]);
         add(&mut v, VocabName::ReferralSources, &["ngo"]);
         add(&mut v, VocabName::Themes, &["nrm-use"]);
@@ -745,6 +777,14 @@ mod tests {
             .filter(|d| d.is_error())
             .map(|d| (d.code, d.field.clone().unwrap_or_default()))
             .collect()
+    }
+
+    fn hints(raw: &RawCaseReview) -> Vec<String> {
+        let (vocab, spans) = (vocab(), Spans::default());
+        let today = Date::parse("2026-11-29").expect("date");
+        let mut ctx = Ctx::new("knowledge/reviews/CR-2020-001.md", &spans, &vocab, today);
+        validate(&mut ctx, raw);
+        ctx.diagnostics.into_iter().filter_map(|d| d.hint).collect()
     }
 
     #[test]
@@ -840,7 +880,7 @@ mod tests {
 
     #[test]
     fn msa_offences_cover_conduct_from_31_july_2015() {
-        let earlier = RawCaseReview {
+        let earlier = || RawCaseReview {
             investigation: Some(RawInvestigation {
                 start: s("2013-02"),
                 end: s("2014-11"),
@@ -849,21 +889,29 @@ mod tests {
             ..review()
         };
         assert_eq!(
-            errors(&earlier),
+            errors(&earlier()),
             vec![("E053", "offences[0].code".to_owned())]
         );
+        let hint = hints(&earlier()).join("\n");
+        for code in [
+            "NIAA2002-s145",
+            "SOA2003-s58A",
+            "SOA2003-s62",
+            "CJA2009-s71",
+        ] {
+            assert!(hint.contains(code), "{code} missing from {hint:?}");
+        }
         let charged_then = RawCaseReview {
-            offences: Some(vec![
-                RawOffence {
-                    code: s("SOA2003-s59A"),
-                    outcome: s("convicted"),
-                },
-                RawOffence {
-                    code: s("AITCA2004-s4"),
-                    outcome: s("convicted"),
-                },
-            ]),
-            ..earlier
+            offences: Some(
+                EARLIER_OFFENCES
+                    .iter()
+                    .map(|code| RawOffence {
+                        code: s(code),
+                        outcome: s("convicted"),
+                    })
+                    .collect(),
+            ),
+            ..earlier()
         };
         assert_eq!(errors(&charged_then), vec![]);
         // An investigation running past the commencement may include later conduct.

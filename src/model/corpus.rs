@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, one_line};
 
 use super::document::{Document, kind_of_id};
 use super::enums::Kind;
@@ -81,7 +81,11 @@ pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<D
     for l in &all {
         let Some(id) = l.id else { continue };
         if let Some(first) = by_id.get(id) {
-            let message = format!("id `{id}` is already used by `{}`", first.file.path);
+            let message = format!(
+                "id `{}` is already used by `{}`",
+                one_line(id),
+                first.file.path
+            );
             let hint = "every document needs its own id: take the next free number".to_owned();
             diags.push(at(l.file, "id", Code::DuplicateId, message).hint(hint));
         } else {
@@ -118,12 +122,13 @@ pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<D
             ) {
                 let back = by_id.get(target.as_str()).map(|o| o.case_review);
                 if back.is_some_and(|b| b != l.id) {
+                    let target = one_line(target);
                     let message = format!(
                         "order `{target}` does not name this review back in its `case_review`"
                     );
                     let hint = format!(
                         "set `case_review: {}` in `{target}`",
-                        l.id.unwrap_or("this review")
+                        l.id.map_or("this review".to_owned(), one_line)
                     );
                     diags.push(at(l.file, &field, Code::NonReciprocalOrder, message).hint(hint));
                 }
@@ -143,10 +148,11 @@ pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<D
                 .get(review)
                 .is_none_or(|r| l.id.is_some_and(|id| r.orders.iter().any(|o| o == id)));
             if !listed {
+                let review = one_line(review);
                 let message = format!("review `{review}` does not list this order in its `orders`");
                 let hint = format!(
                     "add `{}` to `orders` in `{review}`",
-                    l.id.unwrap_or("this order")
+                    l.id.map_or("this order".to_owned(), one_line)
                 );
                 diags.push(at(l.file, "case_review", Code::NonReciprocalOrder, message).hint(hint));
             }
@@ -179,6 +185,7 @@ fn main_application(interim: &Links<'_>, main: Option<&Links<'_>>) -> Option<Dia
     let own = own_type.and_then(OrderType::from_code)?;
     let theirs = main_type.and_then(OrderType::from_code)?;
     let words = |t: OrderType| t.label().replace("Interim", "interim");
+    let id = one_line(id);
     let problem = if theirs.is_interim() || theirs.family() != own.family() {
         format!(
             "`application` is `{id}`, an {} record; an {} is made pending an application for an {}",
@@ -189,7 +196,11 @@ fn main_application(interim: &Links<'_>, main: Option<&Links<'_>>) -> Option<Dia
     } else if let (Some(a), Some(b)) = (own_key, main_key)
         && a != b
     {
-        format!("`application` is `{id}`, about subject `{b}`, but this order is about `{a}`")
+        format!(
+            "`application` is `{id}`, about subject `{}`, but this order is about `{}`",
+            one_line(b),
+            one_line(a)
+        )
     } else {
         return None;
     };
@@ -218,15 +229,18 @@ fn check_ref(
     match (ids.get(target), expected) {
         (Some(kind), Some(want)) if *kind != want => {
             let message = format!(
-                "`{field}` is `{target}`, which is a {kind} document, not a {want} document"
+                "`{field}` is `{}`, which is a {kind} document, not a {want} document",
+                one_line(target)
             );
             diags.push(at(file, field, Code::UnknownReference, message));
             false
         }
         (Some(_), _) => true,
         (None, _) => {
-            let message =
-                format!("`{field}` is `{target}`, which is not a document in the knowledge base");
+            let message = format!(
+                "`{field}` is `{}`, which is not a document in the knowledge base",
+                one_line(target)
+            );
             let candidates = ids
                 .iter()
                 .filter(|(_, k)| expected.is_none_or(|w| **k == w))

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 
 use super::agency_powers::AgencyPowers;
 use super::case_review::CaseReview;
@@ -198,7 +198,10 @@ fn validate_id(ctx: &mut Ctx<'_>, id: &Option<String>, kind: Kind) -> Option<Str
             Kind::OrderRecord => "ORD-YYYY-NNN, e.g. ORD-2020-001",
             Kind::AgencyPowers => "AG-<agency code>, e.g. AG-GLAA",
         };
-        let message = format!("`id` is `{id}`, which is not a valid {kind} id");
+        let message = format!(
+            "`id` is `{}`, which is not a valid {kind} id",
+            one_line(&id)
+        );
         ctx.report_hint(
             Code::InvalidId,
             "id",
@@ -213,6 +216,7 @@ fn validate_id(ctx: &mut Ctx<'_>, id: &Option<String>, kind: Kind) -> Option<Str
             .strip_prefix(id.as_str())
             .is_some_and(|rest| rest.starts_with('-') && rest.len() > 1);
     if !matches {
+        let (id, stem) = (one_line(&id), one_line(stem));
         let message = format!("`id` is `{id}` but the file is named `{stem}.md`");
         let hint = format!("name the file `{id}.md` or `{id}-<slug>.md`, or correct the id");
         ctx.report_hint(Code::IdFileMismatch, "id", message, hint);
@@ -308,7 +312,10 @@ fn validate_marking(ctx: &mut Ctx<'_>, marking: &Option<String>) -> Option<Marki
     let message = if value.trim().is_empty() {
         "`marking` is empty: every document carries a protective marking".to_owned()
     } else {
-        format!("`marking` is `{value}`, which is not a protective marking Casebook accepts")
+        format!(
+            "`marking` is `{}`, which is not a protective marking Casebook accepts",
+            one_line(value)
+        )
     };
     let hint = match super::vocab::nearest(value, Marking::CODES.iter().copied()) {
         Some(n) => format!("did you mean `{n}`? allowed: OFFICIAL, OFFICIAL-SENSITIVE"),
@@ -322,7 +329,7 @@ fn validate_tags(ctx: &mut Ctx<'_>, tags: &Option<Vec<String>>) -> Vec<String> {
     let tags = tags.clone().unwrap_or_default();
     for (i, tag) in tags.iter().enumerate() {
         if !is_kebab(tag) {
-            let message = format!("tag `{tag}` is not kebab-case");
+            let message = format!("tag `{}` is not kebab-case", one_line(tag));
             let hint = "use lower-case words joined by hyphens, e.g. `hand-car-wash`".to_owned();
             ctx.report_hint(Code::InvalidTag, &format!("tags[{i}]"), message, hint);
         }

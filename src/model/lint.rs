@@ -1,18 +1,37 @@
 //! Personal-data lint: finds what must never be published (NI numbers, postcodes, vehicle
-//! registrations, phone numbers, e-mail addresses, dates of birth, passport numbers, police
-//! references) in document text. Pure: no I/O, no knowledge of files or diagnostics.
+//! registrations, phone numbers, e-mail addresses, dates of birth, passport numbers, police, NRM
+//! and court references, exact ages of children) in document text. Pure: no I/O, no knowledge of
+//! files or diagnostics.
 //!
-//! Each kind is one look-around-free regex (the `regex` crate has none) plus a post-filter in
-//! code: NI prefixes, plate age identifiers, phone digit counts and the never-flagged numbers,
-//! calendar sanity of dates, and keyword proximity for dates of birth and passport numbers.
-//! Every candidate except e-mail addresses is dropped when its text contains a whole-word
-//! pseudonym (`V1`, `S12`, `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode.
-//! A rejected candidate does not hide a later one: the search resumes one character after
-//! its start. Postcodes, plates, NI numbers and police references are case-sensitive.
-//! Separators inside a value are one whitespace character (a line break included, so a
-//! hard-wrapped postcode or phone number is still caught), except in older-style plates.
+//! Each kind is a look-around-free regex (two for child ages; the `regex` crate has no look-around)
+//! plus a post-filter in code: NI prefixes, plate age identifiers, phone digit counts and the
+//! never-flagged numbers, calendar sanity of dates, digit groupings of NRM references, age bands,
+//! and keyword proximity for dates of birth, passport, crime and NRM numbers. Every candidate
+//! except e-mail addresses is dropped when its text contains a whole-word pseudonym (`V1`, `S12`,
+//! `W3`) or recommendation id (`R1`), so "S1 2AB" is not a postcode. A rejected candidate does not
+//! hide a later one: the search resumes one character after its start. Postcodes, plates, NI
+//! numbers and police references are case-sensitive.
+//!
+//! A finding never spans a line break: separators inside a value are horizontal whitespace (spaces,
+//! tabs, no-break spaces), so ten lines of one digit each are not a phone number and a hard-wrapped
+//! postcode is not caught. Keywords and the context a post-filter reads (an age band, a sentence)
+//! may span lines. A phone number glued to a longer number by `.`, `-` or `_` (`18.08467273887`, a
+//! file name such as `Screenshot_2016-03-29-15-40-12.jpg`) is part of that number, not a phone
+//! number.
+//!
+//! Ages (patterns and filters in `child_age`): an exact age under 18 is a finding; a band is not.
+//! A range (`13 to 17`, `4-8 years old`, `aged 13-18`, `between 13 and 17`) and an open band
+//! (`aged 15 and older`, `15+`, `under 16`, `more than five years old`, `under the age of 16`) are
+//! bands. Two ages joined by "and" or "or" (`aged 14 and 15`) stay findings: they usually give two
+//! children's exact ages. Reaching an age (`turned 6 years old`, `turns 10 years old`) is said of
+//! projects and organisations as often as of people, so it is a finding only with a person cue in
+//! the same sentence: a pseudonym (`V1`, `S2`, `W3`), he, she, him, her, his, child, boy, girl,
+//! son, daughter or victim (or their plurals). A sentence ends at `.`, `!` or `?` before
+//! whitespace, or at a blank line; it may run over single line breaks.
 
 use regex::Regex;
+
+mod child_age;
 
 /// What a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,20 +50,21 @@ pub enum FindingKind {
     Email,
     /// A full date near `DOB`, `d.o.b`, `born` or `date of birth`.
     DateOfBirth,
-    /// Nine digits, or one or two capital letters and 6-9 digits, near the word `passport`.
+    /// Eight or nine digits, or one or two capital letters, 6-9 digits and an optional closing
+    /// letter (`P1234567A`), near the word `passport`.
     PassportNumber,
     /// PNC-style identifier (`12/345678A`) or crime reference number (`44/123456/21`).
     PoliceReference,
     /// A crime or case reference number near `crime reference`, `CRN` or `URN`.
     CrimeReference,
-    /// An NRM referral reference number near `NRM` or `referral`.
+    /// An NRM referral reference number near `NRM` or `referral`, its digits grouped in any
+    /// way (`1234-5678-90`, `NRM/2024/123456`).
     NrmReference,
     /// A Crown Court case number (`T20217001`).
     CourtCaseNumber,
-    /// The exact age of a child (`aged 14`, `14-year-old`, `fourteen years old`).
+    /// The exact age of a child (`aged 14`, `14-year-old`, `17yo`, `V10 (15)`).
     ChildAge,
 }
-
 impl FindingKind {
     /// Human label, e.g. "National Insurance number", "postcode", "vehicle registration", "vehicle registration (older style)", "phone number", "email address", "date of birth", "passport number", "police reference".
     pub fn label(self) -> &'static str {
@@ -164,11 +184,11 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// Keywords that make a nearby full date a date of birth.
 const DOB_KEYWORD: &str = r"(?i)\b(?:dob|d\.o\.b|born|date\s+of\s+birth)\b";
 
-/// Passport number: nine digits (UK), or one or two capital letters then 6-9 digits (common
-/// foreign forms); gated by [`PASSPORT_KEYWORD`].
-const PASSPORT_NUMBER: &str = r"\b(?:[0-9]{9}|[A-Z]{1,2}[0-9]{6,9})\b";
+/// Passport number: eight or nine digits, or one or two capital letters, 6-9 digits and an
+/// optional closing letter (the Philippine `P1234567A`); gated by [`PASSPORT_KEYWORD`].
+const PASSPORT_NUMBER: &str = r"\b(?:[0-9]{8,9}|[A-Z]{1,2}[0-9]{6,9}[A-Z]?)\b";
 
-/// Keyword that makes nine nearby digits a passport number.
+/// Keyword that makes a nearby number a passport number.
 const PASSPORT_KEYWORD: &str = r"(?i)passport";
 
 /// PNC identifier (`12/345678A`) or crime reference number (`44/123456/21`). The middle part
@@ -184,25 +204,15 @@ const CRIME_REFERENCE: &str = r"\b(?:[0-9A-Z]{2,4}[/-]?)?[0-9]{5,10}(?:[/-][0-9]
 const CRIME_KEYWORD: &str =
     r"(?i)\b(?:crime\s+(?:reference|ref|number|no)|crn|urn|occurrence\s+(?:number|no))\b";
 
-/// An NRM referral reference: an optional prefix, then 6-12 digits (gated by [`NRM_KEYWORD`]).
-const NRM_REFERENCE: &str = r"\b(?:[A-Z]{2,4}[/-]?)?[0-9]{6,12}\b";
+/// An NRM referral reference: an optional prefix, then up to six groups of digits joined by
+/// a space, `-` or `/` (gated by [`NRM_KEYWORD`]; [`nrm_ok`] counts the digits).
+const NRM_REFERENCE: &str = r"\b(?:[A-Z]{2,4}[/-]?)?[0-9]{1,12}(?:[ /-][0-9]{1,12}){0,5}\b";
 
 /// Keywords that make a nearby number an NRM reference.
 const NRM_KEYWORD: &str = r"(?i)\b(?:nrm|referrals?)\b";
 
 /// A Crown Court case number: `T`, a four-digit year from 1990, four or more digits.
 const COURT_CASE_NUMBER: &str = r"\bT\s?(?:199[0-9]|20[0-9]{2})\s?[0-9]{4,5}\b";
-
-/// Numbers written as words, for ages.
-const AGE_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty";
-
-/// The exact age of a person: `aged 14`, `14-year-old`, `14 years old` (in figures or words);
-/// the post-filter keeps ages under 18.
-fn age_pattern() -> String {
-    format!(
-        r"(?i)\b(?:aged\s+(?:[0-9]{{1,2}}|{AGE_WORDS})|(?:[0-9]{{1,2}}|{AGE_WORDS})[\s-]years?[\s-]old)\b"
-    )
-}
 
 /// Pseudonym tokens (V, S, W) and recommendation ids (R): never part of a finding.
 const ID_TOKEN: &str = r"\b[RSVW][0-9]{1,3}\b";
@@ -221,11 +231,36 @@ fn date_pattern() -> String {
     )
 }
 
+/// A match of a rule's pattern: its byte range in the scanned text, which post-filters that
+/// read the context around it can see.
+struct Hit<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Hit<'t> {
+    /// The matched text.
+    fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+
+    /// The bytes of the text before the hit.
+    fn bytes_before(&self) -> &'t [u8] {
+        &self.text.as_bytes()[..self.start]
+    }
+
+    /// The bytes of the text after the hit.
+    fn bytes_after(&self) -> &'t [u8] {
+        &self.text.as_bytes()[self.end..]
+    }
+}
+
 /// One pattern with its post-filter and, for context-gated kinds, its keyword.
 struct Rule {
     kind: FindingKind,
     pattern: Regex,
-    accept: fn(&str) -> bool,
+    accept: fn(&Hit<'_>) -> bool,
     keyword: Option<Regex>,
 }
 
@@ -236,13 +271,23 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("constant lint pattern compiles")
 }
 
+/// Horizontal whitespace: Unicode `\s` without the line and paragraph breaks (`\n`, `\r`,
+/// `\x0B`, `\x0C`, U+0085, U+2028, U+2029). Listed, not `[^\S\r\n]`: case folding of that
+/// negated class makes a case-insensitive pattern take a hundred times longer to compile.
+const HORIZONTAL_SPACE: &str = r"[\t \x{A0}\x{1680}\x{2000}-\x{200A}\x{202F}\x{205F}\x{3000}]";
+
+/// Compiles a finding's pattern so that it never spans a line break: each `\s` becomes
+/// [`HORIZONTAL_SPACE`] (a nested class inside a class, so `[\s-]` works too).
+fn compile_one_line(pattern: &str) -> Regex {
+    compile(&pattern.replace(r"\s", HORIZONTAL_SPACE))
+}
+
 impl Rule {
     /// A rule for `kind`: every match of `pattern` that `accept` keeps.
-    fn new(kind: FindingKind, pattern: &str, accept: fn(&str) -> bool) -> Rule {
-        let pattern = compile(pattern);
+    fn new(kind: FindingKind, pattern: &str, accept: fn(&Hit<'_>) -> bool) -> Rule {
         Rule {
             kind,
-            pattern,
+            pattern: compile_one_line(pattern),
             accept,
             keyword: None,
         }
@@ -266,23 +311,29 @@ impl Lint {
     pub fn new() -> Lint {
         use FindingKind as K;
         let rules = vec![
-            Rule::new(K::NiNumber, NI_NUMBER, ni_prefix_ok),
+            Rule::new(K::NiNumber, NI_NUMBER, |h| ni_prefix_ok(h.as_str())),
             Rule::new(K::Postcode, POSTCODE, always),
-            Rule::new(
-                K::VehicleRegistration,
-                VEHICLE_REGISTRATION,
-                age_identifier_ok,
-            ),
+            Rule::new(K::VehicleRegistration, VEHICLE_REGISTRATION, |h| {
+                age_identifier_ok(h.as_str())
+            }),
             Rule::new(K::OldVehicleRegistration, OLD_VEHICLE_REGISTRATION, always),
             Rule::new(K::PhoneNumber, PHONE_NUMBER, phone_ok),
             Rule::new(K::Email, EMAIL, always),
-            Rule::new(K::DateOfBirth, &date_pattern(), date_ok).near(DOB_KEYWORD),
+            Rule::new(K::DateOfBirth, &date_pattern(), |h| date_ok(h.as_str())).near(DOB_KEYWORD),
             Rule::new(K::PassportNumber, PASSPORT_NUMBER, always).near(PASSPORT_KEYWORD),
             Rule::new(K::PoliceReference, POLICE_REFERENCE, always),
-            Rule::new(K::CrimeReference, CRIME_REFERENCE, has_five_digits).near(CRIME_KEYWORD),
-            Rule::new(K::NrmReference, NRM_REFERENCE, not_a_year_run).near(NRM_KEYWORD),
+            Rule::new(K::CrimeReference, CRIME_REFERENCE, |h| {
+                has_five_digits(h.as_str())
+            })
+            .near(CRIME_KEYWORD),
+            Rule::new(K::NrmReference, NRM_REFERENCE, nrm_ok).near(NRM_KEYWORD),
             Rule::new(K::CourtCaseNumber, COURT_CASE_NUMBER, always),
-            Rule::new(K::ChildAge, &age_pattern(), child_age),
+            Rule::new(K::ChildAge, &child_age::pattern(), child_age::accept),
+            Rule::new(
+                K::ChildAge,
+                &child_age::bracketed(),
+                child_age::accept_bracketed,
+            ),
         ];
         let id_token = compile(ID_TOKEN);
         Lint { rules, id_token }
@@ -310,7 +361,12 @@ impl Lint {
         }
         let mut at = 0;
         while let Some(m) = rule.pattern.find_at(text, at) {
-            let accepted = (rule.accept)(m.as_str())
+            let hit = Hit {
+                text,
+                start: m.start(),
+                end: m.end(),
+            };
+            let accepted = (rule.accept)(&hit)
                 && (rule.kind == FindingKind::Email || !self.id_token.is_match(m.as_str()))
                 && (rule.keyword.is_none() || near_keyword(text, &keywords, m.start(), m.end()));
             if accepted {
@@ -341,7 +397,7 @@ pub fn shared() -> &'static Lint {
 }
 
 /// Post-filter that accepts every match.
-fn always(_: &str) -> bool {
+fn always(_: &Hit<'_>) -> bool {
     true
 }
 
@@ -352,47 +408,59 @@ fn has_five_digits(found: &str) -> bool {
         .any(|run| run.len() >= 5)
 }
 
-/// NRM reference post-filter: not a run of digits that reads as a year range or a sum of
-/// money (`20212022`), i.e. not eight digits that are two years from 1990 on.
-fn not_a_year_run(found: &str) -> bool {
-    let digits: String = found.chars().filter(char::is_ascii_digit).collect();
-    let year = |s: &str| s.parse::<u32>().is_ok_and(|y| (1990..=2099).contains(&y));
-    !(digits.len() == 8 && found.len() == 8 && year(&digits[..4]) && year(&digits[4..]))
+/// A four-digit year from 1990 to 2099.
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4
+        && digits
+            .parse::<u32>()
+            .is_ok_and(|y| (1990..=2099).contains(&y))
 }
 
-/// Age post-filter: under 18, in figures or in words.
-fn child_age(found: &str) -> bool {
-    const WORDS: [&str; 20] = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    let lower = found.to_ascii_lowercase();
-    let age = lower
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .find_map(|w| {
-            w.parse::<u32>()
-                .ok()
-                .or_else(|| WORDS.iter().position(|x| *x == w).map(|i| i as u32 + 1))
-        });
-    age.is_some_and(|a| a < 18)
+/// NRM reference post-filter: 6-12 digits in all, and not a grouping that reads as something
+/// else. Refused: years alone (`2019/2020`, `20212022`), dates (`2021-03`, `12/03/2021`: a
+/// year and groups of one or two digits, or only such groups), a year then a space (prose:
+/// "in 2023 1234"), a Casebook id (`CR-2024-007`), the tail of a longer token
+/// ([`is_token_tail`]), and a UK phone number (left to the phone rule, which knows the
+/// numbers never flagged).
+fn nrm_ok(hit: &Hit<'_>) -> bool {
+    let found = hit.as_str();
+    let digits: String = found.chars().filter(char::is_ascii_digit).collect();
+    let groups: Vec<&str> = found
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let two_years = digits.len() == 8 && is_year(&digits[..4]) && is_year(&digits[4..]);
+    let years_only = groups.iter().all(|g| is_year(g)) || two_years;
+    let date_like = groups.iter().filter(|g| is_year(g)).count() <= 1
+        && groups.iter().all(|g| g.len() <= 2 || is_year(g));
+    let year_then_space = groups
+        .iter()
+        .any(|g| is_year(g) && found.contains(&format!("{g} ")));
+    let document_id = ["CR-", "ORD-"].iter().any(|p| found.starts_with(p));
+    let phone =
+        groups.first().is_some_and(|g| g.starts_with('0')) && (10..=11).contains(&digits.len());
+    (6..=12).contains(&digits.len())
+        && !(years_only
+            || date_like
+            || year_then_space
+            || document_id
+            || is_token_tail(hit)
+            || phone)
+}
+
+/// True when the hit is the tail of a longer token, what is left of it when the whole was
+/// refused: joined by `-` or `/` to a word before it (`CR-2024-007`), or by a space to a
+/// whole-word number before it (`2023 123456`, but not `V4 123456`).
+fn is_token_tail(hit: &Hit<'_>) -> bool {
+    match hit.bytes_before() {
+        [.., w, b'-' | b'/'] => w.is_ascii_alphanumeric(),
+        [rest @ .., b' '] if hit.as_str().starts_with(|c: char| c.is_ascii_digit()) => {
+            let digits = rest.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+            let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+            digits > 0 && !rest[..rest.len() - digits].last().is_some_and(word)
+        }
+        _ => false,
+    }
 }
 
 /// NI post-filter: refuses the prefixes never issued (BG GB NK KN TN NT ZZ).
@@ -406,14 +474,25 @@ fn age_identifier_ok(found: &str) -> bool {
     !matches!(found.get(2..4), Some("00" | "01" | "50"))
 }
 
-/// Phone post-filter: 10-11 digits after normalisation, a real UK leading `0`, and not one of
-/// the numbers that are always allowed.
-fn phone_ok(found: &str) -> bool {
-    let digits = phone_digits(found);
+/// Phone post-filter: 10-11 digits after normalisation, a real UK leading `0`, not one of
+/// the numbers that are always allowed, and not part of a longer number.
+fn phone_ok(hit: &Hit<'_>) -> bool {
+    let digits = phone_digits(hit.as_str());
     (10..=11).contains(&digits.len())
         && digits.starts_with('0')
         && !digits.starts_with("00")
         && !NEVER_FLAGGED_PHONES.contains(&digits.as_str())
+        && !glued_to_a_number(hit)
+}
+
+/// True when the hit continues a number: a digit and a `.`, `-` or `_` right before it, or
+/// such a separator and a digit right after it (a decimal such as `18.08467273887`, a time
+/// stamp in a file name such as `Screenshot_2016-03-29-15-40-12.jpg`). A `/` or `,` between
+/// two numbers is a list (`023 8012 3456/07700 900123`), so it does not glue.
+fn glued_to_a_number(hit: &Hit<'_>) -> bool {
+    let glue = |b: &u8| matches!(b, b'.' | b'-' | b'_');
+    matches!(hit.bytes_before(), [.., d, g] if d.is_ascii_digit() && glue(g))
+        || matches!(hit.bytes_after(), [g, d, ..] if glue(g) && d.is_ascii_digit())
 }
 
 /// The digits of a phone number with the international prefix (`+44`, `0044`, with an
@@ -749,7 +828,7 @@ mod tests {
         let text = "S1 held V1's passport, number 123456789. Not flagged: 987654321 exhibits.";
         assert_eq!(found(text), vec![(PassportNumber, "123456789")]);
         assert_clean("exhibit reference 123456789");
-        assert_clean("passport 12345678 or 1234567890");
+        assert_clean("passport 1234567 or 1234567890");
         assert_clean(
             "passports were seized; in the following months the exhibit count reached 123456789",
         );
@@ -941,5 +1020,189 @@ mod tests {
         assert!(K::DateOfBirth.hint().contains("date of birth"));
         assert!(K::ChildAge.hint().contains("age band"));
         assert!(K::Postcode.hint().contains("district"));
+    }
+
+    #[test]
+    fn child_ages_in_every_written_form() {
+        use FindingKind::ChildAge;
+        for (text, age) in [
+            ("at age 13 V1 left school", "age 13"),
+            ("Age 12, V4 was", "Age 12"),
+            ("from the age of 13", "age of 13"),
+            ("V2 was 15 years of age", "15 years of age"),
+            ("V2, fifteen years of age,", "fifteen years of age"),
+            ("a 17yo boy", "17yo"),
+            ("a 17 y/o girl", "17 y/o"),
+            ("V5 (16 yo)", "16 yo"),
+            ("a 14 yrs old", "14 yrs old"),
+        ] {
+            assert_eq!(found(text), vec![(ChildAge, age)], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_pseudonym_then_an_age_in_brackets_is_a_child_age() {
+        use FindingKind::ChildAge;
+        assert_eq!(found("V10 (15) was moved"), vec![(ChildAge, "(15)")]);
+        assert_eq!(found("S2(16) recruited V3"), vec![(ChildAge, "(16)")]);
+        assert_eq!(found("W1 (fifteen) saw"), vec![(ChildAge, "(fifteen)")]);
+        assert_clean("V10 (34) was moved; S2 (18) was charged");
+        assert_clean("see section (15) and DV10 (15) and V1234 (15)");
+        assert_clean("R1 (15) is a recommendation; (15) alone is a list item");
+    }
+
+    #[test]
+    fn adults_in_the_new_age_forms_are_not_flagged() {
+        assert_clean("age 18, 19 years of age, 18yo, 25 y/o, V1 (34), aged nineteen");
+    }
+
+    #[test]
+    fn age_ranges_and_open_bands_are_not_exact_ages() {
+        for text in [
+            "children aged 15 and older",
+            "aged 15 and over",
+            "aged 15 years and over",
+            "aged 15+",
+            "4-8 years old",
+            "a 15- to 17-year-old",
+            "aged 13-18",
+            "aged 13 to 17",
+            "13 to 17 years old",
+            "between 13 and 17 years old",
+            "more than five years old",
+            "under the age of 16",
+            "children under 16 years of age",
+            "age 10 and under",
+            "15 and over, under 16, 13 to 17, over 12",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    #[test]
+    fn two_ages_joined_by_and_or_or_are_still_exact() {
+        use FindingKind::ChildAge;
+        assert_eq!(
+            found("V2 and V3, aged 14 and 15,"),
+            vec![(ChildAge, "aged 14")]
+        );
+        assert_eq!(found("V2 was aged 16 or 17"), vec![(ChildAge, "aged 16")]);
+    }
+
+    #[test]
+    fn turning_an_age_is_flagged_only_with_a_person_cue_in_the_sentence() {
+        use FindingKind::ChildAge;
+        assert_clean("the project turned 6 years old last week");
+        assert_clean("The charity turns ten years old. She said so.");
+        assert_eq!(
+            found("V2 turned 15 years old in May"),
+            vec![(ChildAge, "15 years old")]
+        );
+        assert_eq!(
+            found("Her daughter had turned six years old when\nthey moved."),
+            vec![(ChildAge, "six years old")]
+        );
+        assert_eq!(
+            found("It was March. The boy turned 14 years old."),
+            vec![(ChildAge, "14 years old")]
+        );
+        assert_eq!(
+            found("the project was 6 years old"),
+            vec![(ChildAge, "6 years old")]
+        );
+    }
+
+    #[test]
+    fn no_finding_spans_a_line_break() {
+        assert_clean("```\n0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n```");
+        assert_clean("```\r\n0\r\n1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n7\r\n8\r\n9\r\n```");
+        assert_clean("lived at SO23\n9AJ, then moved");
+        assert_clean("call 07700\n900123 or AB12\nCDE or NINO AB 12 34 56\nC");
+        assert_clean("V2, aged\n14, and a 15\nyears old");
+        assert_clean("DOB 12 March\n1990");
+    }
+
+    #[test]
+    fn a_candidate_on_one_line_is_not_hidden_by_a_longer_one_across_lines() {
+        assert_eq!(
+            found("call 0770 090012\n3 times"),
+            vec![(FindingKind::PhoneNumber, "0770 090012")]
+        );
+    }
+
+    #[test]
+    fn digits_glued_to_a_longer_number_are_not_a_phone_number() {
+        for text in [
+            "lat 18.08467273887, long 0.08467273887",
+            "![shot](Screenshot_2016-03-29-15-40-12.jpg)",
+            "build 2016_07700900123 and 07700900123.5",
+        ] {
+            assert_clean(text);
+        }
+    }
+
+    #[test]
+    fn phone_numbers_in_a_slash_list_are_each_found() {
+        use FindingKind::PhoneNumber;
+        assert_eq!(
+            found("tel 023 8012 3456/07700 900123."),
+            vec![
+                (PhoneNumber, "023 8012 3456"),
+                (PhoneNumber, "07700 900123")
+            ]
+        );
+    }
+
+    #[test]
+    fn passport_numbers_of_eight_digits_or_with_a_closing_letter() {
+        use FindingKind::PassportNumber;
+        assert_eq!(
+            found("passport number 12345678"),
+            vec![(PassportNumber, "12345678")]
+        );
+        assert_eq!(
+            found("her Philippine passport, P1234567A, was held"),
+            vec![(PassportNumber, "P1234567A")]
+        );
+        assert_eq!(
+            found("passport AB1234567C"),
+            vec![(PassportNumber, "AB1234567C")]
+        );
+        assert_clean("passport 1234567, P12345A and ABC1234567D");
+        assert_clean("12345678 and P1234567A far from any travel document named in this text");
+    }
+
+    #[test]
+    fn nrm_references_in_any_grouping_of_their_digits() {
+        use FindingKind::NrmReference;
+        for (text, reference) in [
+            ("NRM reference 1234-5678-90 was given", "1234-5678-90"),
+            ("the referral (1234 5678 90) was", "1234 5678 90"),
+            ("NRM ref 12/3456/7890", "12/3456/7890"),
+            ("filed as NRM/2024/123456", "NRM/2024/123456"),
+            ("NRM referral 202301234567 was made", "202301234567"),
+            ("for V4 NRM/2024/123456.", "NRM/2024/123456"),
+            ("V4 123456789 (NRM)", "123456789"),
+        ] {
+            assert_eq!(found(text), vec![(NrmReference, reference)], "{text}");
+        }
+    }
+
+    #[test]
+    fn nrm_groupings_that_read_as_dates_years_ids_or_phones_are_not_references() {
+        for text in [
+            "NRM referrals in 2021-03 and on 2021-03-12 and 12/03/2021 and 12-03-21",
+            "NRM referrals for 2019/2020, 2019-2020-2021 and 20192020",
+            "the referral in 2023 1234 cases",
+            "NRM referral, see CR-2024-007 and ORD-2020-001",
+            "referrals through the Modern Slavery Helpline 08000 121 700",
+            "NRM referral: 12 34 56 78",
+        ] {
+            assert_clean(text);
+        }
+        assert_eq!(
+            found("referral line 023 8012 3456"),
+            vec![(FindingKind::PhoneNumber, "023 8012 3456")]
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! The validation context: turns raw values into typed ones field by field, collecting a
 //! diagnostic for every problem and locating it in the file through `Spans`.
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, one_line};
 
 use super::date::{Date, Month};
 use super::enums::Closed;
@@ -312,7 +312,11 @@ impl<'a> Ctx<'a> {
             Some(n) => format!("did you mean `{n}`? allowed: {allowed}"),
             None => format!("allowed: {allowed}"),
         };
-        let message = format!("`{field}` is `{value}`, which is not a valid {}", E::WHAT);
+        let message = format!(
+            "`{field}` is `{}`, which is not a valid {}",
+            one_line(value),
+            E::WHAT
+        );
         self.report_hint(Code::InvalidValue, field, message, hint);
         None
     }
@@ -329,7 +333,7 @@ impl<'a> Ctx<'a> {
             return true;
         }
         let what = name.singular();
-        let message = format!("unknown {what} `{code}`");
+        let message = format!("unknown {what} `{}`", one_line(code));
         let hint = match self.vocab.nearest(name, code) {
             Some(n) => format!("did you mean `{n}`?"),
             None => {
@@ -400,9 +404,10 @@ impl<'a> Ctx<'a> {
         let value = value.as_ref()?;
         let date = Date::parse(value);
         if date.is_none() {
+            let quoted = one_line(value);
             let message = match Date::why_not(value) {
-                Some(why) => format!("`{field}` is `{value}`, which is not a date: {why}"),
-                None => format!("`{field}` is `{value}`, which is not a valid date"),
+                Some(why) => format!("`{field}` is `{quoted}`, which is not a date: {why}"),
+                None => format!("`{field}` is `{quoted}`, which is not a valid date"),
             };
             let hint = "write the date as YYYY-MM-DD, e.g. 2024-03-07".to_owned();
             self.report_hint(Code::InvalidDate, field, message, hint);
@@ -448,7 +453,10 @@ impl<'a> Ctx<'a> {
                 .filter(|m| !(1..=12).contains(m) && value.len() == 7)
                 .map(|m| format!(": there is no month {m}"))
                 .unwrap_or_default();
-            let message = format!("`{field}` is `{value}`, which is not a valid month{why}");
+            let message = format!(
+                "`{field}` is `{}`, which is not a valid month{why}",
+                one_line(value)
+            );
             let hint =
                 "write the month as YYYY-MM, e.g. 2024-03 (events are recorded to the month)";
             self.report_hint(Code::InvalidDate, field, message, hint.to_owned());

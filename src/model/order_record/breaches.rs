@@ -2,7 +2,7 @@
 //! requirement, dated while the order (or that prohibition) was in force, then the action
 //! taken and, after a charge, its outcome.
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 use crate::model::date::Month;
 use crate::model::enums::{BreachAction, BreachOutcome, Closed, OrderStatus, Requirement};
 use crate::model::raw::{RawBreach, RawOrderRecord};
@@ -102,8 +102,10 @@ fn what_was_breached(
         && !listed.contains(p)
     {
         let message = format!(
-            "`{field}.prohibition` is `{p}`, which is not one of the order's `prohibitions`"
+            "`{field}.prohibition` is `{}`, which is not one of the order's `prohibitions`",
+            one_line(p)
         );
+        let listed: Vec<String> = listed.iter().map(|l| one_line(l)).collect();
         let hint = format!("the order prohibits: {}", listed.join(", "));
         ctx.report_hint(
             Code::BreachRule,

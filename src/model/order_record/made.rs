@@ -3,7 +3,7 @@
 //! management, service, the main application of an interim order, and that the status agrees
 //! with the dates.
 
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, one_line};
 use crate::model::date::Month;
 use crate::model::enums::{
     AgeBand, Applicant, Basis, Closed, Court, EventKind, OrderStatus, OrderType,
@@ -93,7 +93,7 @@ fn subject(ctx: &mut Ctx<'_>, s: &RawSubject) -> Subject {
             .strip_prefix("S-")
             .is_some_and(|rest| (4..=8).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !ok {
-            let message = format!("`subject.key` is `{k}`, which is not a subject key");
+            let message = format!("`subject.key` is `{}`, which is not a subject key", one_line(k));
             let hint = "`S-` and 4 to 8 letters or digits, e.g. `S-7Q2K`: the partnership's pseudonymous key, never derived from a name or date of birth";
             ctx.report_hint(Code::InvalidValue, "subject.key", message, hint.into());
         }
