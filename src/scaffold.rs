@@ -287,7 +287,8 @@ fn order_record(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
         "true or false (name and address notification, s19/s26)",
     );
     y.line("# foreign_travel: {scope: named-countries, years: 5, passport_surrender: false}");
-    y.line("# subject: {age_band: 25-34, sex: male}");
+    y.line("# subject: {key: S-XXXX, age_band: 25-34, sex: male}  (key: the partnership's pseudonymous subject key, the same on every record about one person)");
+    y.line("# served: YYYY-MM    application: ORD-YYYY-NNN (on an interim order: the record of its main application)");
     y.vocab("Exploitation types:", vocab, VocabName::Exploitation);
     y.line("exploitation:");
     y.todo("  -", "exploitation type code");
@@ -307,8 +308,10 @@ fn order_record(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
     y.todo("  review_frequency", "review frequency");
     y.line("  partners:");
     y.todo("    -", "agency code");
-    y.line("# breaches: [{month: YYYY-MM, prohibition: code, action: s30-charged}]");
-    y.line("# events: [{month: YYYY-MM, event: renewed, expires: YYYY-MM}]");
+    y.line("  # last_review: YYYY-MM  (the last management review held; the next is due a review period later)");
+    y.line("# A prohibition with its own period: - {code: contact-named-persons, years: 5} or - {code: ..., until_further_order: true}");
+    y.line("# breaches: [{month: YYYY-MM, prohibition: code, action: charged, outcome: pending}]  (action: warning, nfa, cautioned, charged; outcome: pending, convicted, acquitted, left-on-file, discontinued; custody_months on conviction)");
+    y.line("# events: [{month: YYYY-MM, event: renewed, expires: YYYY-MM}]  (varied, renewed, discharged, appeal-allowed, appeal-dismissed; foreign-travel-extended with until: YYYY-MM)");
     y.line("---");
     y.body(&[
         (
@@ -324,7 +327,10 @@ fn order_record(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
 
 /// The files of a new content repository (path, contents), dated `today`.
 pub(crate) fn repository(today: Date) -> Vec<(&'static str, String)> {
-    let fill = |text: &str| text.replace("{today}", &today.to_string());
+    let fill = |text: &str| {
+        text.replace("{today}", &today.to_string())
+            .replace("{this_month}", &today.month().to_string())
+    };
     vec![
         ("casebook.toml", CONFIG.to_owned()),
         (".gitignore", GITIGNORE.to_owned()),
@@ -501,11 +507,12 @@ duration_years: 5
 expires: 2029-01
 prohibitions: [employ-or-supply-workers, act-as-gangmaster]
 notification_requirement: true
-subject: {age_band: 35-44, sex: male}
+subject: {key: S-E7X2, age_band: 35-44, sex: male}
+served: 2024-01
 exploitation: [labour]
 areas: [southampton]
 case_review: CR-2024-001
-management: {lead_role: "Force modern slavery single point of contact", review_frequency: quarterly, partners: [GLAA]}
+management: {lead_role: "Force modern slavery single point of contact", review_frequency: quarterly, partners: [GLAA], last_review: {this_month}}
 ---
 *Fictional example: replace it with the partnership's own order records.*
 
@@ -527,19 +534,19 @@ fictional: true
 agency: GLAA
 name: "Gangmasters and Labour Abuse Authority"
 parent_body: "Home Office"
-jurisdiction: england-wales
+jurisdiction: united-kingdom
 remit: "Licenses labour providers in agriculture, horticulture and shellfish gathering, and investigates labour market offences, including modern slavery, across the labour market in England and Wales."
 legal_bases:
   - {act: "Gangmasters (Licensing) Act 2004", section: "ss12-16", summary: "Licensing offences and the enforcement officers' powers."}
-  - {act: "Modern Slavery Act 2015", section: "ss14-15", summary: "May apply for STPOs and STROs in labour cases."}
+  - {act: "Modern Slavery Act 2015", section: "ss15, 23", summary: "May apply for STPOs (s15) and STROs (s23)."}
 powers:
   - {type: entry, basis: "Gangmasters (Licensing) Act 2004 s16", warrant_required: false}
-  - {type: order-applicant, basis: "Modern Slavery Act 2015 s15", warrant_required: false}
+  - {type: order-applicant, basis: "Modern Slavery Act 2015 ss15 and 23", warrant_required: false}
 first_responder: true
 duty_to_notify: true
 order_applicant: true
 engagement: {route: "An intelligence referral, then a jointly planned visit.", spoc_role: "GLAA regional investigation lead"}
-limits: ["Its powers apply in England and Wales only."]
+limits: ["Licensing runs across the United Kingdom; its labour abuse prevention officers' PACE powers, and applications for STPOs and STROs, apply in England and Wales only."]
 last_verified: {today}
 ---
 *Fictional example: replace it with the partnership's own notes.*

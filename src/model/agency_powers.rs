@@ -81,6 +81,36 @@ pub struct Engagement {
 /// A powers note not verified for this many months is flagged as stale.
 pub const STALE_AFTER_MONTHS: i64 = 12;
 
+/// Acts whose powers run in England and Wales only, whatever the agency's own reach: a power
+/// runs no wider than the Act that gives it (an STPO or STRO application, under Part 2 of the
+/// Modern Slavery Act 2015, is an England and Wales power even for a UK-wide agency).
+const ENGLAND_AND_WALES_ACTS: &[&str] = &[
+    "Modern Slavery Act 2015",
+    "Anti-social Behaviour, Crime and Policing Act 2014",
+    "Housing Act 2004",
+    "Licensing Act 2003",
+    "Police and Criminal Evidence Act 1984",
+    "Regulatory Reform (Fire Safety) Order 2005",
+    "Children Act 1989",
+    "Local Government (Miscellaneous Provisions) Act 1976",
+];
+
+impl Power {
+    /// Where this power runs: the agency's jurisdiction, narrowed to England and Wales when
+    /// the Act named in its basis extends no further.
+    pub fn extent(&self, agency: Jurisdiction) -> Jurisdiction {
+        let england_wales = ENGLAND_AND_WALES_ACTS
+            .iter()
+            .any(|act| self.basis.starts_with(act));
+        match agency {
+            Jurisdiction::GreatBritain | Jurisdiction::UnitedKingdom if england_wales => {
+                Jurisdiction::EnglandWales
+            }
+            other => other,
+        }
+    }
+}
+
 impl AgencyPowers {
     /// Whole months since the note was last verified, when that is long enough for it to be
     /// flagged ("not verified for 14 months").
@@ -326,6 +356,32 @@ mod tests {
         assert_eq!(
             note.stale_months(Date::parse("2026-03-31").unwrap()),
             Some(14)
+        );
+    }
+
+    #[test]
+    fn a_power_runs_no_wider_than_the_act_that_gives_it() {
+        let power = |basis: &str| Power {
+            power_type: "order-applicant".into(),
+            basis: basis.into(),
+            warrant_required: false,
+            exercised_by: None,
+            notes: None,
+        };
+        let msa = power("Modern Slavery Act 2015 ss15 and 23");
+        assert_eq!(
+            msa.extent(Jurisdiction::UnitedKingdom),
+            Jurisdiction::EnglandWales
+        );
+        assert_eq!(
+            msa.extent(Jurisdiction::GreatBritain),
+            Jurisdiction::EnglandWales
+        );
+        assert_eq!(msa.extent(Jurisdiction::Local), Jurisdiction::Local);
+        let immigration = power("Immigration Act 1971 Sch 2");
+        assert_eq!(
+            immigration.extent(Jurisdiction::UnitedKingdom),
+            Jurisdiction::UnitedKingdom
         );
     }
 }

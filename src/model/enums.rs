@@ -337,6 +337,19 @@ impl EventKind {
     }
 }
 
+impl Jurisdiction {
+    /// How far it reaches, for comparing: its own area, England and Wales, Great Britain,
+    /// the United Kingdom.
+    pub fn reach(self) -> u8 {
+        match self {
+            Jurisdiction::Local => 0,
+            Jurisdiction::EnglandWales => 1,
+            Jurisdiction::GreatBritain => 2,
+            Jurisdiction::UnitedKingdom => 3,
+        }
+    }
+}
+
 impl ReviewFrequency {
     /// Months between two reviews.
     pub fn months(self) -> i64 {

@@ -604,3 +604,37 @@ fn whats_new_describes_documents_not_commit_messages() {
         "{feed}"
     );
 }
+
+/// Issue 15: the officers' "who can apply for an order?" page says where the power runs: an
+/// application under Part 2 of the Modern Slavery Act 2015 is an England and Wales power, even
+/// for an agency whose other powers run across the United Kingdom.
+#[test]
+fn the_order_applicant_page_shows_where_the_power_runs() {
+    let repo = sample_repo();
+    let run = repo.run(&["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let page =
+        std::fs::read_to_string(repo.path().join("public/powers/order-applicant/index.html"))
+            .expect("page");
+    let html = scraper::Html::parse_document(&page);
+    let dt = scraper::Selector::parse("dt").expect("selector");
+    let wheres: Vec<String> = html
+        .select(&dt)
+        .filter(|d| d.text().collect::<String>() == "Where")
+        .filter_map(|d| d.next_siblings().find_map(scraper::ElementRef::wrap))
+        .map(|dd| dd.text().collect())
+        .collect();
+    assert!(wheres.len() >= 4, "{wheres:?}");
+    // A chief officer applies for people in the force area (s15(4)); everyone else in England
+    // and Wales, never wider.
+    assert!(
+        wheres
+            .iter()
+            .all(|w| w == "England and Wales" || w == "Its own area only"),
+        "{wheres:?}"
+    );
+    assert!(wheres.iter().filter(|w| *w == "England and Wales").count() >= 4);
+    let glaa = std::fs::read_to_string(repo.path().join("public/agencies/AG-GLAA/index.html"))
+        .expect("page");
+    assert!(glaa.contains("<dt>Where it runs</dt><dd>England and Wales</dd>"));
+}

@@ -352,3 +352,98 @@ fn page_csv_and_command_agree() {
         csv.stdout()
     );
 }
+
+/// The register's text, row by row: each cell's text with its whitespace collapsed.
+fn table_rows(html: &str, selector: &str) -> Vec<Vec<String>> {
+    let page = scraper::Html::parse_document(html);
+    let rows = scraper::Selector::parse(selector).expect("selector");
+    let cells = scraper::Selector::parse("td").expect("selector");
+    page.select(&rows)
+        .map(|r| {
+            r.select(&cells)
+                .map(|c| {
+                    c.text()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        })
+        .filter(|r: &Vec<String>| !r.is_empty())
+        .collect()
+}
+
+/// Issue 15: every date of the register recomputed by hand for each published sample order
+/// on 7 December 2026, a review due this month included.
+///
+/// | order | status | expires | renewal | travel ends | last review | next review |
+/// |---|---|---|---|---|---|---|
+/// | ORD-2019-002 | expired | 2024-05 | | | | |
+/// | ORD-2020-001 | granted | 2030-11 | 2030-05 | | 2026-10 | 2027-01 (quarterly) |
+/// | ORD-2020-004 | granted | 2027-10 (device controls 5 years: 2025-10) | 2027-04 | | 2026-03 | 2026-09, overdue (six-monthly) |
+/// | ORD-2021-002 | expired | 2024-11 | | | | |
+/// | ORD-2021-003 | interim, expired | 2021-11 | | | | |
+/// | ORD-2022-003 | considered | | | | | |
+/// | ORD-2022-006 | refused | | | | | |
+/// | ORD-2023-004 | granted | 2031-09 | 2031-03 | 2028-09 (made 2023-09 + 5) | 2026-09 | 2026-12, this month |
+/// | ORD-2025-001 | granted | until further order | | 2030-06 | 2026-09 | 2026-12, this month |
+#[test]
+fn the_register_dates_match_a_count_by_hand() {
+    let repo = sample_repo();
+    let run = repo.run_on("2026-12-07", &["build"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let html =
+        std::fs::read_to_string(repo.path().join("public/register/index.html")).expect("register");
+    let rows = table_rows(&html, "table.register tbody tr:not(.reason)");
+    let by_id: std::collections::BTreeMap<&str, &Vec<String>> =
+        rows.iter().map(|r| (r[0].as_str(), r)).collect();
+    // Columns: order, type, status, applicant, date, areas, expires, renewal, travel ends,
+    // last review, next review, breaches.
+    let dates = |id: &str| -> Vec<&str> { by_id[id][6..11].iter().map(String::as_str).collect() };
+    assert_eq!(by_id.len(), 9, "{:?}", by_id.keys());
+    assert_eq!(dates("ORD-2019-002"), ["2024-05", "", "", "", ""]);
+    assert_eq!(
+        dates("ORD-2020-001"),
+        ["2030-11", "2030-05", "", "2026-10", "2027-01"]
+    );
+    assert_eq!(
+        dates("ORD-2020-004"),
+        [
+            "2027-10 Device or phone controls: 2025-10",
+            "2027-04",
+            "",
+            "2026-03",
+            "2026-09 Overdue"
+        ]
+    );
+    assert_eq!(dates("ORD-2021-003"), ["2021-11", "", "", "", ""]);
+    assert_eq!(dates("ORD-2022-003"), ["", "", "", "", ""]);
+    assert_eq!(
+        dates("ORD-2023-004"),
+        ["2031-09", "2031-03", "2028-09", "2026-09", "2026-12"]
+    );
+    assert_eq!(
+        dates("ORD-2025-001"),
+        ["until further order", "", "2030-06", "2026-09", "2026-12"]
+    );
+    // Due in the next six months, December to June: the overdue review first, then this
+    // month's two reviews.
+    let due =
+        std::fs::read_to_string(repo.path().join("public/register/due/index.html")).expect("due");
+    let due: Vec<String> = table_rows(&due, "tbody tr")
+        .iter()
+        .map(|r| r[..3].join(" | "))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            "2026-09 | Management review Overdue | ORD-2020-004",
+            "2026-12 | Management review | ORD-2023-004",
+            "2026-12 | Management review | ORD-2025-001",
+            "2027-01 | Management review | ORD-2020-001",
+            "2027-04 | Renewal preparation starts | ORD-2020-004",
+        ]
+    );
+}

@@ -103,14 +103,24 @@ impl TestRepo {
     pub(crate) fn run(&self, args: &[&str]) -> Run {
         run_in(self.path(), args)
     }
+
+    /// Runs `casebook ARGS` in the repository's folder as if today were `today`.
+    pub(crate) fn run_on(&self, today: &str, args: &[&str]) -> Run {
+        run_in_on(self.path(), today, args)
+    }
 }
 
 /// Runs `casebook ARGS` in `dir`, at the fixed test date, without colour.
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_in_on(dir, TODAY, args)
+}
+
+/// Runs `casebook ARGS` in `dir` as if today were `today`, without colour.
+pub(crate) fn run_in_on(dir: &Path, today: &str, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_casebook"))
         .args(args)
         .current_dir(dir)
-        .env("CASEBOOK_TODAY", TODAY)
+        .env("CASEBOOK_TODAY", today)
         .env("NO_COLOR", "1")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")

@@ -153,6 +153,9 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
             if let Some(m) = o.made {
                 rows.push(text("Made", m.long()));
             }
+            if let Some(m) = o.served {
+                rows.push(text("Served", m.long()));
+            }
             if let Some(d) = o.decided {
                 rows.push(text(decided_label(o.order_status), d.long()));
             }
@@ -174,7 +177,7 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
                 rows.push(text("Expires", e.long()));
             }
             if let Some(r) = o.renewal_due() {
-                rows.push(text("Renewal due from", r.long()));
+                rows.push(text("Prepare any renewal from", r.long()));
             }
             if let Some(n) = o.notification_requirement {
                 let label = if o.order_status.is_made() {
@@ -203,6 +206,8 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
             ));
             let review: Vec<String> = o.case_review.iter().cloned().collect();
             rows.push(linked(ctx, "Case review", &review));
+            let main: Vec<String> = o.application.iter().cloned().collect();
+            rows.push(linked(ctx, "Main application", &main));
         }
         KindData::AgencyPowers(a) => {
             rows.push(text("Agency", &a.name));
@@ -421,22 +426,32 @@ fn custody(months: u32) -> String {
 struct BreachRow {
     month: String,
     what: String,
-    action: &'static str,
+    action: String,
+    /// Custody on conviction, and a reasonable excuse the court accepted.
+    detail: Option<String>,
 }
 
 #[derive(Serialize)]
 struct EventRow {
     month: String,
     event: &'static str,
-    expires: Option<String>,
+    /// The new expiry, or the new end of the travel ban.
+    sets: Option<String>,
     note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProhibitionRow {
+    label: String,
+    /// When it ends (or ended), when the order is made.
+    ends: Option<String>,
 }
 
 #[derive(Serialize)]
 struct OrderCtx {
     made: bool,
     events: Vec<EventRow>,
-    prohibitions: Vec<String>,
+    prohibitions: Vec<ProhibitionRow>,
     foreign_travel: Vec<Fact>,
     management: Vec<Fact>,
     breaches: Vec<BreachRow>,
@@ -448,65 +463,114 @@ fn order_ctx(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Orde
         .foreign_travel
         .as_ref()
         .map(|f| {
-            vec![
+            let mut facts = vec![
                 fact("Countries", f.scope.label()),
                 fact("For", count(f.years.into(), "year", "years")),
                 fact("Passports surrendered", yes_no(f.passport_surrender)),
-            ]
-        })
-        .unwrap_or_default();
-    let management = o
-        .management
-        .as_ref()
-        .map(|m| {
-            let partners: Vec<String> = m
-                .partners
-                .iter()
-                .map(|p| ctx.label(VocabName::Agencies, p))
-                .collect();
-            let mut facts = vec![
-                fact("Led by", &m.lead_role),
-                fact("Reviewed", m.review_frequency.label()),
             ];
-            if !partners.is_empty() {
-                facts.push(fact("Partners", partners.join(", ")));
+            if let Some(end) = o.foreign_travel_ends().filter(|_| o.order_status.is_made()) {
+                facts.push(fact("Ends", end.long()));
             }
             facts
         })
         .unwrap_or_default();
     OrderCtx {
         made: o.order_status.is_made(),
-        events: o
-            .events
-            .iter()
-            .map(|e| EventRow {
-                month: e.month.long(),
-                event: e.event.label(),
-                expires: e.expires.map(|x| x.long()),
-                note: e.note.clone(),
-            })
-            .collect(),
+        events: o.events.iter().map(event_row).collect(),
         prohibitions: o
             .prohibitions
             .iter()
-            .map(|p| ctx.label(VocabName::Prohibitions, p))
-            .collect(),
-        foreign_travel,
-        management,
-        breaches: o
-            .breaches
-            .iter()
-            .map(|b| BreachRow {
-                month: b.month.long(),
-                what: match (&b.prohibition, b.requirement) {
-                    (Some(p), _) => ctx.label(VocabName::Prohibitions, p),
-                    (None, Some(r)) => r.label().to_owned(),
-                    (None, None) => String::new(),
-                },
-                action: b.action.label(),
+            .map(|p| ProhibitionRow {
+                label: ctx.label(VocabName::Prohibitions, p),
+                ends: o
+                    .order_status
+                    .is_made()
+                    .then(|| ends_in_words(o.prohibition_end(p), ctx.input.today.month())),
             })
             .collect(),
+        foreign_travel,
+        management: management_facts(ctx, o),
+        breaches: o.breaches.iter().map(|b| breach_row(ctx, b)).collect(),
         not_pursued_reason: o.not_pursued_reason.clone(),
+    }
+}
+
+/// When something ends, as a sentence fragment: "until October 2030", "ended October 2025".
+fn ends_in_words(end: crate::model::order_record::End, today: crate::model::Month) -> String {
+    use crate::model::order_record::End;
+    match end {
+        End::Month(m) if m < today => format!("ended {}", m.long()),
+        End::Month(m) => format!("until {}", m.long()),
+        End::UntilFurtherOrder => "until further order".to_owned(),
+        End::Unknown => String::new(),
+    }
+}
+
+fn event_row(e: &crate::model::order_record::Event) -> EventRow {
+    EventRow {
+        month: e.month.long(),
+        event: e.event.label(),
+        sets: e
+            .expires
+            .map(|x| format!("Expires {}", x.long()))
+            .or_else(|| e.until.map(|u| format!("Travel ban until {}", u.long()))),
+        note: e.note.clone(),
+    }
+}
+
+fn management_facts(ctx: &Ctx<'_>, o: &crate::model::order_record::OrderRecord) -> Vec<Fact> {
+    let Some(m) = o.management.as_ref() else {
+        return Vec::new();
+    };
+    let partners: Vec<String> = m
+        .partners
+        .iter()
+        .map(|p| ctx.label(VocabName::Agencies, p))
+        .collect();
+    let mut facts = vec![
+        fact("Led by", &m.lead_role),
+        fact("Reviewed", m.review_frequency.label()),
+    ];
+    if o.order_status.is_current() {
+        let last = m
+            .last_review
+            .map_or("Not recorded".to_owned(), |l| l.long());
+        facts.push(fact("Last review held", last));
+    }
+    if let Some(next) = o.next_review(ctx.input.today.month()) {
+        let due = if next.overdue {
+            format!("{} (overdue)", next.month.long())
+        } else {
+            next.month.long()
+        };
+        facts.push(fact("Next review due", due));
+    }
+    if !partners.is_empty() {
+        facts.push(fact("Partners", partners.join(", ")));
+    }
+    facts
+}
+
+fn breach_row(ctx: &Ctx<'_>, b: &crate::model::order_record::Breach) -> BreachRow {
+    let mut detail = Vec::new();
+    if let Some(months) = b.custody_months {
+        detail.push(format!(
+            "{} custody",
+            count(months.into(), "month's", "months'")
+        ));
+    }
+    if b.reasonable_excuse == Some(true) {
+        detail.push("reasonable excuse accepted (s30(1))".to_owned());
+    }
+    BreachRow {
+        month: b.month.long(),
+        what: match (&b.prohibition, b.requirement) {
+            (Some(p), _) => ctx.label(VocabName::Prohibitions, p),
+            (None, Some(r)) => r.label().to_owned(),
+            (None, None) => String::new(),
+        },
+        action: b.what_followed(),
+        detail: (!detail.is_empty()).then(|| detail.join("; ")),
     }
 }
 
@@ -517,6 +581,8 @@ struct AgencyPower {
     warrant_required: bool,
     exercised_by: Option<String>,
     notes: Option<String>,
+    /// Where the power runs, when narrower than the agency's reach.
+    runs: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -563,6 +629,9 @@ fn agency_ctx(ctx: &Ctx<'_>, a: &crate::model::agency_powers::AgencyPowers) -> A
                     warrant_required: p.warrant_required,
                     exercised_by: p.exercised_by.clone(),
                     notes: p.notes.clone(),
+                    runs: Some(p.extent(a.jurisdiction))
+                        .filter(|j| *j != a.jurisdiction)
+                        .map(|j| j.label()),
                 })
                 .collect(),
         })

@@ -221,7 +221,14 @@ fn group(ctx: &Ctx<'_>, t: &PowerType<'_>) -> Group {
                 name: a.name.clone(),
                 power_url: format!("{page}#{}", anchor(&t.code)),
                 url: page,
-                jurisdiction: a.jurisdiction.label(),
+                jurisdiction: a
+                    .powers
+                    .iter()
+                    .filter(|p| p.power_type == t.code)
+                    .map(|p| p.extent(a.jurisdiction))
+                    .max_by_key(|j| j.reach())
+                    .unwrap_or(a.jurisdiction)
+                    .label(),
                 powers: a
                     .powers
                     .iter()
