@@ -41,6 +41,11 @@ macro_rules! cases {
 }
 
 cases! {
+    status_dates_disagree,
+    prohibition_period_below_minimum,
+    travel_ban_extended_too_far,
+    breach_outcome_rules,
+    interim_application_mismatch,
     earlier_forms,
     review_in_orders_folder,
     table_blowup,
