@@ -145,6 +145,38 @@ pub struct SearchResponse {
     pub errors: Vec<String>,
 }
 
+impl SearchResponse {
+    /// Every document whose title or text this response shows, once each, in the order shown:
+    /// the full matches, the partial matches, the documents that replace a superseded hit,
+    /// and the agency notes of the answer box (DESIGN principle 7: the audit trail names them
+    /// all). The marking comes with a hit; for the others the caller looks it up.
+    pub fn shown(&self) -> Vec<(&str, Option<&str>)> {
+        let mut out: Vec<(&str, Option<&str>)> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for h in self.hits.iter().chain(&self.partial_hits) {
+            if seen.insert(h.id.as_str()) {
+                out.push((h.id.as_str(), Some(h.marking.as_str())));
+            }
+        }
+        let linked = self
+            .hits
+            .iter()
+            .chain(&self.partial_hits)
+            .flat_map(|h| h.superseded_by.iter().map(|l| l.id.as_str()))
+            .chain(
+                self.answers
+                    .iter()
+                    .flat_map(|a| a.holders.iter().map(|h| h.id.as_str())),
+            );
+        for id in linked {
+            if seen.insert(id) {
+                out.push((id, None));
+            }
+        }
+        out
+    }
+}
+
 /// An open, checksum-verified index.
 pub struct KbIndex {
     pub(super) index: Index,

@@ -86,7 +86,9 @@ impl AuditLog {
         }
     }
 
-    /// Logs a search and the ids of the hits returned.
+    /// Logs a search and every document the response shows (hits, partial matches, the
+    /// documents replacing a superseded hit, the answer box's agency notes), each with its
+    /// marking.
     pub(super) fn search(
         &self,
         user: Option<&Identity>,
@@ -95,6 +97,17 @@ impl AuditLog {
         response: &SearchResponse,
         current: &Current,
     ) {
+        let shown: Vec<(&str, String)> = response
+            .shown()
+            .into_iter()
+            .map(|(id, marking)| {
+                let marking = marking
+                    .map(str::to_owned)
+                    .or_else(|| current.markings.get(id).cloned())
+                    .unwrap_or_default();
+                (id, marking)
+            })
+            .collect();
         let filters = request
             .filters
             .iter()
@@ -114,8 +127,8 @@ impl AuditLog {
             query: Some(clean(&request.q)),
             filters,
             total: Some(response.total),
-            ids: response.hits.iter().map(|h| h.id.clone()).collect(),
-            markings: response.hits.iter().map(|h| h.marking.clone()).collect(),
+            ids: shown.iter().map(|(id, _)| (*id).to_owned()).collect(),
+            markings: shown.iter().map(|(_, m)| m.clone()).collect(),
             commit: &current.commit,
         });
     }

@@ -859,3 +859,89 @@ async fn a_server_without_a_build_yet_says_degraded_and_answers_503_until_it_has
     assert_eq!(status, StatusCode::OK);
     assert_names_the_build(&headers, &starting, "search after the first build");
 }
+
+/// The document ids a results page links to inside its main content.
+fn ids_on_page(html: &str) -> std::collections::BTreeSet<String> {
+    let page = scraper::Html::parse_document(html);
+    let links = scraper::Selector::parse("main a[href]").expect("selector");
+    let id = regex::Regex::new(r"^/(?:reviews|orders|agencies)/((?:CR|ORD|AG)-[A-Z0-9-]+)/")
+        .expect("regex");
+    page.select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .filter_map(|href| id.captures(href).map(|c| c[1].to_owned()))
+        .collect()
+}
+
+/// The document ids a JSON answer shows: hits, partial matches, replacements and the answer
+/// box's agency notes.
+fn ids_in_json(json: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for list in ["hits", "partial_hits"] {
+        for h in json[list].as_array().into_iter().flatten() {
+            out.extend(h["id"].as_str().map(str::to_owned));
+            for r in h["superseded_by"].as_array().into_iter().flatten() {
+                out.extend(r["id"].as_str().map(str::to_owned));
+            }
+        }
+    }
+    for a in json["answers"].as_array().into_iter().flatten() {
+        for h in a["holders"].as_array().into_iter().flatten() {
+            out.extend(h["id"].as_str().map(str::to_owned));
+        }
+    }
+    out
+}
+
+/// DESIGN principle 7: every document a response shows — full and partial matches, the
+/// reviews replacing a superseded one, the agencies of the answer box — is named in its audit
+/// line with its marking, on the page and in the API alike.
+#[tokio::test]
+async fn every_document_a_search_shows_is_in_its_audit_line() {
+    let s = state(Some("x-remote-user"));
+    let queries = [
+        "q=sexual+exploitation+brothel+Basingstoke",
+        "q=closure&kind=agency_powers",
+        "q=who+can+close+a+premises",
+        "q=kestrel+lane",
+        "q=interpreters+labour",
+        "q=shoplifting+zzqx+children",
+        "q=GLAA+powers+of+entry",
+    ];
+    let mut expected: Vec<std::collections::BTreeSet<String>> = Vec::new();
+    for q in queries {
+        let (status, body) = get_as(&s, &format!("/api/search?{q}"), "analyst").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let json: serde_json::Value = serde_json::from_str(&body).expect("json");
+        expected.push(ids_in_json(&json));
+        let (status, page) = get_as(&s, &format!("/search?{q}"), "analyst").await;
+        assert_eq!(status, StatusCode::OK);
+        expected.push(ids_on_page(&page));
+    }
+    let lines = audit_lines(&s);
+    assert_eq!(lines.len(), expected.len());
+    let mut shown_beyond_hits = 0;
+    for (line, shown) in lines.iter().zip(&expected) {
+        let ids: Vec<String> = line["ids"]
+            .as_array()
+            .expect("ids")
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect();
+        let logged: std::collections::BTreeSet<String> = ids.iter().cloned().collect();
+        assert_eq!(logged.len(), ids.len(), "each document once: {line}");
+        assert_eq!(&logged, shown, "{}: {line}", line["query"]);
+        let markings = line["markings"].as_array().expect("markings");
+        assert_eq!(markings.len(), ids.len());
+        assert!(
+            markings
+                .iter()
+                .all(|m| m == "OFFICIAL" || m == "OFFICIAL-SENSITIVE"),
+            "{line}"
+        );
+        shown_beyond_hits += usize::from(line["total"].as_u64() < Some(ids.len() as u64));
+    }
+    assert!(
+        shown_beyond_hits >= 4,
+        "the queries show partial matches and answers"
+    );
+}
