@@ -83,6 +83,21 @@ pub fn index_dir(root: &Path, config: &Config, ceiling: Marking, drafts: bool) -
     root.join(&config.state_dir).join(name)
 }
 
+/// The documents a build with `opts` leaves out of its index, counted.
+fn left_out(checked: &Checked, opts: &BuildOptions) -> index::LeftOut {
+    let mut out = index::LeftOut::default();
+    for d in &checked.corpus.documents {
+        let status = d.common.status;
+        let unpublished = matches!(status, Status::Draft | Status::InReview) && !opts.drafts;
+        if d.common.marking > opts.ceiling && (status.is_published() || opts.drafts) {
+            out.above_ceiling += 1;
+        } else if unpublished && d.common.marking <= opts.ceiling {
+            out.unpublished += 1;
+        }
+    }
+    out
+}
+
 /// True when a build with this ceiling and drafts setting publishes a document.
 pub fn publishable(status: Status, marking: Marking, ceiling: Marking, drafts: bool) -> bool {
     let status_ok =
@@ -135,6 +150,7 @@ pub(crate) fn build_with(
         vocabulary: vocabulary_fingerprint(&checked.corpus),
         built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         terms: index::SearchVocab::new(&checked.corpus.vocabulary),
+        left_out: left_out(&checked, opts),
     };
     let dir = match &opts.index {
         Some(d) => d.clone(),

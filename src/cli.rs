@@ -176,7 +176,7 @@ pub enum SortOrder {
 }
 
 /// Output formats of `search` and `stats`.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// For people.
     Human,
@@ -226,6 +226,13 @@ pub struct SearchArgs {
     /// Marking ceiling whose index to search (default: `max_marking` of casebook.toml).
     #[arg(long, value_name = "M")]
     pub max_marking: Option<String>,
+    /// Search the drafts index (drafts and documents in review too), as `casebook build
+    /// --drafts` builds it.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Search the words exactly as typed: no automatic spelling correction.
+    #[arg(long)]
+    pub exact: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,

@@ -215,6 +215,7 @@ pub fn query(index: &KbIndex, data: &[u8]) {
             sort,
             page,
             per_page: 20,
+            exact: false,
         });
         assert!(
             response.hits.len() <= 20,

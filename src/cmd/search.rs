@@ -8,19 +8,24 @@ use anyhow::{Context as _, Result};
 
 use crate::build;
 use crate::cli::{OutputFormat, SearchArgs, SortOrder};
-use crate::index::{FacetName, KbIndex, SearchRequest, SearchResponse, Sort};
+use crate::index::{FacetName, Hit, KbIndex, SearchRequest, SearchResponse, Sort};
+use crate::model::Marking;
+use crate::model::words::count;
 
 use super::Context;
 
 /// Runs `search`.
 pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
-    let dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, false);
+    let dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, args.drafts);
     let index = KbIndex::open(&dir).with_context(|| {
-        let build = match args.max_marking {
+        let mut build = match args.max_marking {
             Some(_) => format!("casebook build --max-marking {ceiling}"),
             None => "casebook build".to_owned(),
         };
+        if args.drafts {
+            build.push_str(" --drafts");
+        }
         // Only a missing index is fixed by building; any other reason (permissions, a damaged
         // file) is named as it is, after this line.
         if dir.join("meta.json").exists() {
@@ -32,23 +37,91 @@ pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
             )
         }
     })?;
-    let response = index.search(&request(args));
+    let request = request(args);
+    let response = index.search(&request);
     for e in &response.errors {
         eprintln!("error: {e}");
     }
+    let left_out = if response.total == 0 && response.partial_hits.is_empty() {
+        left_out(args, ctx, &index, &request, ceiling)
+    } else {
+        Vec::new()
+    };
     let mut stdout = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut stdout, &crate::api::search_json(&response))?;
             writeln!(stdout)?;
         }
-        OutputFormat::Human => write!(
-            stdout,
-            "{}",
-            human(&response, std::io::stdout().is_terminal())
-        )?,
+        OutputFormat::Human => {
+            write!(
+                stdout,
+                "{}",
+                human(&response, std::io::stdout().is_terminal())
+            )?;
+            for line in &left_out {
+                writeln!(stdout, "note: {line}")?;
+            }
+        }
+    }
+    if args.format == OutputFormat::Json {
+        for line in &left_out {
+            eprintln!("note: {line}");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When a search finds nothing: what this index leaves out that might match, by count only —
+/// drafts and documents in review (searched in the drafts index when one is built), and
+/// documents above the ceiling searched (when a higher index is built). For the command line
+/// only: a lower edition's readers are never told what lies above it.
+fn left_out(
+    args: &SearchArgs,
+    ctx: &Context,
+    index: &KbIndex,
+    request: &SearchRequest,
+    ceiling: Marking,
+) -> Vec<String> {
+    let root = ctx.repo.root();
+    let matches = |dir: std::path::PathBuf| -> Option<usize> {
+        let other = KbIndex::open(&dir).ok()?;
+        let r = other.search(request);
+        Some(r.total + r.partial_total)
+    };
+    let mut out = Vec::new();
+    let unpublished = index.meta().map_or(0, |m| m.left_out.unpublished);
+    if !args.drafts && unpublished > 0 {
+        let drafts = build::index_dir(root, &ctx.config, ceiling, true);
+        out.push(match matches(drafts) {
+            Some(0) => format!(
+                "{} not in this index, and none of them matches either",
+                count(unpublished as u64, "draft or document in review is", "drafts or documents in review are")
+            ),
+            Some(n) => format!(
+                "{} in review match{}: `casebook search --drafts` shows {}",
+                count(n as u64, "draft or document", "drafts or documents"),
+                if n == 1 { "es" } else { "" },
+                if n == 1 { "it" } else { "them" }
+            ),
+            None => format!(
+                "{} not in this index: `casebook build --drafts`, then `casebook search --drafts`, searches them too",
+                count(unpublished as u64, "draft or document in review is", "drafts or documents in review are")
+            ),
+        });
+    }
+    let configured = ctx.config.ceiling();
+    if ceiling < configured
+        && let Some(n) =
+            matches(build::index_dir(root, &ctx.config, configured, args.drafts)).filter(|n| *n > 0)
+    {
+        out.push(format!(
+            "{} above {ceiling} match: search without `--max-marking` to see {}",
+            count(n as u64, "document", "documents"),
+            if n == 1 { "it" } else { "them" }
+        ));
+    }
+    out
 }
 
 fn request(args: &SearchArgs) -> SearchRequest {
@@ -77,6 +150,7 @@ fn request(args: &SearchArgs) -> SearchRequest {
         },
         page: 1,
         per_page: args.limit,
+        exact: args.exact,
     }
 }
 
@@ -87,17 +161,18 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
     for a in &r.answers {
         let what = if a.related { "Also see" } else { "Answer" };
         out.push_str(&format!("{what}: {} ({})\n", a.question, a.url));
-        for h in &a.holders {
+        let lead = a.holders.iter().filter(|h| h.named).count();
+        for (i, h) in a.holders.iter().enumerate() {
+            if lead > 0 && i == lead {
+                out.push_str("  also:\n");
+            }
             let bases: Vec<String> = h
                 .powers
                 .iter()
-                .map(|p| {
-                    let warrant = if p.warrant_required {
-                        "warrant needed"
-                    } else {
-                        "no warrant needed"
-                    };
-                    format!("{} ({warrant})", p.basis)
+                .map(|p| match (a.warrant, p.warrant_required) {
+                    (false, _) => p.basis.clone(),
+                    (true, true) => format!("{} (warrant needed)", p.basis),
+                    (true, false) => format!("{} (no warrant needed)", p.basis),
                 })
                 .collect();
             out.push_str(&format!("  - {}: {}\n", h.name, bases.join("; ")));
@@ -109,30 +184,43 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
     if !r.answers.is_empty() {
         out.push('\n');
     }
-    for (i, hit) in r.hits.iter().enumerate() {
-        let status = if hit.status == "approved" {
-            String::new()
-        } else {
-            format!("  [{}]", hit.status_label)
-        };
+    if let Some(c) = &r.correction {
+        let typed: Vec<&str> = c.words.iter().map(|w| w.typed.as_str()).collect();
         out.push_str(&format!(
-            "{:>3}. {}  {}  {}  {}{status}\n",
-            i + 1,
-            hit.id,
-            hit.kind_label,
-            hit.date,
-            hit.title
+            "Showing results for \"{}\" (you typed {}; `--exact` searches the words as typed)\n\n",
+            c.query,
+            typed.join(", ")
         ));
-        for s in &hit.superseded_by {
-            out.push_str(&format!("     replaced by {}: {}\n", s.id, s.title));
-        }
-        out.push_str(&format!("     {}\n", bold(&hit.snippet, terminal)));
     }
-    let shown = r.hits.len();
-    out.push_str(&format!(
-        "{} of {} results in {} ms\n",
-        shown, r.total, r.took_ms
-    ));
+    for (i, hit) in r.hits.iter().enumerate() {
+        out.push_str(&hit_lines(i + 1, hit, terminal));
+    }
+    if r.total == 0 && !r.answers.is_empty() {
+        out.push_str(&format!(
+            "No document matches every word; the answer above comes from the powers recorded in the agency notes ({} ms)\n",
+            r.took_ms
+        ));
+    } else {
+        out.push_str(&format!(
+            "{} of {} in {} ms\n",
+            r.hits.len(),
+            count(r.total as u64, "result", "results"),
+            r.took_ms
+        ));
+    }
+    if !r.partial_hits.is_empty() {
+        out.push_str(&format!(
+            "\n{} some of the words:\n",
+            count(
+                r.partial_total as u64,
+                "document matches",
+                "documents match"
+            )
+        ));
+        for (i, hit) in r.partial_hits.iter().enumerate() {
+            out.push_str(&hit_lines(i + 1, hit, terminal));
+        }
+    }
     if let Some(s) = &r.suggestion {
         out.push_str(&format!("did you mean: {s}\n"));
     }
@@ -154,6 +242,24 @@ pub fn human(r: &SearchResponse, terminal: bool) -> String {
             .collect();
         out.push_str(&format!("{name}: {}\n", list.join(", ")));
     }
+    out
+}
+
+/// One result: rank, id, kind, date, title, replacements, snippet.
+fn hit_lines(rank: usize, hit: &Hit, terminal: bool) -> String {
+    let status = if hit.status == "approved" {
+        String::new()
+    } else {
+        format!("  [{}]", hit.status_label)
+    };
+    let mut out = format!(
+        "{rank:>3}. {}  {}  {}  {}{status}\n",
+        hit.id, hit.kind_label, hit.date, hit.title
+    );
+    for s in &hit.superseded_by {
+        out.push_str(&format!("     replaced by {}: {}\n", s.id, s.title));
+    }
+    out.push_str(&format!("     {}\n", bold(&hit.snippet, terminal)));
     out
 }
 

@@ -44,36 +44,117 @@ fn unit(word: &str) -> &'static str {
     }
 }
 
-/// The statute references of `text`: (byte range, compact term). A one-letter `s` counts only
-/// at the start of a word group (after a space, a bracket or the start), so the `s` of `V1's 2`
-/// is not a section.
-fn statute_references(text: &str) -> Vec<(usize, usize, String)> {
-    STATUTE
-        .captures_iter(text)
-        .filter_map(|c| {
-            let whole = c.get(0)?;
-            let word = c.get(1)?.as_str();
-            let number = c.get(2)?.as_str();
-            let before = text[..whole.start()].chars().next_back();
-            let short = word.len() <= 2 && word.to_ascii_lowercase().starts_with('s');
-            if short && before.is_some_and(|b| !(b.is_whitespace() || matches!(b, '(' | '[' | '"')))
-            {
-                return None;
-            }
-            let term = format!("{}{}", unit(word), number.to_ascii_lowercase());
-            Some((whole.start(), whole.end(), term))
-        })
-        .collect()
+/// A list or range after a plural unit: `ss15, 21 and 23`, `ss76-77`, `arts 27 to 31`.
+static CONTINUATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)([ \t]*(?:,|&|and|or|to|-|–)[ \t]*)([0-9]{1,3}[a-z]{0,2})\b")
+        .expect("constant pattern compiles")
+});
+
+/// The longest range a `ss12-16` reference is expanded to, in sections.
+const MAX_RANGE: u32 = 30;
+
+/// One statute reference: its byte range, its compact term, and whether it continues a list
+/// (`21` of `ss15, 21`), so the query side writes it as a word of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Reference {
+    /// Where the reference's text begins: a continuation's separator (`, ` of `ss15, 21`).
+    lead: usize,
+    start: usize,
+    end: usize,
+    term: String,
+    continues: bool,
 }
 
-/// Rewrites statute references in query text to their compact term (`section 45` → `s45`).
+/// The statute references of `text`. A one-letter `s` counts only at the start of a word
+/// group (after a space, a bracket or the start), so the `s` of `V1's 2` is not a section. A
+/// plural unit carries on through a list or range: `ss15, 21, 23` is `s15 s21 s23`, and
+/// `ss76-77` is `s76 s77` (every section of a range up to `MAX_RANGE` long, each at the
+/// range's last number).
+fn statute_references(text: &str) -> Vec<Reference> {
+    let mut out = Vec::new();
+    for c in STATUTE.captures_iter(text) {
+        let (Some(whole), Some(word), Some(number)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let word = word.as_str();
+        let before = text[..whole.start()].chars().next_back();
+        let short = word.len() <= 2 && word.to_ascii_lowercase().starts_with('s');
+        if short && before.is_some_and(|b| !(b.is_whitespace() || matches!(b, '(' | '[' | '"'))) {
+            continue;
+        }
+        let unit = unit(word);
+        let number = number.as_str().to_ascii_lowercase();
+        out.push(Reference {
+            lead: whole.start(),
+            start: whole.start(),
+            end: whole.end(),
+            term: format!("{unit}{number}"),
+            continues: false,
+        });
+        if plural(word) {
+            continue_list(text, whole.end(), unit, &number, &mut out);
+        }
+    }
+    out
+}
+
+/// A plural unit (`ss`, `sections`, `arts`, `paras`…): it may head a list of numbers.
+fn plural(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w == "ss" || (w.len() > 3 && w.ends_with('s'))
+}
+
+/// The numbers that follow a plural reference ending at `end`.
+fn continue_list(text: &str, mut end: usize, unit: &str, first: &str, out: &mut Vec<Reference>) {
+    let mut previous = first.to_owned();
+    while let Some(c) = CONTINUATION.captures(&text[end..]) {
+        let (Some(sep), Some(number)) = (c.get(1), c.get(2)) else {
+            break;
+        };
+        // The separator is skipped with the number that follows it, so it is not read as a
+        // word; the term's offsets are the number's.
+        let (lead, start, stop) = (end, end + number.start(), end + number.end());
+        let number = number.as_str().to_ascii_lowercase();
+        let range = matches!(sep.as_str().trim(), "-" | "–" | "to");
+        if let (true, Ok(a), Ok(b)) = (range, previous.parse::<u32>(), number.parse::<u32>())
+            && b > a
+            && b - a <= MAX_RANGE
+        {
+            for n in a + 1..b {
+                out.push(Reference {
+                    lead,
+                    start,
+                    end: stop,
+                    term: format!("{unit}{n}"),
+                    continues: true,
+                });
+            }
+        }
+        out.push(Reference {
+            lead,
+            start,
+            end: stop,
+            term: format!("{unit}{number}"),
+            continues: true,
+        });
+        previous = number;
+        end = stop;
+    }
+}
+
+/// Rewrites statute references in query text to their compact terms (`section 45` → `s45`,
+/// `ss15, 21` → `s15 s21`).
 pub(super) fn compact_statute_references(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for (start, end, term) in statute_references(text) {
-        out.push_str(&text[at..start]);
-        out.push_str(&term);
-        at = end;
+    for r in statute_references(text) {
+        if r.lead >= at && !r.continues {
+            out.push_str(&text[at..r.lead]);
+        } else {
+            out.push(' ');
+        }
+        out.push_str(&r.term);
+        at = r.end;
     }
     out.push_str(&text[at..]);
     out
@@ -115,15 +196,18 @@ impl Tokenizer for DomainTokenizer {
         let mut chars = text.char_indices().peekable();
         let mut position = 0;
         while let Some(&(at, c)) = chars.peek() {
-            if let Some((start, end, term)) = next_reference.peek().filter(|r| r.0 == at).copied() {
-                self.push(term.clone(), *start, *end, &mut position);
-                while chars.peek().is_some_and(|(i, _)| i < end) {
+            if next_reference.peek().is_some_and(|r| r.lead == at) {
+                let mut end = at;
+                while let Some(r) = next_reference.next_if(|r| r.lead == at) {
+                    self.push(r.term.clone(), r.start, r.end, &mut position);
+                    end = r.end;
+                }
+                while chars.peek().is_some_and(|(i, _)| *i < end) {
                     chars.next();
                 }
-                next_reference.next();
                 continue;
             }
-            while next_reference.peek().is_some_and(|r| r.0 < at) {
+            while next_reference.peek().is_some_and(|r| r.lead < at) {
                 next_reference.next();
             }
             if !c.is_alphanumeric() {
@@ -133,7 +217,7 @@ impl Tokenizer for DomainTokenizer {
             let start = at;
             let mut end = at;
             while let Some(&(i, c)) = chars.peek() {
-                if !c.is_alphanumeric() || next_reference.peek().is_some_and(|r| r.0 == i) {
+                if !c.is_alphanumeric() || next_reference.peek().is_some_and(|r| r.lead == i) {
                     break;
                 }
                 end = i + c.len_utf8();
@@ -224,10 +308,10 @@ mod tests {
         assert_eq!(terms("the s.45 defence"), vec!["the", "s45", "defence"]);
         assert_eq!(terms("Article 31"), vec!["art31"]);
         assert_eq!(terms("art. 31"), vec!["art31"]);
-        assert_eq!(terms("Sch 6 paras 1, 5"), vec!["sch6", "para1", "5"]);
+        assert_eq!(terms("Sch 6 paras 1, 5"), vec!["sch6", "para1", "para5"]);
         assert_eq!(terms("Schedule 2 paragraph 3"), vec!["sch2", "para3"]);
         assert_eq!(terms("reg 4 and regulation 4"), vec!["reg4", "and", "reg4"]);
-        assert_eq!(terms("ss14, 18-20"), vec!["s14", "18", "20"]);
+        assert_eq!(terms("ss14, 18-20"), vec!["s14", "s18", "s19", "s20"]);
         assert_eq!(terms("SOA 2003 s59A"), vec!["SOA", "2003", "s59a"]);
     }
 
@@ -268,5 +352,26 @@ mod tests {
         );
         assert_eq!(compact_statute_references("\"s. 23\" risk"), "\"s23\" risk");
         assert_eq!(compact_statute_references("V1's 2"), "V1's 2");
+    }
+
+    #[test]
+    fn a_plural_unit_carries_through_lists_and_ranges() {
+        assert_eq!(terms("ss15, 21, 23, 28"), vec!["s15", "s21", "s23", "s28"]);
+        assert_eq!(
+            terms("ss76-77 of the Act"),
+            vec!["s76", "s77", "of", "the", "Act"]
+        );
+        assert_eq!(terms("ss12-14"), vec!["s12", "s13", "s14"]);
+        assert_eq!(terms("sections 15 and 23"), vec!["s15", "s23"]);
+        assert_eq!(terms("arts 27 to 31")[..2], ["art27", "art28"]);
+        // A singular unit names one section: the next number is a number.
+        assert_eq!(terms("s15, 21 days"), vec!["s15", "21", "days"]);
+        // A range too long to be one is left as its two ends.
+        assert_eq!(terms("ss1-200"), vec!["s1", "s200"]);
+        assert_eq!(
+            compact_statute_references("ss15, 21 and 23 orders"),
+            "s15 s21 s23 orders"
+        );
+        assert_eq!(compact_statute_references("ss76-77"), "s76 s77");
     }
 }

@@ -30,6 +30,9 @@ pub struct Holder {
     pub url: String,
     /// Each legal basis the agency holds the power under.
     pub powers: Vec<HolderPower>,
+    /// The query names this agency: it leads the answer, the others follow it as "also".
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub named: bool,
 }
 
 /// One legal basis of a power an agency holds.
@@ -61,7 +64,10 @@ pub struct Answer {
     pub url: String,
     /// True for a power shown because a named one points readers to it (`see_also`).
     pub related: bool,
-    /// The agencies that hold it.
+    /// Whether a warrant can apply to this power at all (not to applying for an order): when
+    /// false, answers say nothing of warrants.
+    pub warrant: bool,
+    /// The agencies that hold it, those the query names first.
     pub holders: Vec<Holder>,
 }
 
@@ -96,6 +102,7 @@ pub(super) fn holders(searcher: &Searcher, f: &Fields) -> BTreeMap<String, Vec<H
                     name: entry.name.clone(),
                     url: format!("{url}#power-{}", p.power_type),
                     powers: Vec::new(),
+                    named: false,
                 });
             }
             if let Some(h) = holders.last_mut() {
@@ -125,16 +132,57 @@ pub(super) fn contains_run(words: &[String], run: &[String]) -> bool {
 }
 
 impl KbIndex {
-    /// The power types a query names by label or everyday word (`close` → `closure`).
+    /// The power types a query names by label or everyday word (`close` → `closure`). A
+    /// power word inside a learning theme's name ("premature closure") names no power.
     pub(super) fn named_powers(&self, q: &str) -> Vec<&str> {
         let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {
             return Vec::new();
         };
         let stems = analysed(&mut analyzer, &content_words(q).join(" "));
+        let mut covered = vec![false; stems.len()];
+        for phrase in &self.phrases {
+            for (i, w) in stems.windows(phrase.len()).enumerate() {
+                if w == phrase.as_slice() {
+                    covered[i..i + phrase.len()]
+                        .iter_mut()
+                        .for_each(|c| *c = true);
+                }
+            }
+        }
+        let free = |form: &[String]| {
+            stems
+                .windows(form.len())
+                .enumerate()
+                .any(|(i, w)| w == form && covered[i..i + form.len()].iter().any(|c| !c))
+        };
         self.triggers
             .iter()
-            .filter(|(_, forms)| forms.iter().any(|f| contains_run(&stems, f)))
+            .filter(|(_, forms)| forms.iter().any(|f| !f.is_empty() && free(f)))
             .map(|(code, _)| code.as_str())
+            .collect()
+    }
+
+    /// The agency codes a query names: by code (`GLAA`), or by name or another form of its
+    /// synonym group ("Gangmasters and Labour Abuse Authority").
+    fn named_agencies(&self, q: &str, holders: &[Holder]) -> Vec<String> {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {
+            return Vec::new();
+        };
+        let stems = analysed(&mut analyzer, &content_words(q).join(" "));
+        holders
+            .iter()
+            .filter(|h| {
+                let code = analysed(&mut analyzer, &h.agency);
+                let name = analysed(&mut analyzer, &h.name);
+                let group = self
+                    .synonyms
+                    .iter()
+                    .find(|g| g.iter().any(|(_, s)| *s == code || *s == name));
+                contains_run(&stems, &code)
+                    || contains_run(&stems, &name)
+                    || group.is_some_and(|g| g.iter().any(|(_, s)| contains_run(&stems, s)))
+            })
+            .map(|h| h.agency.clone())
             .collect()
     }
 
@@ -199,13 +247,20 @@ impl KbIndex {
             });
         let answer = |code: &str, related: bool| -> Option<Answer> {
             let p = self.terms.power_type(code)?;
-            let holders = self.holders.get(code).cloned().unwrap_or_default();
+            let mut holders = self.holders.get(code).cloned().unwrap_or_default();
+            let named = self.named_agencies(&req.q, &holders);
+            for h in &mut holders {
+                h.named = named.contains(&h.agency);
+            }
+            // The agencies the query names lead; the rest keep their order after them.
+            holders.sort_by_key(|h| !h.named);
             (!related || !holders.is_empty()).then(|| Answer {
                 power_type: p.code.clone(),
                 label: p.label.clone(),
                 question: p.question.clone(),
                 url: format!("/powers/{}/", p.code),
                 related,
+                warrant: p.warrant,
                 holders,
             })
         };

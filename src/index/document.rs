@@ -90,6 +90,15 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
                 text.code_and_label(vocab, VocabName::Agencies, &a.code);
             }
             text.add_meta(&victim_words(&r.victims));
+            // The front matter's sections by name, so `perpetrators`, `recommendations` or
+            // `good practice` finds every review that records them.
+            text.add_meta("victims perpetrators offences outcome");
+            if !r.recommendations.is_empty() {
+                text.add_meta("recommendations");
+            }
+            if !r.good_practice.is_empty() {
+                text.add_meta("good practice");
+            }
             text.countries(&r.victims.nationalities);
             text.countries(&r.perpetrators.nationalities);
             for role in &r.perpetrators.roles {
@@ -150,7 +159,7 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
                     (None, Some(r)) => r.label().to_owned(),
                     (None, None) => String::new(),
                 };
-                text.add_meta(&format!("breach {what} {}", b.action.label()));
+                text.add_meta(&format!("breach {what} {}", b.what_followed()));
             }
             for e in &o.events {
                 text.add_meta(e.event.label());

@@ -5,6 +5,7 @@
 
 mod analysis;
 mod answers;
+mod dictionary;
 mod document;
 mod expand;
 mod facets;
@@ -25,8 +26,9 @@ pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, HitLink, KbIndex, SearchRequest, SearchResponse, Sort};
 pub use snippets::Snippet;
+pub use suggest::{CorrectedWord, Correction};
 pub use vocab::{PowerType, SearchVocab, question};
-pub use write::{BuildMeta, Published, Report};
+pub use write::{BuildMeta, LeftOut, Published, Report};
 
 /// A failure of the index.
 #[derive(Debug, thiserror::Error)]

@@ -115,7 +115,7 @@ const QUESTION_WORDS: &[&str] = &[
     "a", "an", "and", "any", "are", "at", "be", "by", "can", "could", "do", "does", "for", "from",
     "has", "have", "how", "i", "in", "is", "it", "may", "of", "on", "or", "our", "should", "the",
     "their", "them", "there", "they", "this", "to", "we", "what", "when", "where", "which", "who",
-    "whom", "why", "will", "with", "would", "you",
+    "whom", "why", "will", "with", "without", "would", "you",
 ];
 
 /// True when `token` is a bare question word (not quoted, not a field, not `+`/`-`).

@@ -11,7 +11,8 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{
@@ -26,6 +27,7 @@ use super::facets::facet_terms;
 use super::query::{self};
 use super::schema::Fields;
 use super::snippets::{FieldSnippets, Snippet, snippet};
+use super::suggest::Correction;
 use super::vocab::SearchVocab;
 use super::write::{BuildMeta, open_checked, read_meta};
 use crate::model::FacetName;
@@ -58,6 +60,8 @@ pub struct SearchRequest {
     pub page: usize,
     /// Hits per page.
     pub per_page: usize,
+    /// Search the words exactly as typed: no automatic spelling correction.
+    pub exact: bool,
 }
 
 /// One result.
@@ -135,9 +139,18 @@ pub struct SearchResponse {
     /// The best of those partial matches, most words matched first (not counted in `total`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partial_hits: Vec<Hit>,
-    /// A corrected query when nothing matched and a likely misspelling was found.
+    /// A corrected query when nothing matched and a likely misspelling was found, but the
+    /// correction was not applied (the search was exact, or the corrected query found
+    /// nothing either).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// The correction applied: the results are those of `correction.query`, the words as
+    /// typed matching nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<Correction>,
+    /// The correction `suggestion` came from, for `search` to apply.
+    #[serde(skip)]
+    pending: Option<Correction>,
     /// Internal failures met while answering, in full, for the operator's log; `warnings`
     /// says only that part of the search could not be completed (an error's text can name
     /// server files, which a client is not shown).
@@ -194,6 +207,9 @@ pub struct KbIndex {
     pub(super) triggers: Vec<(String, Vec<Vec<String>>)>,
     /// Synonym groups: each form as written and as analysed.
     pub(super) synonyms: Vec<Vec<(String, Vec<String>)>>,
+    /// The analysed forms of the learning themes' labels of two or more words: a power word
+    /// inside one ("premature closure") does not make a query a power question.
+    pub(super) phrases: Vec<Vec<String>>,
 }
 
 /// Errors met while answering one search, reported as warnings.
@@ -247,11 +263,20 @@ impl KbIndex {
                     .collect()
             })
             .collect();
+        let phrases = terms
+            .labels
+            .get(FacetName::Theme.key())
+            .into_iter()
+            .flat_map(|labels| labels.values())
+            .map(|label| analysed(&mut analyzer, label))
+            .filter(|stems| stems.len() >= 2)
+            .collect();
         Ok(KbIndex {
             index,
             reader,
             fields,
             facet_paths,
+            phrases,
             lexicon: std::sync::OnceLock::new(),
             domain: std::sync::OnceLock::new(),
             terms,
@@ -286,8 +311,34 @@ impl KbIndex {
         super::write::column_by_id(&self.index, "marking").unwrap_or_default()
     }
 
-    /// Runs a search.
+    /// Runs a search. A word that matches nothing and is a likely misspelling is searched as
+    /// its nearest indexed word, and the response says so (`correction`), unless the request
+    /// is `exact` or the corrected search finds nothing either.
     pub fn search(&self, req: &SearchRequest) -> SearchResponse {
+        let started = Instant::now();
+        let mut first = self.search_once(req);
+        let Some(correction) = first.pending.take().filter(|_| !req.exact) else {
+            return first;
+        };
+        let corrected = SearchRequest {
+            q: correction.query.clone(),
+            ..req.clone()
+        };
+        let mut second = self.search_once(&corrected);
+        if second.total == 0 && second.partial_hits.is_empty() {
+            return first;
+        }
+        second.query = req.q.clone();
+        second.suggestion = None;
+        second.pending = None;
+        second.correction = Some(correction);
+        second.took_ms = started.elapsed().as_millis() as u64;
+        second.errors.extend(first.errors);
+        second
+    }
+
+    /// One search of the words as given.
+    fn search_once(&self, req: &SearchRequest) -> SearchResponse {
         let started = Instant::now();
         let searcher = self.reader.searcher();
         let prepared = query::prepare(&req.q);
@@ -299,13 +350,27 @@ impl KbIndex {
         let filters = self.filter_queries(req, &mut warnings);
         let per_page = req.per_page.clamp(1, 100);
         let page = req.page.max(1);
-        let clauses = self.clauses(&prepared.tokens);
+        let mut clauses = self.clauses(&prepared.tokens);
+        // A power word no document uses ("who can shut…") is answered by the answer box: it
+        // is neither required (unless it is all the query says) nor reported as matching
+        // nothing.
+        let answered: Vec<String> = clauses
+            .iter()
+            .filter(|c| self.is_power_word(&c.written) && self.matches_none(&searcher, c))
+            .map(|c| c.written.clone())
+            .collect();
+        if clauses.len() > answered.len() {
+            clauses.retain(|c| !answered.contains(&c.written));
+        }
         let written: String = clauses
             .iter()
             .map(|c| c.query.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let text = self.text_query(&written, true, &mut warnings);
+        let text = self.with_ids(
+            self.text_query(&written, true, &mut warnings),
+            &prepared.tokens,
+        );
         let years = self.year_boost(&prepared.years);
         let main = boosted(
             combine(
@@ -329,7 +394,12 @@ impl KbIndex {
             if n > 0 && n <= half.max(1) {
                 distinctive.push(c);
             }
-            if c.plain && n == 0 {
+            let named = as_id(&c.written).is_some_and(|id| {
+                let term = Term::from_field_text(self.fields.id, &id);
+                let q = TermQuery::new(term, IndexRecordOption::Basic);
+                searcher.search(&q, &Count).unwrap_or(0) > 0
+            });
+            if c.plain && n == 0 && !named && !answered.contains(&c.written) {
                 let mut word: String = c.written.chars().take(60).collect();
                 if word.len() < c.written.len() {
                     word.push('…');
@@ -338,7 +408,8 @@ impl KbIndex {
                 missing.push(c.written.clone());
             }
         }
-        let hits = self.hits(&searcher, &*text, top);
+        let prefer_powers = !self.named_powers(&req.q).is_empty();
+        let hits = self.hits(&searcher, &*text, top, prefer_powers);
         // Fewer than a page match every word: the best partial matches follow, most words
         // matched first.
         let wanted: Vec<&Clause> = clauses.iter().filter(|c| !c.negated).collect();
@@ -359,7 +430,7 @@ impl KbIndex {
                     let room = per_page - hits.len();
                     let (n, docs) = self.top(&searcher, &query, (req.sort, 1, room), &failures);
                     let snippets_of = self.text_query(&written, false, &mut Vec::new());
-                    (n, self.hits(&searcher, &*snippets_of, docs))
+                    (n, self.hits(&searcher, &*snippets_of, docs, prefer_powers))
                 },
             );
         let (partial_total, partial_hits) = partial.unwrap_or_default();
@@ -376,9 +447,10 @@ impl KbIndex {
             self.year_range(req),
             &failures,
         );
-        let suggestion = (total == 0 || !missing.is_empty())
-            .then(|| self.suggest(&prepared.text, &missing))
+        let pending = (total == 0 || !missing.is_empty())
+            .then(|| self.correct(&prepared.text, &missing))
             .flatten();
+        let suggestion = pending.as_ref().map(|c| c.query.clone());
         let labels = facets
             .iter()
             .map(|(key, counts)| {
@@ -413,8 +485,52 @@ impl KbIndex {
             partial_total,
             partial_hits,
             suggestion,
+            correction: None,
+            pending,
             errors,
         }
+    }
+
+    /// True when the clause, a plain word, is one of the everyday words that name a power.
+    fn is_power_word(&self, written: &str) -> bool {
+        let Ok(mut analyzer) = self.index.tokenizer_for_field(self.fields.title) else {
+            return false;
+        };
+        let stems = analysed(&mut analyzer, written);
+        !stems.is_empty()
+            && self
+                .triggers
+                .iter()
+                .any(|(_, forms)| forms.contains(&stems))
+            && !self.named_powers(written).is_empty()
+    }
+
+    /// True when no document matches the clause.
+    fn matches_none(&self, searcher: &Searcher, c: &Clause) -> bool {
+        let q = self.text_query(&c.query, true, &mut Vec::new());
+        c.plain && !c.negated && searcher.search(&*q, &Count).unwrap_or(1) == 0
+    }
+
+    /// `text`, or any document whose id the query names (`ORD-2024-002`, `ag-glaa`), that
+    /// document first. An id the index does not hold (unknown, or above the ceiling) adds
+    /// nothing, so the answer is the same as for any word that matches nothing.
+    fn with_ids(&self, text: Box<dyn Query>, tokens: &[String]) -> Box<dyn Query> {
+        let ids: Vec<(Occur, Box<dyn Query>)> = tokens
+            .iter()
+            .filter_map(|t| as_id(t))
+            .map(|id| {
+                let term = Term::from_field_text(self.fields.id, &id);
+                let q: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(q, ID_SCORE));
+                (Occur::Should, q)
+            })
+            .collect();
+        if ids.is_empty() {
+            return text;
+        }
+        let mut any = ids;
+        any.push((Occur::Should, text));
+        Box::new(BooleanQuery::new(any))
     }
 
     /// The text part of the query: lenient parse over title, summary, body and learning, with
@@ -527,12 +643,17 @@ impl KbIndex {
         searcher: &Searcher,
         text: &dyn Query,
         top: Vec<(f32, DocAddress)>,
+        prefer_powers: bool,
     ) -> Vec<Hit> {
         let f = &self.fields;
-        let generators: Vec<FieldSnippets> = [f.summary, f.learning, f.powers, f.body]
+        let fields = [f.summary, f.learning, f.powers, f.body];
+        let generators: Vec<FieldSnippets> = fields
             .into_iter()
-            .filter_map(|field| FieldSnippets::new(searcher, text, field))
+            .filter_map(|field| FieldSnippets::new(searcher, text, field, &fields))
             .collect();
+        let prefer = prefer_powers
+            .then(|| generators.iter().position(|g| g.field() == f.powers))
+            .flatten();
         top.into_iter()
             .filter_map(|(score, address)| {
                 let doc: TantivyDocument = searcher.doc(address).ok()?;
@@ -568,7 +689,7 @@ impl KbIndex {
                     marking: get(f.marking),
                     status,
                     superseded_by,
-                    snippet: snippet(&generators, &doc, &get(f.summary)),
+                    snippet: snippet(&generators, &doc, &get(f.summary), prefer),
                     score,
                 })
             })
@@ -613,6 +734,34 @@ impl KbIndex {
         links.sort_by(|a, b| a.id.cmp(&b.id));
         links
     }
+}
+
+/// The score a document named by its id gets: above any relevance score, so it comes first.
+const ID_SCORE: f32 = 10_000.0;
+
+/// A document id as written in a query, in its canonical form (`ord-2024-002` →
+/// `ORD-2024-002`): `CR-` or `ORD-`, a year and three or more digits, or `AG-` and an agency
+/// code.
+fn as_id(token: &str) -> Option<String> {
+    let upper = token
+        .trim_matches(|c: char| c == '"' || c == '?' || c == ',')
+        .to_uppercase();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let numbered = |rest: &str| {
+        rest.split_once('-')
+            .is_some_and(|(y, n)| y.len() == 4 && digits(y) && n.len() >= 3 && digits(n))
+    };
+    let ok = if let Some(rest) = upper.strip_prefix("CR-").or(upper.strip_prefix("ORD-")) {
+        numbered(rest)
+    } else if let Some(code) = upper.strip_prefix("AG-") {
+        !code.is_empty()
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+    } else {
+        false
+    };
+    ok.then_some(upper)
 }
 
 fn is_zero(n: &usize) -> bool {

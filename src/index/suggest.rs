@@ -1,19 +1,44 @@
-//! "Did you mean": a misspelt word replaced by the nearest word of the published documents or
-//! of the vocabularies, preferring the vocabularies' and the tags' on a tie.
+//! Spelling: a word that matches nothing is searched as its nearest indexed word
+//! ("traffiking" → "trafficking"), and "did you mean" offers the same correction where it is
+//! not applied.
 //!
 //! The lexicon is the term dictionary of the unstemmed `words` field, with document
 //! frequencies: it comes from the index itself, so it holds exactly the words of the published
-//! documents and nothing above the build's marking ceiling.
+//! documents and nothing above the build's marking ceiling. What is never corrected: a word of
+//! three letters or fewer (`IoW`, `CSE`), a word of the vocabularies (a place no document
+//! mentions is not a misspelling), an English word (`marriage` is not `carriage`), and the
+//! name after "Operation" or "Op". A correction is never a function word (`Fort` is not
+//! `for`). The edit distance allowed is 1 for a word of four or five letters, 2 for longer.
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
+use super::dictionary::{is_english, is_function_word};
 use super::search::KbIndex;
 
+/// A query rewritten word by word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Correction {
+    /// The corrected query text.
+    pub query: String,
+    /// Each word changed: as typed, and as searched.
+    pub words: Vec<CorrectedWord>,
+}
+
+/// One corrected word.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorrectedWord {
+    /// As typed.
+    pub typed: String,
+    /// As searched.
+    pub used: String,
+}
+
 impl KbIndex {
-    /// A corrected query, replacing the words no document holds (`missing`), or when nothing
-    /// matched any word the index does not know, by the nearest known word: a word of the
-    /// published documents or of the vocabularies (labels, places, synonyms, power words),
-    /// preferring the vocabularies' on a tie. Never the word typed.
-    pub(super) fn suggest(&self, text: &str, missing: &[String]) -> Option<String> {
+    /// The query with each word no document holds (`missing`; or, when `missing` is empty,
+    /// each word the index does not know) replaced by its nearest known word, under the rules
+    /// above. None when no word changes.
+    pub(super) fn correct(&self, text: &str, missing: &[String]) -> Option<Correction> {
         let lexicon = self
             .lexicon
             .get_or_init(|| from_index(&self.reader.searcher(), self.fields.words));
@@ -30,27 +55,39 @@ impl KbIndex {
                 || domain.binary_search_by(|k| k.as_str().cmp(w)).is_ok()
         };
         let missing: Vec<String> = missing.iter().map(|m| m.to_lowercase()).collect();
-        let mut changed = false;
-        let words: Vec<String> = text
+        let mut words = Vec::new();
+        let mut previous = String::new();
+        let out: Vec<String> = text
             .split_whitespace()
             .map(|w| {
                 let plain = w
                     .trim_matches(|c: char| !c.is_alphanumeric())
                     .to_lowercase();
+                let after_operation = matches!(previous.as_str(), "operation" | "op");
+                previous = plain.clone();
                 let wanted = missing.contains(&plain) || (missing.is_empty() && !known(&plain));
-                if plain.chars().count() < 3 || w.contains(':') || !wanted {
-                    return w.to_owned();
-                }
-                match nearest(lexicon, domain, &plain) {
-                    Some(n) if n != plain => {
-                        changed = true;
+                let correctable = wanted
+                    && !after_operation
+                    && !w.contains(':')
+                    && plain.chars().count() >= 4
+                    && plain.chars().all(char::is_alphabetic)
+                    && !is_english(&plain);
+                match nearest(lexicon, domain, &plain).filter(|_| correctable) {
+                    Some(n) => {
+                        words.push(CorrectedWord {
+                            typed: plain.clone(),
+                            used: n.to_owned(),
+                        });
                         w.to_lowercase().replace(&plain, n)
                     }
-                    _ => w.to_owned(),
+                    None => w.to_owned(),
                 }
             })
             .collect();
-        changed.then(|| words.join(" "))
+        (!words.is_empty()).then(|| Correction {
+            query: out.join(" "),
+            words,
+        })
     }
 }
 
@@ -79,16 +116,17 @@ pub(super) fn from_index(searcher: &Searcher, field: Field) -> Vec<(String, u64)
     words.into_iter().collect()
 }
 
-/// The nearest word to `word` within a small edit distance, from the index's words and the
-/// vocabularies' (`domain`): fewest edits first, then a word of the vocabularies, then the
-/// most frequent. Never `word` itself, and nothing for a word of the vocabularies: a place
-/// such as `Andover` that no document mentions is not a misspelling of "handover".
+/// The nearest word to `word` within a small edit distance (1 for four or five letters, 2 for
+/// longer), from the index's words and the vocabularies' (`domain`): fewest edits first, then
+/// a word of the vocabularies, then the most frequent. Never `word` itself, never a function
+/// word, and nothing for a word of the vocabularies: a place such as `Andover` that no
+/// document mentions is not a misspelling of "handover".
 pub(super) fn nearest<'a>(
     lexicon: &'a [(String, u64)],
     domain: &'a [String],
     word: &str,
 ) -> Option<&'a str> {
-    let limit = if word.chars().count() > 7 { 2 } else { 1 };
+    let limit = if word.chars().count() > 5 { 2 } else { 1 };
     let in_domain = |w: &str| domain.binary_search_by(|d| d.as_str().cmp(w)).is_ok();
     if in_domain(word) {
         return None;
@@ -97,7 +135,9 @@ pub(super) fn nearest<'a>(
         .iter()
         .map(|(w, n)| (w.as_str(), *n))
         .chain(domain.iter().map(|w| (w.as_str(), 0)))
-        .filter(|(w, _)| *w != word && w.len().abs_diff(word.len()) <= limit)
+        .filter(|(w, _)| {
+            *w != word && w.len().abs_diff(word.len()) <= limit && !is_function_word(w)
+        })
         .map(|(w, n)| {
             (
                 strsim::damerau_levenshtein(w, word),

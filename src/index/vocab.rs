@@ -38,6 +38,13 @@ pub struct PowerType {
     pub words: Vec<String>,
     /// Power types a reader of this one also needs.
     pub see_also: Vec<String>,
+    /// Whether a warrant can apply to it at all (not to applying for an order).
+    #[serde(default = "yes")]
+    pub warrant: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl SearchVocab {
@@ -56,6 +63,7 @@ impl SearchVocab {
                 question: question(t),
                 words: t.words.clone(),
                 see_also: t.see_also.clone(),
+                warrant: t.warrant != Some(false),
             })
             .collect();
         let mut synonyms: Vec<Vec<String>> = vocab

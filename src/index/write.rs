@@ -36,6 +36,19 @@ pub struct BuildMeta {
     /// The labels and power types of the build's vocabulary.
     #[serde(default)]
     pub terms: super::SearchVocab,
+    /// What the build left out of this index, by count only.
+    #[serde(default)]
+    pub left_out: LeftOut,
+}
+
+/// The documents of the knowledge base a build leaves out of its index, counted: a search that
+/// finds nothing can say so (on the command line, never to a lower edition's readers).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Drafts and documents in review (a build with `--drafts` includes them).
+    pub unpublished: usize,
+    /// Published documents above the build's marking ceiling.
+    pub above_ceiling: usize,
 }
 
 /// What a build did.
@@ -440,6 +453,7 @@ mod tests {
             vocabulary: "v".to_owned(),
             built_at: "2026-11-29T00:00:00Z".to_owned(),
             terms: Default::default(),
+            left_out: LeftOut::default(),
         }
     }
 

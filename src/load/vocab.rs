@@ -147,11 +147,14 @@ fn check_term(
         VocabName::Offences => !term.code.is_empty() && !term.code.contains(char::is_whitespace),
         _ => crate::model::document::is_kebab(&term.code),
     };
-    let power_fields = term.question.is_some() || !term.see_also.is_empty();
+    let power_fields =
+        term.question.is_some() || !term.see_also.is_empty() || term.warrant.is_some();
     if power_fields && name != VocabName::PowerTypes {
         return Some(at(
             Code::VocabularyFile,
-            format!("{what} `{quoted}` has `question` or `see_also`, which only power types take"),
+            format!(
+                "{what} `{quoted}` has `question`, `see_also` or `warrant`, which only power types take"
+            ),
         ));
     }
     let takes_words = matches!(

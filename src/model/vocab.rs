@@ -93,6 +93,10 @@ pub struct Term {
     /// Power types only: other power types a reader of this one also needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub see_also: Vec<String>,
+    /// Power types only: `false` where a warrant never applies (applying for an order), so
+    /// pages and answers say nothing of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warrant: Option<bool>,
     /// Agencies only: the month the agency came into being (`2021-04`), when that matters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
@@ -121,6 +125,7 @@ impl Term {
             question: None,
             words: Vec::new(),
             see_also: Vec::new(),
+            warrant: None,
             from: None,
             until: None,
             succeeds: Vec::new(),

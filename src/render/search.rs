@@ -46,6 +46,8 @@ pub struct AnswerHolder {
     pub url: String,
     /// Each legal basis: (basis, warrant needed).
     pub bases: Vec<(String, bool)>,
+    /// The query names this agency: it leads, and the others follow as "also".
+    pub named: bool,
 }
 
 /// The answer box of a question naming a power.
@@ -59,7 +61,9 @@ pub struct AnswerBox {
     pub url: String,
     /// Shown because a named power points readers to it.
     pub related: bool,
-    /// The agencies that hold it.
+    /// Whether a warrant can apply to the power at all (not to applying for an order).
+    pub warrant: bool,
+    /// The agencies that hold it, those the query names first.
     pub holders: Vec<AnswerHolder>,
 }
 
@@ -120,6 +124,9 @@ pub struct SearchPage {
     pub warnings: Vec<String>,
     /// A corrected query, and the URL that runs it.
     pub suggestion: Option<(String, String)>,
+    /// The correction applied to the results: the query searched, the words as typed, and
+    /// the URL that searches the words exactly as typed.
+    pub correction: Option<(String, Vec<String>, String)>,
     /// Previous and next page URLs.
     pub pages: (Option<String>, Option<String>),
     /// The year range asked for.
@@ -211,6 +218,9 @@ impl Templates {
             warnings => Serde(&page.warnings),
             suggestion => page.suggestion.as_ref().map(|(s, _)| s.clone()),
             suggestion_url => page.suggestion.as_ref().map(|(_, u)| u.clone()),
+            corrected => page.correction.as_ref().map(|(c, _, _)| c.clone()),
+            typed => page.correction.as_ref().map(|(_, t, _)| t.join(", ")),
+            exact_url => page.correction.as_ref().map(|(_, _, u)| u.clone()),
             prev_url => page.pages.0.clone(),
             next_url => page.pages.1.clone(),
             from_year => page.years.0.map(|y| y.to_string()).unwrap_or_default(),

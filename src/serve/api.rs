@@ -267,12 +267,14 @@ fn page(
                 question: a.question,
                 url: a.url,
                 related: a.related,
+                warrant: a.warrant,
                 holders: a
                     .holders
                     .into_iter()
                     .map(|h| AnswerHolder {
                         name: h.name,
                         url: h.url,
+                        named: h.named,
                         bases: h
                             .powers
                             .into_iter()
@@ -286,6 +288,11 @@ fn page(
         suggestion: r.suggestion.map(|s| {
             let url = link(&s, &active, None);
             (s, url)
+        }),
+        correction: r.correction.map(|c| {
+            let typed = c.words.into_iter().map(|w| w.typed).collect();
+            let exact = format!("{}&exact=1", link(&req.q, &active, None));
+            (c.query, typed, exact)
         }),
         active,
         warnings: r.warnings,

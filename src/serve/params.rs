@@ -28,8 +28,7 @@ fn number<T: std::str::FromStr + PartialOrd>(
 }
 
 /// Every parameter a search takes.
-const PARAMETERS: &str =
-    "q, kind, area, exploitation, agency, theme, outcome, power, from, to, sort, page, per_page";
+const PARAMETERS: &str = "q, kind, area, exploitation, agency, theme, outcome, power, from, to, sort, page, per_page, exact";
 
 /// Parses a raw query string.
 pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
@@ -76,6 +75,13 @@ pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
             "to" => request.to = Some(number("to", &value, 1900..=2100)?),
             "page" => request.page = number("page", &value, 1..=1000)?,
             "per_page" => request.per_page = number("per_page", &value, 1..=100)?,
+            "exact" => {
+                request.exact = match value.as_str() {
+                    "1" | "true" | "" => true,
+                    "0" | "false" => false,
+                    _ => return Err("`exact` must be `1` or `0`".into()),
+                };
+            }
             "sort" => {
                 request.sort = match value.as_str() {
                     "relevance" | "" => Sort::Relevance,
@@ -164,9 +170,10 @@ mod tests {
             (
                 "limit=10000000",
                 "unknown parameter; the parameters are q, kind, area, exploitation, agency, \
-                 theme, outcome, power, from, to, sort, page, per_page",
+                 theme, outcome, power, from, to, sort, page, per_page, exact",
             ),
             ("sort=best", "`sort` must be `relevance` or `newest`"),
+            ("exact=maybe", "`exact` must be `1` or `0`"),
             (
                 "from=abc",
                 "`from` must be a whole number in its allowed range",
@@ -179,5 +186,7 @@ mod tests {
         let deep = format!("q={}", "(".repeat(40));
         assert!(parse(Some(&deep)).unwrap_err().contains("nests brackets"));
         assert_eq!(parse(Some("q=%ff")).unwrap().request.q, "\u{fffd}");
+        assert!(parse(Some("q=traffiking&exact=1")).unwrap().request.exact);
+        assert!(!parse(Some("q=traffiking")).unwrap().request.exact);
     }
 }

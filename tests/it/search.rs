@@ -128,12 +128,38 @@ fn aliases_filter_by_facet() {
 }
 
 #[test]
-fn misspelling_suggests_the_right_word() {
+fn a_misspelling_is_searched_as_the_right_word() {
     let r = search("intrepreters", &[]);
-    assert_eq!(r.total, 0);
-    assert_eq!(r.suggestion.as_deref(), Some("interpreters"));
+    let c = r.correction.expect("corrected");
+    assert_eq!(c.query, "interpreters");
+    assert_eq!(
+        (c.words[0].typed.as_str(), c.words[0].used.as_str()),
+        ("intrepreters", "interpreters")
+    );
+    assert!(r.total > 0 && r.suggestion.is_none());
+    assert_eq!(
+        r.query, "intrepreters",
+        "the response keeps the words as typed"
+    );
+    // Asked for exactly: nothing matches, and the correction is offered instead.
+    let exact = casebook::index::KbIndex::open(&sample().1)
+        .expect("index")
+        .search(&SearchRequest {
+            q: "intrepreters".to_owned(),
+            page: 1,
+            per_page: 10,
+            exact: true,
+            ..SearchRequest::default()
+        });
+    assert_eq!(exact.total, 0);
+    assert!(exact.correction.is_none());
+    assert_eq!(exact.suggestion.as_deref(), Some("interpreters"));
     let r = search("labor exploitaton", &[]);
-    assert_eq!(r.suggestion.as_deref(), Some("labour exploitation"));
+    let c = r.correction.expect("corrected");
+    assert_eq!(
+        c.query, "labor exploitation",
+        "labor is a spelling of labour, not an error"
+    );
 }
 
 #[test]
@@ -679,14 +705,9 @@ fn the_searches_issue_11_saw_fail() {
     // Front matter is text: tags, and a misspelt tag is corrected to the tag.
     assert!(set("agriculture").contains(&"CR-2023-002".to_owned()));
     assert!(set("cuckooing").contains(&"CR-2021-007".to_owned()));
-    assert_eq!(
-        search("cookooing", &[]).suggestion.as_deref(),
-        Some("cuckooing")
-    );
-    assert_eq!(
-        search("abstracton", &[]).suggestion.as_deref(),
-        Some("abstraction")
-    );
+    let corrected = |q: &str| search(q, &[]).correction.map(|c| c.query);
+    assert_eq!(corrected("cookooing").as_deref(), Some("cuckooing"));
+    assert_eq!(corrected("abstracton").as_deref(), Some("abstraction"));
     // A place no published document is in is reported, and not "corrected" to another word.
     let andover = search("Andover", &[]);
     assert_eq!(andover.total, 0);
@@ -731,4 +752,58 @@ fn search_all(q: &str) -> Vec<String> {
         ..SearchRequest::default()
     });
     r.hits.into_iter().map(|h| h.id).collect()
+}
+
+/// Issue 16: the command line shows the partial matches under their own heading, searches the
+/// drafts index with `--drafts`, and says, by count only, what a search that found nothing
+/// left out.
+#[test]
+fn the_command_line_shows_partial_matches_and_what_was_left_out() {
+    let repo = sample_repo();
+    assert_eq!(repo.run(&["build"]).code(), 0);
+    let partial = repo.run(&["search", "qzxwv interpreters Southampton"]);
+    let out = partial.stdout();
+    assert!(out.contains("0 of 0 results"), "{out}");
+    assert!(out.contains("match some of the words:\n  1. "), "{out}");
+    // CR-2024-003 (forced shop theft) is in review: not in the published index.
+    let none = repo.run(&["search", "shoplifting"]);
+    assert!(
+        none.stdout().contains("0 of 0 results"),
+        "{}",
+        none.stdout()
+    );
+    assert!(
+        none.stdout().contains(
+            "drafts or documents in review are not in this index: `casebook build --drafts`"
+        ),
+        "{}",
+        none.stdout()
+    );
+    assert_eq!(repo.run(&["build", "--drafts"]).code(), 0);
+    let counted = repo.run(&["search", "shoplifting"]);
+    assert!(
+        counted
+            .stdout()
+            .contains("in review match: `casebook search --drafts` shows"),
+        "{}",
+        counted.stdout()
+    );
+    assert!(!counted.stdout().contains("CR-2024-003"), "only counted");
+    let drafts = repo.run(&["search", "shoplifting", "--drafts", "--format", "json"]);
+    assert_eq!(drafts.code(), 0, "{}", drafts.stderr());
+    let hits = drafts.json()["hits"].clone();
+    assert!(hits.to_string().contains("CR-2024-003"), "{hits}");
+    // Below the configured ceiling, matches above it are counted, never shown.
+    assert_eq!(repo.run(&["build", "--max-marking", "OFFICIAL"]).code(), 0);
+    let lower = repo.run(&["search", "Marram", "--max-marking", "OFFICIAL"]);
+    assert!(
+        lower.stdout().contains("above OFFICIAL match"),
+        "{}",
+        lower.stdout()
+    );
+    assert!(
+        !lower.stdout().contains("CR-2022-001"),
+        "{}",
+        lower.stdout()
+    );
 }

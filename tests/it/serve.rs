@@ -151,8 +151,18 @@ async fn the_search_page_works_without_javascript() {
         newest.contains("from=2019&amp;sort=newest&amp;page=2"),
         "{newest}"
     );
-    // Zero results offer the correction.
-    let (_, _, suggested) = get(&s, "/search?q=intrepreters").await;
+    // A misspelling is searched as the right word, with a link to the words as typed.
+    let (_, _, corrected) = get(&s, "/search?q=intrepreters").await;
+    assert!(
+        corrected.contains("Showing results for <strong>interpreters</strong>"),
+        "{corrected}"
+    );
+    assert!(
+        corrected.contains("q=intrepreters&amp;exact=1"),
+        "{corrected}"
+    );
+    // As typed, nothing matches and the correction is offered.
+    let (_, _, suggested) = get(&s, "/search?q=intrepreters&exact=1").await;
     assert!(suggested.contains("Did you mean"), "{suggested}");
 }
 
@@ -334,10 +344,28 @@ async fn searches_and_document_views_are_audited() {
     assert_eq!(search["query"], "interpreters\nforged\u{1b}[31m");
     assert_eq!(search["filters"], serde_json::json!(["area:portsmouth"]));
     assert_eq!(search["total"], json["total"]);
-    assert_eq!(search["ids"], serde_json::json!(returned));
+    let logged: Vec<&str> = search["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(|i| i.as_str())
+        .collect();
+    assert_eq!(
+        logged[..returned.len()],
+        returned[..],
+        "the hits first, in order"
+    );
+    assert_eq!(
+        logged
+            .iter()
+            .map(|i| (*i).to_owned())
+            .collect::<std::collections::BTreeSet<_>>(),
+        ids_in_json(&json),
+        "then everything else the answer shows"
+    );
     assert_eq!(
         search["markings"].as_array().map(Vec::len),
-        Some(returned.len())
+        Some(logged.len())
     );
     assert_eq!(search["commit"].as_str().map(str::len), Some(40));
     let time = search["time"].as_str().unwrap_or_default();
