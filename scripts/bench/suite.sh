@@ -103,9 +103,11 @@ wait_addr() {
 rss_mib() { awk '$1 == "VmRSS:" {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 # The wrk script rotating the queries of queries.txt over PATH (/api/search, /search, or
-# tantivy-cli's /api/ with PLAIN=1: plain-word queries only, in its syntax).
+# tantivy-cli's /api/ with PLAIN=1: plain-word queries only, in its syntax). FRESH=1 makes
+# every request one the server has not answered before (a page size and a first year that
+# change no result, so the answer cache never holds it): the cost of a query never asked.
 lua() {
-    local path=$1 plain=${2:-0} out=$3
+    local path=$1 plain=${2:-0} out=$3 fresh=${4:-0}
     {
         echo "local queries = {"
         grep -v '^#' "$ROOT/scripts/bench/queries.txt" | grep -v '^[[:space:]]*$' | while IFS= read -r line; do
@@ -122,7 +124,11 @@ lua() {
         done
         echo "}"
         echo "local i = 0"
-        echo "request = function() i = i + 1; return wrk.format(\"GET\", \"$path?q=\" .. queries[(i % #queries) + 1]) end"
+        if [ "$fresh" = 1 ]; then
+            echo "request = function() i = i + 1; local n = math.floor(i / #queries); return wrk.format(\"GET\", \"$path?q=\" .. queries[(i % #queries) + 1] .. \"&per_page=\" .. (10 + n % 10) .. \"&from=\" .. (1900 + math.floor(n / 10) % 110)) end"
+        else
+            echo "request = function() i = i + 1; return wrk.format(\"GET\", \"$path?q=\" .. queries[(i % #queries) + 1]) end"
+        fi
     } >"$out"
 }
 # load ADDR SCRIPT CONNECTIONS [HEADER]: "requests/s | p50 | p99 | errors"
@@ -149,6 +155,19 @@ hugo_site() { # hugo_site CORPUS DIR: the corpus as a Hugo site with minimal lay
     printf '<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>\n' >"$dir/layouts/_default/list.html"
 }
 
+# static_lua PATH OUT: a wrk script requesting one static page.
+static_lua() { echo "request = function() return wrk.format(\"GET\", \"$1\") end" >"$2"; }
+# fresh_rows ADDR STATIC_PATH: a static page and fresh searches, one connection each, and the
+# ratio of their rates (the target: fresh searches at half a static page's rate or better).
+fresh_rows() {
+    static_lua "$2" "$WORK/static.lua"; lua /api/search 0 "$WORK/fresh.lua" 1
+    local st fr
+    st=$(load "$1" "$WORK/static.lua" 1); fr=$(load "$1" "$WORK/fresh.lua" 1)
+    echo "| static page \`$2\`, 1 connection | $st |"
+    echo "| \`/api/search\`, fresh queries (never asked before), 1 connection | $fr |"
+    echo "| fresh searches ÷ static pages | $(ratio "$(echo "$fr" | cut -d' ' -f1)" "$(echo "$st" | cut -d' ' -f1)") | | | |"
+}
+
 REPORT=$WORK/report.md
 {
     echo "## Suite run: $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes $SIZES, $RUNS run(s), ${SECONDS_EACH} s loads$([ "$QUICK" = 1 ] && echo ', quick')"
@@ -157,6 +176,25 @@ REPORT=$WORK/report.md
     echo "within this run. Produced by \`scripts/bench/suite.sh\`."
     echo
 } >"$REPORT"
+
+# The sample knowledge base (a partnership's size): fresh searches against a static page.
+echo "== the sample knowledge base" >&2
+S=$WORK/sample
+mkdir -p "$S" && cp -r "$ROOT/knowledge" "$S/knowledge"
+printf '/.casebook/\n/public*/\n' >"$S/.gitignore"
+( cd "$S" && git init -q && git add -A && git -c user.name=bench -c user.email=b@example.org commit -qm sample )
+( cd "$S" && "$BIN/casebook" serve --bind 127.0.0.1:0 2>"$WORK/serve-sample.log" ) & SERVER=$!; PIDS+=("$SERVER")
+addr=$(wait_addr "$WORK/serve-sample.log" "$SERVER" 's#^serving on http://\([^/]*\)/.*#\1#p')
+sleep 1
+{
+    echo "### The sample knowledge base ($(find "$S/knowledge" -name '*.md' | wc -l) documents)"
+    echo
+    echo "| load (wrk, ${SECONDS_EACH} s) | requests/s | p50 | p99 | errors |"
+    echo "|---|---|---|---|---|"
+    fresh_rows "$addr" /reviews/CR-2019-004/
+    echo
+} >>"$REPORT"
+kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
 
 for N in $SIZES; do
     echo "== $N documents" >&2
@@ -202,6 +240,7 @@ for N in $SIZES; do
     lua /api/search 0 "$WORK/api.lua"; lua /search 0 "$WORK/page.lua"
     api1=$(load "$addr" "$WORK/api.lua" 1); api16=$(load "$addr" "$WORK/api.lua" 16)
     page1=$(load "$addr" "$WORK/page.lua" 1); page16=$(load "$addr" "$WORK/page.lua" 16)
+    fresh=$(fresh_rows "$addr" "/reviews/$(ls knowledge/reviews | sed -n 1p | sed 's/\.md$//' | cut -d- -f1-3)/")
     rss_after=$(rss_mib "$SERVER")
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 
@@ -277,6 +316,7 @@ JSON
         echo "| \`/api/search\`, 16 connections | $api16 |"
         echo "| \`/search\` page, 1 connection | $page1 |"
         echo "| \`/search\` page, 16 connections | $page16 |"
+        echo "$fresh"
         echo "| tantivy-cli \`serve\`, 1 connection (a new one per request) | $tantivy1 |"
         echo "| tantivy-cli \`serve\`, 16 connections (a new one per request) | $tantivy16 |"
         echo

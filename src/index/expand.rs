@@ -133,7 +133,7 @@ impl KbIndex {
     pub(super) fn any_of(&self, clauses: &[&Clause], required: &[&Clause]) -> Box<dyn Query> {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for c in clauses {
-            let q = self.text_query(&c.query, true, &mut Vec::new());
+            let q = self.clause_query(&c.query);
             should.push((
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(q.box_clone(), PER_CLAUSE)),
@@ -142,12 +142,7 @@ impl KbIndex {
         }
         let one_of: Vec<(Occur, Box<dyn Query>)> = required
             .iter()
-            .map(|c| {
-                (
-                    Occur::Should,
-                    self.text_query(&c.query, true, &mut Vec::new()),
-                )
-            })
+            .map(|c| (Occur::Should, self.clause_query(&c.query)))
             .collect();
         // A filter: it adds nothing to the score.
         let one_of = ConstScoreQuery::new(Box::new(BooleanQuery::new(one_of)), 0.0);

@@ -136,17 +136,14 @@ impl KbIndex {
                 .flat_map(|(_, q)| q.iter());
             let q = combine(text, aliases, others, years.as_ref().map(|y| y.box_clone()));
             let mut multi = MultiCollector::new();
+            // A facet with no parent paths (most) needs no nested collector: a collector
+            // costs a pass over every match's facet column.
             let handles: Vec<_> = facets
                 .iter()
                 .map(|&facet| {
                     let (top, nested, root, parents) = self.facet_collectors(searcher, facet);
-                    (
-                        facet,
-                        multi.add_collector(top),
-                        multi.add_collector(nested),
-                        root,
-                        parents,
-                    )
+                    let nested = (!parents.is_empty()).then(|| multi.add_collector(nested));
+                    (facet, multi.add_collector(top), nested, root, parents)
                 })
                 .collect();
             let mut fruits = match searcher.search(&*q, &multi) {
@@ -161,12 +158,14 @@ impl KbIndex {
                 }
             };
             for (facet, top, nested, root, parents) in handles {
-                let (top_counts, nested_counts) =
-                    (top.extract(&mut fruits), nested.extract(&mut fruits));
+                let top_counts = top.extract(&mut fruits);
+                let nested_counts = nested.map(|n| n.extract(&mut fruits));
                 let mut terms = BTreeMap::new();
-                let children = top_counts
-                    .get(root.clone())
-                    .chain(parents.iter().flat_map(|p| nested_counts.get(p.clone())));
+                let children = top_counts.get(root.clone()).chain(
+                    nested_counts
+                        .iter()
+                        .flat_map(|n| parents.iter().flat_map(|p| n.get(p.clone()))),
+                );
                 for (f, n) in children {
                     if let Some(leaf) = f.to_path().last() {
                         terms.insert((*leaf).to_owned(), n);
