@@ -8,6 +8,7 @@ mod answers;
 mod document;
 mod expand;
 mod facets;
+mod purge;
 mod query;
 mod schema;
 mod search;
