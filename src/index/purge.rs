@@ -12,6 +12,25 @@ use tantivy::{Index, IndexWriter};
 use super::IndexError;
 use super::write::writer;
 
+/// The key the index keeps for a document's indexed form: the git blob id of its source, and
+/// when the edition leaves out a document it names, `+` and the verdicts of
+/// `Withheld::verdicts` (which carry no id). What is indexed of a document depends on both,
+/// so a change in either re-indexes it.
+pub(super) fn key(blob: &str, verdicts: &str) -> String {
+    if verdicts.is_empty() {
+        blob.to_owned()
+    } else {
+        format!("{blob}+{verdicts}")
+    }
+}
+
+/// True when two keys are of the same source but the edition shows what it names
+/// differently: a document it names has left it, or come back.
+fn shown_differently(a: &str, b: &str) -> bool {
+    let source = |key: &str| key.split('+').next().unwrap_or_default().to_owned();
+    a != b && source(a) == source(b)
+}
+
 /// One stored version of a document: the live one, or a deleted one, which stays in its
 /// segment's files (text, terms) until that segment is merged.
 struct Version {
@@ -22,7 +41,8 @@ struct Version {
 
 /// Rewrites every segment that holds a deleted document, and deletes the old files, when
 /// one of those is a version of a document that left the index (re-marked above the ceiling,
-/// withdrawn, deleted): nothing of it may stay on disk, even where no search reaches it.
+/// withdrawn, deleted), or of one indexed again only because a document it names left (its
+/// old text names it): nothing of either may stay on disk, even where no search reaches it.
 /// Such builds are rare, so their cost (the segments holding deleted documents) is too; a
 /// build killed before this finishes leaves the stale versions for the next one to find.
 /// Ordinary edits leave their earlier versions to the 10 % rule of `commit`. Returns the
@@ -37,7 +57,10 @@ pub(super) fn purge(index: &Index) -> Result<usize, IndexError> {
     let stale = versions
         .iter()
         .filter(|v| !v.alive)
-        .any(|v| !live.contains_key(v.id.as_str()));
+        .any(|v| match live.get(v.id.as_str()) {
+            None => true,
+            Some(key) => shown_differently(key, &v.key),
+        });
     if !stale {
         return Ok(0);
     }

@@ -132,13 +132,14 @@ fn sweep(dir: &Path) -> Result<(), IndexError> {
     Ok(())
 }
 
-/// One document a build publishes: its id and source blob, which is all it takes to decide
-/// whether the index already holds it.
+/// One document a build publishes: its id and key, which is all it takes to decide whether
+/// the index already holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
     /// Document id.
     pub id: String,
-    /// Git blob id of its source.
+    /// Its key (`index::doc_key`): the git blob id of its source, plus how the edition shows
+    /// the documents it names when it leaves any of them out.
     pub blob: String,
 }
 

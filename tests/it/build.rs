@@ -213,9 +213,10 @@ fn a_status_change_unpublishes_the_document() {
         text.replace("status: approved", "status: withdrawn"),
     );
     repo.commit("withdraw");
+    // The review that names the note in `related` is indexed again, without the reference.
     assert_eq!(
         report(&repo.run(&["build"])),
-        "index: 0 added, 0 updated, 1 removed, 2 unchanged"
+        "index: 0 added, 1 updated, 1 removed, 1 unchanged"
     );
     assert_eq!(
         query(&open(&repo, "index-official-sensitive"), "GLAA")
@@ -688,4 +689,81 @@ fn a_document_that_leaves_an_edition_leaves_no_text_in_its_index() {
         );
         assert_eq!(deleted_documents(&dir), 0, "{leaves}");
     }
+}
+
+/// When an order is re-marked above the OFFICIAL ceiling, the OFFICIAL documents that name it
+/// (CR-2021-007 in `orders` and its text, ORD-2021-003 in `application`, `related` and its
+/// text) are indexed again in the same incremental build without its id, their earlier
+/// versions are gone from disk, and the index equals a full rebuild's; marked back, the order
+/// and the references return.
+#[test]
+fn documents_naming_one_that_leaves_are_indexed_again_without_its_id() {
+    const ORDER: &str = "knowledge/orders/ORD-2021-002.md";
+    let repo = crate::search::sample_repo();
+    let official = || {
+        let run = repo.run(&["build", "--max-marking", "OFFICIAL"]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        report(&run)
+    };
+    official();
+    let dir = repo.path().join(".casebook/index-official");
+    // The ids are not in the index files as plain bytes (compressed, or sharing prefixes in
+    // term dictionaries), so the index is asked: by search, and for what its segments hold.
+    // The hits of a query, and whether any of them (or the suggestion) shows the order's id.
+    let hits = |q: &str| -> (Vec<String>, bool) {
+        let r = query(&open(&repo, "index-official"), q);
+        let shown = r.hits.iter().chain(&r.partial_hits).any(|h| {
+            let hit = serde_json::to_string(h).expect("json").to_lowercase();
+            hit.contains("ord-2021-002")
+        }) || r
+            .suggestion
+            .as_deref()
+            .is_some_and(|s| s.contains("2021-002"));
+        (r.hits.into_iter().map(|h| h.id).collect(), shown)
+    };
+    let (found, shown) = hits("\"ORD-2021-002\"");
+    assert!(
+        shown && found.contains(&"CR-2021-007".to_owned()),
+        "{found:?}"
+    );
+    assert_eq!(hits("id:ORD-2021-002").0, ["ORD-2021-002"]);
+    let text = std::fs::read_to_string(repo.path().join(ORDER)).expect("read");
+    let sensitive = text.replace("marking: OFFICIAL\n", "marking: OFFICIAL-SENSITIVE\n");
+    assert_ne!(text, sensitive);
+    repo.write(ORDER, &sensitive);
+    repo.commit("re-mark the full order");
+    assert_eq!(
+        official(),
+        "index: 0 added, 2 updated, 1 removed, 31 unchanged"
+    );
+    for q in [
+        "id:ORD-2021-002",
+        "ORD-2021-002",
+        "\"ORD-2021-002\"",
+        "county lines",
+        "*",
+    ] {
+        let (found, shown) = hits(q);
+        assert!(!shown && !found.contains(&"ORD-2021-002".to_owned()), "{q}");
+    }
+    assert_eq!(
+        deleted_documents(&dir),
+        0,
+        "no earlier version is left on disk"
+    );
+    let incremental = open(&repo, "index-official").manifest();
+    let full = repo.run(&["build", "--max-marking", "OFFICIAL", "--full"]);
+    assert_eq!(full.code(), 0, "{}", full.stderr());
+    assert_eq!(open(&repo, "index-official").manifest(), incremental);
+    repo.write(ORDER, &text);
+    repo.commit("mark it back");
+    assert_eq!(
+        official(),
+        "index: 1 added, 2 updated, 0 removed, 31 unchanged"
+    );
+    assert!(
+        hits("\"ORD-2021-002\"")
+            .0
+            .contains(&"CR-2021-007".to_owned())
+    );
 }
