@@ -30,7 +30,7 @@ fn main() {
         let mut out_len = 0;
         for _ in 0..5 {
             let started = Instant::now();
-            let html = casebook::markdown::to_html(&input, &|_| None);
+            let html = casebook::markdown::to_html(&input, &|_| None, &casebook::markdown::keep);
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             out_len = html.len();
         }

@@ -12,7 +12,7 @@ use crate::index::{self, BuildMeta, Published, Report};
 use crate::load::History;
 use crate::load::{self, Repo, Source};
 use crate::model::stats::Statistics;
-use crate::model::{Corpus, Date, Document, Marking, Status};
+use crate::model::{Corpus, Date, Document, Marking, Status, Withheld};
 use crate::output::{self, SiteReport};
 use crate::progress::{Progress, Silent};
 use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
@@ -156,11 +156,28 @@ pub(crate) fn build_with(
         Some(d) => d.clone(),
         None => index_dir(repo.root(), config, opts.ceiling, opts.drafts),
     };
-    let ids: Vec<Published> = docs.iter().map(|(p, _, _)| p.clone()).collect();
+    let withheld = Withheld::new(&checked.corpus.documents, opts.ceiling, |d| {
+        publishable(d.common.status, d.common.marking, opts.ceiling, opts.drafts)
+    });
+    let ids: Vec<Published> = {
+        use rayon::prelude::*;
+        docs.par_iter()
+            .map(|(p, doc, body)| Published {
+                id: p.id.clone(),
+                blob: index::doc_key(doc, body, &p.blob, &withheld),
+            })
+            .collect()
+    };
     let make = |i: usize| {
         progress.advance(1);
-        let (p, doc, body) = &docs[i];
-        index::index_doc(doc, body, &p.blob, &checked.corpus.vocabulary)
+        let (_, doc, body) = &docs[i];
+        index::index_doc(
+            doc,
+            body,
+            &ids[i].blob,
+            &checked.corpus.vocabulary,
+            &withheld,
+        )
     };
     // The index and the site are one unit: under one lock, the site is rendered and staged
     // (where space or permission can run out), then the index committed, then the site
@@ -170,7 +187,7 @@ pub(crate) fn build_with(
         repo,
         config,
         opts,
-        (&checked, &docs, &statistics),
+        (&checked, &docs, &statistics, &withheld),
         progress,
         today,
     )?;
@@ -231,7 +248,12 @@ fn stage_site(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,
-    (checked, docs, statistics): (&Checked, &[(Published, &Document, &str)], &Statistics),
+    (checked, docs, statistics, withheld): (
+        &Checked,
+        &[(Published, &Document, &str)],
+        &Statistics,
+        &Withheld,
+    ),
     progress: &dyn Progress,
     today: Date,
 ) -> Result<(output::Staged, bool)> {
@@ -269,6 +291,7 @@ fn stage_site(
             .iter()
             .map(|(_, doc, body)| PageDoc { doc, body })
             .collect(),
+        withheld,
         similar,
         history: doc_histories(&history, &published_paths),
         changes: changes(

@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 
+use pulldown_cmark::utils::TextMergeStream;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 /// The one place the parser's options are chosen.
@@ -288,10 +289,13 @@ pub fn is_site_path(target: &str) -> bool {
 /// targets `resolve` turns into a page URL (document ids, `.md` paths); any other link becomes
 /// its text. Images are never loaded: one on another site becomes a link to it, any other its
 /// text. Links never nest: inside a link, an image or link is its text. Headings get stable,
-/// unique `id` anchors that never take an id the page templates use.
-pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Html {
+/// unique `id` anchors that never take an id the page templates use. Every piece of text
+/// (raw HTML and code included, adjacent pieces joined first) passes through `redact` before
+/// anything is made of it, anchors included.
+pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>, redact: &Redact<'_>) -> Html {
+    let events = TextMergeStream::new(parser(body)).map(|e| redacted(e, redact));
     let safe = Safe {
-        inner: parser(body),
+        inner: events,
         resolve,
         ends: Vec::new(),
         open_links: 0,
@@ -301,6 +305,30 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Html {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, safe);
     Html(html)
+}
+
+/// What `to_html` does to each piece of a body's text: returns it as it is, or what replaces
+/// it (`model::Withheld::redact`: the ids of documents an edition leaves out).
+pub type Redact<'r> = dyn for<'t> Fn(&'t str) -> std::borrow::Cow<'t, str> + Sync + 'r;
+
+/// Leaves a piece of text as it is.
+pub fn keep(text: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Borrowed(text)
+}
+
+/// An event with its text passed through `redact`.
+fn redacted<'a>(event: Event<'a>, redact: &Redact<'_>) -> Event<'a> {
+    let replace = |t: &CowStr<'a>| match redact(t) {
+        std::borrow::Cow::Owned(s) => Some(CowStr::from(s)),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    match event {
+        Event::Text(t) => Event::Text(replace(&t).unwrap_or(t)),
+        Event::Code(t) => Event::Code(replace(&t).unwrap_or(t)),
+        Event::Html(t) => Event::Html(replace(&t).unwrap_or(t)),
+        Event::InlineHtml(t) => Event::InlineHtml(replace(&t).unwrap_or(t)),
+        other => other,
+    }
 }
 
 /// HTML made from markdown by [`to_html`], and only by it: the one kind of value templates
@@ -658,9 +686,11 @@ mod tests {
     }
 
     fn render(body: &str) -> String {
-        to_html(body, &|t| {
-            (t == "AG-GLAA").then(|| "/agencies/AG-GLAA/".to_owned())
-        })
+        to_html(
+            body,
+            &|t| (t == "AG-GLAA").then(|| "/agencies/AG-GLAA/".to_owned()),
+            &keep,
+        )
         .into_string()
     }
 
@@ -731,11 +761,44 @@ mod tests {
         assert!(!is_site_path(" /x"));
     }
 
+    /// What an edition shows for a review above its ceiling.
+    fn higher(text: &str) -> std::borrow::Cow<'_, str> {
+        if text.contains("CR-2021-002") {
+            text.replace("CR-2021-002", "a review at a higher marking")
+                .into()
+        } else {
+            text.into()
+        }
+    }
+
+    #[test]
+    fn redacted_text_reaches_no_part_of_the_page() {
+        let body = "## About CR-2021-002\n\nSee [CR-2021-002](CR-2021-002), CR\\-2021-002, `CR-2021-002`, <b>CR-2021-002</b> and ![CR-2021-002](x.png).";
+        let html = to_html(body, &no_documents, &higher).into_string();
+        assert!(!html.to_lowercase().contains("2021-002"), "{html}");
+        assert!(
+            html.contains(r#"<h2 id="about-a-review-at-a-higher-marking">"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("See a review at a higher marking, a review at a higher marking, <code>a review at a higher marking</code>"),
+            "{html}"
+        );
+        // Without it: the anchor, the heading, the link, the escaped id, the code, the HTML, the image.
+        assert_eq!(
+            to_html(body, &no_documents, &keep)
+                .matches("2021-002")
+                .count(),
+            7
+        );
+    }
+
     #[test]
     fn headings_get_unique_anchors() {
         let html = to_html(
             "## What worked\n\n## What worked\n\n### Émigré `code`!\n",
             &no_documents,
+            &keep,
         );
         assert!(html.contains(r#"<h2 id="what-worked">"#), "{html}");
         assert!(html.contains(r#"<h2 id="what-worked-2">"#), "{html}");
@@ -758,6 +821,7 @@ mod tests {
         let html = to_html(
             "## Powers\n\n## Main\n\n## Recommendations\n\n## Power: entry\n\n## Power: entry\n\n## Notes\n\n## Notes-2\n\n## Notes\n",
             &no_documents,
+            &keep,
         );
         for id in [
             "powers-2",
@@ -779,7 +843,7 @@ mod tests {
     #[test]
     fn thousands_of_repeated_headings_get_anchors_in_linear_time() {
         let body = "## Notes\n\n".repeat(20_000);
-        let html = to_html(&body, &no_documents);
+        let html = to_html(&body, &no_documents, &keep);
         assert!(html.contains(r#"id="notes-20000""#));
     }
 
@@ -841,7 +905,7 @@ mod tests {
             "> ".repeat(50_000),
         ];
         for input in inputs {
-            let html = to_html(&input, &no_documents);
+            let html = to_html(&input, &no_documents, &keep);
             assert!(
                 html.len() < input.len() * 20,
                 "{} bytes in, {} out",

@@ -68,7 +68,7 @@ pub fn markdown(data: &[u8]) {
             .starts_with("CR-")
             .then(|| format!("/reviews/{target}/"))
     };
-    let html = casebook::markdown::to_html(&text, &resolve);
+    let html = casebook::markdown::to_html(&text, &resolve, &casebook::markdown::keep);
     if let Err(why) = valid_html(&html) {
         panic!("{why}\n--- markdown\n{text}\n--- html\n{}", html.as_str());
     }

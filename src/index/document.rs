@@ -6,7 +6,7 @@ use tantivy::schema::Facet;
 
 use crate::markdown;
 use crate::model::enums::Closed;
-use crate::model::{Date, Document, FacetName, KindData, VocabName, Vocabulary};
+use crate::model::{Date, Document, FacetName, KindData, VocabName, Vocabulary, Withheld};
 
 use super::schema::Fields;
 
@@ -57,8 +57,16 @@ pub fn url(doc: &Document) -> String {
 }
 
 /// Builds the indexed form of `doc`, whose markdown body is `body` and whose source blob is
-/// `blob`.
-pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> IndexDoc {
+/// `blob` (the index's key for it: see `doc_key`). What `withheld` says the edition leaves
+/// out is never indexed: its ids are replaced in every text (`Withheld::redact`) and dropped
+/// from the references.
+pub fn index_doc(
+    doc: &Document,
+    body: &str,
+    blob: &str,
+    vocab: &Vocabulary,
+    withheld: &Withheld,
+) -> IndexDoc {
     let c = &doc.common;
     let mut text = Texts::default();
     let mut facets = vec![(FacetName::Kind, format!("/kind/{}", c.kind))];
@@ -66,7 +74,7 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
     // their labels.
     c.tags
         .iter()
-        .for_each(|t| text.add_meta(&t.replace('-', " ")));
+        .for_each(|t| text.add_meta(&withheld.redact(t).replace('-', " ")));
     text.code_and_label(vocab, VocabName::Agencies, &c.owner);
     match &doc.data {
         KindData::CaseReview(r) => {
@@ -229,7 +237,7 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
     if let Some(date) = date {
         facets.push((FacetName::Year, format!("/year/{}", date.year())));
     }
-    IndexDoc {
+    let indexed = IndexDoc {
         id: c.id.clone(),
         kind: c.kind.to_string(),
         title: c.title.clone(),
@@ -248,7 +256,52 @@ pub fn index_doc(doc: &Document, body: &str, blob: &str, vocab: &Vocabulary) -> 
         refers: c.related.clone(),
         tags: c.tags.join(" "),
         facets,
+    };
+    redacted(indexed, withheld)
+}
+
+/// The index's key for `doc` (see `purge::key`): its source `blob`, and how the edition shows
+/// the documents its front matter and body name.
+pub fn doc_key(doc: &Document, body: &str, blob: &str, withheld: &Withheld) -> String {
+    if !withheld.leaves_out_any() {
+        return blob.to_owned();
     }
+    let mut texts = vec![markdown::plain_text(body)];
+    if let Ok(front_matter) = serde_json::to_value(doc) {
+        strings(&front_matter, &mut texts);
+    }
+    super::purge::key(blob, &withheld.verdicts(texts.iter().map(String::as_str)))
+}
+
+/// Every string in a JSON value.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(fields) => fields.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+/// `doc` without the ids of documents the edition leaves out: replaced in its texts, dropped
+/// from its references.
+fn redacted(mut doc: IndexDoc, withheld: &Withheld) -> IndexDoc {
+    for text in [
+        &mut doc.title,
+        &mut doc.summary,
+        &mut doc.body,
+        &mut doc.learning,
+        &mut doc.meta,
+        &mut doc.powers,
+        &mut doc.powers_data,
+        &mut doc.tags,
+    ] {
+        if let std::borrow::Cow::Owned(r) = withheld.redact(text) {
+            *text = r;
+        }
+    }
+    doc.refers.retain(|id| withheld.is_published(id));
+    doc
 }
 
 /// The victims in words: adults, children, women, men.

@@ -9,6 +9,7 @@ mod dictionary;
 mod document;
 mod expand;
 mod facets;
+mod purge;
 mod query;
 mod schema;
 mod search;
@@ -21,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::model::FacetName;
 pub use answers::{Answer, Holder, HolderPower};
-pub use document::{IndexDoc, index_doc, url};
+pub use document::{IndexDoc, doc_key, index_doc, url};
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, HitLink, KbIndex, SearchRequest, SearchResponse, Sort};

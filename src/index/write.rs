@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use tantivy::index::SegmentId;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::IndexError;
@@ -64,6 +65,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Why the index was rebuilt from scratch, if it was.
     pub rebuilt: Option<String>,
+    /// Segments rewritten so that nothing of a document that left remains on disk.
+    pub purged: usize,
     /// Seconds taken.
     pub seconds: f64,
 }
@@ -77,6 +80,14 @@ impl std::fmt::Display for Report {
         )?;
         if let Some(why) = &self.rebuilt {
             write!(f, " (full rebuild: {why})")?;
+        }
+        if self.purged > 0 {
+            let s = if self.purged == 1 { "" } else { "s" };
+            write!(
+                f,
+                " ({} segment{s} rewritten without what left the edition)",
+                self.purged
+            )?;
         }
         Ok(())
     }
@@ -134,13 +145,14 @@ fn sweep(dir: &Path) -> Result<(), IndexError> {
     Ok(())
 }
 
-/// One document a build publishes: its id and source blob, which is all it takes to decide
-/// whether the index already holds it.
+/// One document a build publishes: its id and key, which is all it takes to decide whether
+/// the index already holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Published {
     /// Document id.
     pub id: String,
-    /// Git blob id of its source.
+    /// Its key (`index::doc_key`): the git blob id of its source, plus how the edition shows
+    /// the documents it names when it leaves any of them out.
     pub blob: String,
 }
 
@@ -323,6 +335,7 @@ fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, 
         report.removed += 1;
     }
     commit(writer, meta, report.updated + report.removed > 0)?;
+    report.purged = super::purge::purge(&index)?;
     Ok(report)
 }
 
@@ -368,7 +381,7 @@ pub(super) fn column_by_id(
     Ok(out)
 }
 
-fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
+pub(super) fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
     index
         .writer_with_num_threads(1, 64 * 1024 * 1024)
         .map_err(|e| match e {
@@ -389,18 +402,19 @@ fn commit(mut writer: IndexWriter, meta: &BuildMeta, compact: bool) -> Result<()
     prepared.set_payload(&payload);
     prepared.commit().map_err(IndexError::tantivy)?;
     if compact {
-        let metas = writer
-            .index()
-            .searchable_segment_metas()
-            .map_err(IndexError::tantivy)?;
-        let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
-        let total: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
-        let segments: Vec<_> = metas.iter().map(|m| m.id()).collect();
-        if !segments.is_empty() && deleted * 10 > total {
-            writer
-                .merge(&segments)
-                .wait()
+        // Ids only: a segment's files are kept while any `SegmentMeta` of it is alive.
+        let (segments, deleted, total) = {
+            let metas = writer
+                .index()
+                .searchable_segment_metas()
                 .map_err(IndexError::tantivy)?;
+            let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
+            let total: u64 = metas.iter().map(|m| u64::from(m.max_doc())).sum();
+            let ids: Vec<SegmentId> = metas.iter().map(|m| m.id()).collect();
+            (ids, deleted, total)
+        };
+        if !segments.is_empty() && deleted * 10 > total {
+            super::purge::merge_away(&mut writer, &segments)?;
         }
     }
     writer.wait_merging_threads().map_err(IndexError::tantivy)
@@ -506,6 +520,53 @@ mod tests {
         assert_eq!(manifest(&dir), expected);
         let index = KbIndex::open(&dir).unwrap();
         assert_eq!(index.meta().unwrap().commit, "c2");
+    }
+
+    /// The files of `dir` that belong to no segment of its `meta.json`.
+    fn orphans(dir: &Path) -> Vec<String> {
+        let index = Index::open_in_dir(dir).unwrap();
+        let live: Vec<String> = index
+            .searchable_segment_ids()
+            .unwrap()
+            .iter()
+            .map(|id| id.uuid_string())
+            .collect();
+        let mut out: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.') && name != "meta.json")
+            .filter(|name| !live.iter().any(|id| name.starts_with(id.as_str())))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_document_that_leaves_leaves_no_file_behind() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("index");
+        let ids: Vec<String> = (1..=30).map(|n| format!("CR-2024-{n:03}")).collect();
+        let docs: Vec<IndexDoc> = ids.iter().map(|id| doc(id, "a")).collect();
+        upd(&dir, &docs, &meta("c1")).unwrap();
+        // An edit: its earlier version stays until deleted documents pass a tenth.
+        let mut edited = docs.clone();
+        edited[0].blob = "b".to_owned();
+        let report = upd(&dir, &edited, &meta("c2")).unwrap();
+        assert_eq!((report.updated, report.purged), (1, 0));
+        assert_eq!(KbIndex::open(&dir).unwrap().num_docs(), 30);
+        // A document leaves: every segment holding a deleted document is rewritten, and no
+        // file of the old segments is left.
+        let report = upd(&dir, &edited[1..], &meta("c3")).unwrap();
+        assert_eq!((report.removed, report.purged), (1, 1));
+        assert_eq!(orphans(&dir), Vec::<String>::new());
+        let index = Index::open_in_dir(&dir).unwrap();
+        let metas = index.searchable_segment_metas().unwrap();
+        assert!(metas.iter().all(|m| !m.has_deletes()), "{metas:?}");
+        // Past a tenth: every segment is merged, and no file of the old ones is left either.
+        let report = upd(&dir, &edited[1..20], &meta("c4")).unwrap();
+        assert_eq!(report.removed, 10);
+        assert_eq!(orphans(&dir), Vec::<String>::new());
+        assert_eq!(manifest(&dir).len(), 19);
     }
 
     #[test]

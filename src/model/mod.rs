@@ -19,6 +19,7 @@ pub mod source;
 pub mod stats;
 pub mod validate;
 pub mod vocab;
+pub mod withheld;
 pub mod words;
 
 pub use corpus::Corpus;
@@ -28,6 +29,7 @@ pub use enums::{Kind, Marking, Status};
 pub use facet::FacetName;
 pub use source::{ParsedFile, SourceFile, Span, Spans, declared_id, is_placeholder};
 pub use vocab::{VocabName, Vocabulary};
+pub use withheld::Withheld;
 
 use crate::diagnostic::Diagnostic;
 use document::RawCommon;

@@ -124,6 +124,9 @@ pub struct SiteInput<'a> {
     pub vocab: &'a Vocabulary,
     /// The documents the build publishes (nothing above the ceiling).
     pub docs: Vec<PageDoc<'a>>,
+    /// Every document of the knowledge base and whether the build leaves it out: what a page
+    /// shows instead of a reference to, or any mention of, a document it does not publish.
+    pub withheld: &'a crate::model::Withheld,
     /// Similar documents per id (already limited to published documents).
     pub similar: HashMap<String, Vec<Link>>,
     /// History per id.

@@ -179,7 +179,7 @@ fn every_spec_example_renders_as_the_spec_says_or_safely() {
     assert_eq!(examples.len(), 655, "spec 0.31.2 has 655 examples");
     let (mut equal, mut policy, mut differ, mut unsafe_found) = (0, 0, Vec::new(), Vec::new());
     for ex in &examples {
-        let ours = casebook::markdown::to_html(&ex.markdown, &|_| None);
+        let ours = casebook::markdown::to_html(&ex.markdown, &|_| None, &casebook::markdown::keep);
         if let Some(why) = unsafe_in(&ours) {
             unsafe_found.push(format!(
                 "example {} ({}): {why}\n{ours}",

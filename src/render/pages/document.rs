@@ -61,22 +61,33 @@ fn terms(
     }
 }
 
+/// References as links; a document the edition leaves out is shown by the words that stand
+/// for it (`a review at a higher marking`, once per row), never by its id.
 fn linked(ctx: &Ctx<'_>, label: &'static str, ids: &[String]) -> Row {
+    let mut items: Vec<Item> = Vec::new();
+    for id in ids {
+        let item = match ctx.link(id) {
+            Some(l) => Item {
+                text: format!("{} {}", l.id, l.title),
+                url: Some(l.url),
+            },
+            None => Item {
+                text: ctx
+                    .input
+                    .withheld
+                    .words_for(id)
+                    .unwrap_or_default()
+                    .to_owned(),
+                url: None,
+            },
+        };
+        if !items.iter().any(|i| i.url.is_none() && i.text == item.text) {
+            items.push(item);
+        }
+    }
     Row {
         label,
-        items: ids
-            .iter()
-            .map(|id| match ctx.link(id) {
-                Some(l) => Item {
-                    text: format!("{} {}", l.id, l.title),
-                    url: Some(l.url),
-                },
-                None => Item {
-                    text: id.clone(),
-                    url: None,
-                },
-            })
-            .collect(),
+        items,
         list: true,
     }
 }
@@ -229,7 +240,10 @@ fn metadata(ctx: &Ctx<'_>, d: &Document) -> Vec<Row> {
     if !c.tags.is_empty() {
         rows.push(lines(
             "Tags",
-            c.tags.iter().map(|t| t.replace('-', " ")).collect(),
+            c.tags
+                .iter()
+                .map(|t| ctx.input.withheld.redact(t).replace('-', " "))
+                .collect(),
         ));
     }
     rows.retain(|r| !r.items.is_empty());
@@ -846,6 +860,31 @@ fn vocab_key(name: VocabName) -> &'static str {
     }
 }
 
+/// The front matter as JSON, without the references to documents the edition leaves out:
+/// they are dropped from `related` and `orders`, and `case_review` and `application` are left
+/// out when they name one.
+fn front_matter(ctx: &Ctx<'_>, d: &Document) -> serde_json::Value {
+    let mut value = serde_json::to_value(d).unwrap_or_default();
+    let Some(fields) = value.as_object_mut() else {
+        return value;
+    };
+    let shown = |v: &serde_json::Value| {
+        v.as_str()
+            .is_some_and(|id| ctx.input.withheld.is_published(id))
+    };
+    for list in ["related", "orders"] {
+        if let Some(serde_json::Value::Array(ids)) = fields.get_mut(list) {
+            ids.retain(shown);
+        }
+    }
+    for one in ["case_review", "application"] {
+        if fields.get(one).is_some_and(|v| !v.is_null() && !shown(v)) {
+            fields.remove(one);
+        }
+    }
+    value
+}
+
 /// The document as JSON (front matter, rendered HTML, history), for `/api/documents/{id}`.
 pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
     let d = p.doc;
@@ -854,10 +893,11 @@ pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
             .and_then(|id| ctx.link(&id))
             .map(|l| l.url)
     };
+    let redact: &markdown::Redact<'_> = &|t| ctx.input.withheld.redact(t);
     let value = serde_json::json!({
-        "front_matter": d,
+        "front_matter": front_matter(ctx, d),
         "labels": document_labels(ctx, d),
-        "html": markdown::to_html(p.body, &resolve).into_string(),
+        "html": markdown::to_html(p.body, &resolve, redact).into_string(),
         "history": ctx.input.history.get(&d.common.id),
         "url": url(d.common.kind, &d.common.id),
     });
@@ -875,7 +915,8 @@ pub(super) fn document_page(
             .and_then(|id| ctx.link(&id))
             .map(|l| l.url)
     };
-    let body = markdown::to_html(p.body, &resolve);
+    let redact: &markdown::Redact<'_> = &|t| ctx.input.withheld.redact(t);
+    let body = markdown::to_html(p.body, &resolve, redact);
     let (template, kind_label) = match d.common.kind {
         Kind::CaseReview => ("review.html", "Case review"),
         Kind::OrderRecord => ("order.html", "Order record"),

@@ -212,7 +212,22 @@ pub(super) fn render_all(
     );
     let map = sitemap(&ctx, &out)?;
     out.insert("sitemap.xml".into(), map);
+    redact_site(&mut out, input.withheld);
     Ok(out)
+}
+
+/// The last guard of an edition: an id of a document it leaves out that reached a file in
+/// text the documents carry (a title, a recommendation, a commit message, a CSV cell) is
+/// replaced there by the words that stand for it, as references and bodies already are.
+fn redact_site(site: &mut Site, withheld: &crate::model::Withheld) {
+    use rayon::prelude::*;
+    site.par_iter_mut().for_each(|(_, bytes)| {
+        if let Ok(text) = std::str::from_utf8(bytes)
+            && let std::borrow::Cow::Owned(redacted) = withheld.redact(text)
+        {
+            *bytes = redacted.into_bytes();
+        }
+    });
 }
 
 #[derive(Serialize)]
@@ -230,9 +245,11 @@ fn date_of(d: &Document) -> String {
     d.date_text()
 }
 
-fn list_item(p: &PageDoc<'_>) -> ListItem {
+fn list_item(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> ListItem {
     let d = p.doc;
     let mut summary = markdown::section_text(p.body, "Summary").unwrap_or_default();
+    // Before it is cut: a cut may leave part of an id no later pass would recognise.
+    summary = ctx.input.withheld.redact(&summary).into_owned();
     if summary.chars().count() > 240 {
         summary = summary.chars().take(240).collect::<String>() + "…";
     }
@@ -260,7 +277,7 @@ fn list_page<'a>(
             .then(a.doc.common.id.cmp(&b.doc.common.id))
     });
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
-    let items: Vec<ListItem> = docs.iter().map(|p| list_item(p)).collect();
+    let items: Vec<ListItem> = docs.iter().map(|p| list_item(ctx, p)).collect();
     ctx.render(
         "list.html",
         marking,

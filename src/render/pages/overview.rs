@@ -140,7 +140,7 @@ pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
             .cmp(&a.doc.date())
             .then(a.doc.common.id.cmp(&b.doc.common.id))
     });
-    let latest: Vec<ListItem> = reviews.iter().take(5).map(|p| list_item(p)).collect();
+    let latest: Vec<ListItem> = reviews.iter().take(5).map(|p| list_item(ctx, p)).collect();
     let mut all: Vec<&PageDoc<'_>> = ctx.input.docs.iter().collect();
     all.sort_by(|a, b| {
         b.doc
@@ -153,7 +153,7 @@ pub(super) fn home(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
         .iter()
         .take(5)
         .map(|p| {
-            let mut item = list_item(p);
+            let mut item = list_item(ctx, p);
             item.date = p.doc.common.last_reviewed.to_string();
             item
         })
