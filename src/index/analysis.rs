@@ -142,6 +142,15 @@ fn continue_list(text: &str, mut end: usize, unit: &str, first: &str, out: &mut 
     }
 }
 
+/// The statute references of `text` as (start, end, term): a list's later number
+/// (`21` of `ss15, 21`) spans the number alone.
+pub(super) fn statute_terms(text: &str) -> Vec<(usize, usize, String)> {
+    statute_references(text)
+        .into_iter()
+        .map(|r| (r.start, r.end, r.term))
+        .collect()
+}
+
 /// Rewrites statute references in query text to their compact terms (`section 45` → `s45`,
 /// `ss15, 21` → `s15 s21`).
 pub(super) fn compact_statute_references(text: &str) -> String {

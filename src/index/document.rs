@@ -118,7 +118,6 @@ pub fn index_doc(
             if r.nrm.is_some() {
                 text.add_meta("National Referral Mechanism NRM referrals");
             }
-            text.learning_labels(vocab, VocabName::Themes, &r.themes);
             r.good_practice.iter().for_each(|g| text.add_learning(g));
             r.recommendations
                 .iter()
@@ -126,6 +125,9 @@ pub fn index_doc(
             if let Some(l) = markdown::section_text(body, "Learning") {
                 text.add_learning(&l);
             }
+            // The themes' names last: a snippet shows the learning's own words before a list
+            // of labels when both hold the word asked for.
+            text.learning_labels(vocab, VocabName::Themes, &r.themes);
             areas(&mut facets, vocab, &r.areas);
             exploitation(&mut facets, vocab, &r.exploitation);
             let mut agencies = vec![r.lead_agency.clone()];

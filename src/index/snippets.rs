@@ -1,13 +1,22 @@
 //! Snippets: the excerpt of each hit around the query's words, as plain text and the byte
 //! ranges of the matches (data, not markup).
+//!
+//! Finding the matches does not analyse the text: each query term's stem, less its last
+//! letter, starts every word that analyses to it (the English stemmer only shortens or rewrites
+//! a word's ending), so a substring search finds the candidate words, and only those are
+//! analysed to confirm them. A statute term (`s45`) is confirmed from the few bytes before its
+//! number (`section 45`, `ss15, 45`). Analysing every word of every hit's field was most of a
+//! fresh search's time. The passage shown is the one whose matches weigh most, each distinct
+//! word weighing by its rarity in the index, so it holds the rarest words asked for (as
+//! Pagefind and Elasticsearch choose fragments); it starts and ends on a word's edge.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{Searcher, TantivyDocument};
+use tantivy::schema::{Field, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, TantivyDocument, Term};
 
 /// A plain-text excerpt of a hit and where in it the query's words are: data, not markup
 /// (the results page and the JSON API make `<mark>` of it, the command line bold).
@@ -22,30 +31,47 @@ pub struct Snippet {
 /// Characters of a snippet.
 pub(super) const SNIPPET_CHARS: usize = 220;
 
-/// Bytes of a field's text handed to the snippet generator: a window around the first match.
-pub(super) const SNIPPET_WINDOW: usize = 1200;
+/// Characters of context kept before a snippet's first match.
+const LEAD_CHARS: usize = 60;
 
-/// A snippet generator for one field, with the query's terms in that field.
-///
-/// Tokenising and stemming a whole body for every hit was most of a search's time (measured:
-/// about 7 ms of a 7 ms search on the sample), so the text is first searched for the terms'
-/// stems (a plain substring search) and only a window around the first one is analysed.
+/// Bytes before a statute number searched for its unit (`section 45`, `ss15, 21, 23, 45`).
+const STATUTE_REACH: usize = 80;
+
+/// One query term in one field.
+struct Wanted {
+    /// The analysed term (`interpret`, `s45`).
+    stem: String,
+    /// What starts every word that analyses to it, lower case (`interpre`, `45`).
+    needle: String,
+    /// A statute term, confirmed from the bytes before its number.
+    statute: bool,
+    /// Weight: the rarer in the index, the more.
+    weight: f32,
+}
+
+/// A confirmed match: byte range in the field's text, and which term.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Match {
+    start: usize,
+    end: usize,
+    term: usize,
+}
+
+/// The snippet maker of one field, with the query's terms in that field.
 pub(super) struct FieldSnippets {
-    field: tantivy::schema::Field,
-    generator: SnippetGenerator,
-    /// Lower-case prefixes every word analysed to one of the terms starts with, each with the
-    /// term's weight (rarer terms weigh more).
-    needles: Vec<(String, f32)>,
+    field: Field,
+    analyzer: TextAnalyzer,
+    wanted: Vec<Wanted>,
 }
 
 impl FieldSnippets {
-    /// A generator for `field`; `fields` are every text field snippets come from, whose
+    /// A snippet maker for `field`; `fields` are every text field snippets come from, whose
     /// document frequencies together say how rare each of the query's words is.
     pub(super) fn new(
         searcher: &Searcher,
         query: &dyn Query,
-        field: tantivy::schema::Field,
-        fields: &[tantivy::schema::Field],
+        field: Field,
+        fields: &[Field],
     ) -> Option<FieldSnippets> {
         let mut terms = BTreeSet::new();
         query.query_terms(&mut |term, _| {
@@ -53,68 +79,39 @@ impl FieldSnippets {
                 terms.insert(term.clone());
             }
         });
-        let mut scores = BTreeMap::new();
+        let mut wanted = Vec::new();
         for term in &terms {
             let value = term.value();
-            let Some(text) = value.as_str() else {
+            let Some(stem) = value.as_str() else {
                 continue;
             };
             // The small words of an expanded form ("Gangmasters and Labour Abuse Authority")
             // are not what was asked for: never highlighted.
-            if is_small_word(text) {
-                continue;
-            }
-            if searcher.doc_freq(term).ok()? == 0 {
+            if is_small_word(stem) || searcher.doc_freq(term).ok()? == 0 {
                 continue;
             }
             // Rarity across every field snippets come from, so a word common in the bodies is
             // not made rare by a field that seldom holds it.
-            let df: u64 = fields
+            let df = fields
                 .iter()
-                .filter_map(|f| {
-                    searcher
-                        .doc_freq(&tantivy::Term::from_field_text(*f, text))
-                        .ok()
-                })
+                .filter_map(|f| searcher.doc_freq(&Term::from_field_text(*f, stem)).ok())
                 .max()
                 .unwrap_or(0);
-            scores.insert(text.to_owned(), 1.0 / (1.0 + df as f32));
+            wanted.push(wanted_term(stem, 1.0 / (1.0 + df as f32)));
         }
-        if scores.is_empty() {
+        if wanted.is_empty() {
             return None;
         }
-        // The English stemmer only shortens or rewrites a word's ending (`story` → `stori`), so a
-        // stem less its last letter starts every word that analyses to it.
-        let needles = scores
-            .iter()
-            .map(|(stem, score): (&String, &f32)| {
-                // A statute term (`s45`) is written many ways (`section 45`): its number is
-                // what the text certainly holds.
-                let digits = stem.find(|c: char| c.is_ascii_digit());
-                if let Some(at) = digits
-                    .filter(|at| *at > 0 && stem[..*at].chars().all(|c| c.is_ascii_alphabetic()))
-                {
-                    return (stem[at..].to_owned(), *score);
-                }
-                let keep = stem.chars().count().saturating_sub(1).max(3);
-                let needle = stem
-                    .chars()
-                    .take(keep)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                (needle, *score)
-            })
-            .collect();
-        let tokenizer = searcher.index().tokenizer_for_field(field).ok()?;
+        let analyzer = searcher.index().tokenizer_for_field(field).ok()?;
         Some(FieldSnippets {
             field,
-            generator: SnippetGenerator::new(scores, tokenizer, field, SNIPPET_CHARS),
-            needles,
+            analyzer,
+            wanted,
         })
     }
 
-    /// The field this generator makes snippets of.
-    pub(super) fn field(&self) -> tantivy::schema::Field {
+    /// The field this maker makes snippets of.
+    pub(super) fn field(&self) -> Field {
         self.field
     }
 
@@ -125,120 +122,179 @@ impl FieldSnippets {
             .unwrap_or_default()
     }
 
-    /// How much the rarest of the query's words found in `text` weighs (the rarer, the more),
-    /// with the weight of them all, and the offsets of the rarest word's starts first: the passage shown holds the rarest words
-    /// of the query, as Pagefind and Elasticsearch choose fragments.
-    fn rarest_first(&self, text: &str) -> ((f32, f32), Vec<usize>) {
-        let lower = text.to_ascii_lowercase();
-        let mut found: Vec<(f32, Vec<usize>)> = self
-            .needles
+    /// The words of `text` starting like a query term, weighed: (the rarest term's weight, all
+    /// the distinct terms' weights), without confirming them (a cheap way to order fields).
+    pub(super) fn weigh(&self, lower: &str) -> (f32, f32) {
+        let found: Vec<f32> = self
+            .wanted
             .iter()
-            .map(|(needle, score)| {
-                let starts = word_starts_in(&lower, needle);
-                (*score, starts)
-            })
-            .filter(|(_, starts)| !starts.is_empty())
+            .filter(|w| !word_starts_in(lower, &w.needle).is_empty())
+            .map(|w| w.weight)
             .collect();
-        found.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let rarest = found.first().map_or(0.0, |(s, _)| *s);
-        let weight = (rarest, found.iter().map(|(s, _)| s).sum());
-        let mut starts: Vec<usize> = Vec::new();
-        for (_, s) in found {
-            starts.extend(s);
-        }
-        (weight, starts)
+        let rarest = found.iter().copied().fold(0.0, f32::max);
+        (rarest, found.iter().sum())
     }
 
-    /// The snippet of `text`, whose candidate words start at `starts`: none when none of them
-    /// is a match.
-    pub(super) fn snippet(&self, text: &str, starts: &[usize]) -> Option<Snippet> {
-        if text.len() <= SNIPPET_WINDOW {
-            return self.fragment(text);
+    /// The confirmed matches of the query's terms in `text` (`lower` is its ASCII lower case),
+    /// in order.
+    fn matches(&self, text: &str, lower: &str) -> Vec<Match> {
+        let mut analyzer = self.analyzer.clone();
+        let mut out = Vec::new();
+        for (i, w) in self.wanted.iter().enumerate() {
+            for at in word_starts_in(lower, &w.needle) {
+                let end = word_end(text, at);
+                let found = if w.statute {
+                    statute_match(text, at, end, &w.stem)
+                } else {
+                    (first_term(&mut analyzer, &text[at..end]).as_deref() == Some(&w.stem))
+                        .then_some((at, end))
+                };
+                if let Some((start, end)) = found {
+                    out.push(Match {
+                        start,
+                        end,
+                        term: i,
+                    });
+                }
+            }
         }
-        // A needle can start a word that is not a match (`car` in `carried`): try a few windows,
-        // around the rarest words first, then the whole text, so a match is never missed.
-        let mut tried: Vec<(usize, usize)> = Vec::new();
-        for &at in starts {
-            if tried.iter().any(|(s, e)| (*s..*e).contains(&at)) {
-                continue;
-            }
-            let (start, end) = window(text, at);
-            if let Some(s) = self.fragment(&text[start..end]) {
-                return Some(s);
-            }
-            tried.push((start, end));
-            if tried.len() == 3 {
-                break;
+        out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+        // Nested or overlapping matches (a statute term over its number): the first, widest.
+        let mut kept: Vec<Match> = Vec::with_capacity(out.len());
+        for m in out {
+            if kept.last().is_none_or(|k| m.start >= k.end) {
+                kept.push(m);
             }
         }
-        self.fragment(text)
+        kept
     }
 
-    /// The generator's best fragment of `text`, if any matches.
-    fn fragment(&self, text: &str) -> Option<Snippet> {
-        let s = self.generator.snippet(text);
-        if s.is_empty() {
-            return None;
-        }
-        let highlights = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
-        Some(widen(text, s.fragment(), highlights))
+    /// The snippet of `text`: the passage whose distinct matched words weigh most, or none
+    /// when no word of `text` is a match.
+    pub(super) fn snippet(&self, text: &str, lower: &str) -> Option<Snippet> {
+        let matches = self.matches(text, lower);
+        let best = (0..matches.len())
+            .map(|i| {
+                let limit = matches[i].start + SNIPPET_CHARS;
+                let mut terms = BTreeSet::new();
+                let inside = matches[i..].iter().take_while(|m| m.end <= limit);
+                let (mut weight, mut count) = (0.0, 0);
+                for m in inside {
+                    count += 1;
+                    if terms.insert(m.term) {
+                        weight += self.wanted[m.term].weight;
+                    }
+                }
+                (i, weight, count)
+            })
+            // The heaviest distinct words, then the most matches, then the earliest.
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.cmp(&b.2)).then(b.0.cmp(&a.0)))?;
+        Some(passage(text, &matches, best.0))
     }
 }
 
-/// A fragment much shorter than a snippet (a match in a field's last words, where the
-/// generator's fragment is just "exploited.") widened with the words before and after it in
-/// `text`, its highlights moved with it.
-pub(super) fn widen(text: &str, fragment: &str, highlights: Vec<(usize, usize)>) -> Snippet {
-    let short = fragment.chars().count() < SNIPPET_CHARS / 2;
-    let Some(at) = short.then(|| text.find(fragment)).flatten() else {
-        return Snippet {
-            text: fragment.to_owned(),
-            highlights,
+/// A term of the query as the snippets look for it.
+fn wanted_term(stem: &str, weight: f32) -> Wanted {
+    // A statute term (`s45`, `art31`, `sch6`) is written many ways (`section 45`): its number
+    // is what the text certainly holds.
+    let digits = stem.find(|c: char| c.is_ascii_digit());
+    if let Some(at) =
+        digits.filter(|at| *at > 0 && stem[..*at].chars().all(|c| c.is_ascii_alphabetic()))
+    {
+        return Wanted {
+            stem: stem.to_owned(),
+            needle: stem[at..].to_owned(),
+            statute: true,
+            weight,
         };
-    };
-    let end = at + fragment.len();
-    let mut start = end.saturating_sub(SNIPPET_CHARS).min(at);
-    while !text.is_char_boundary(start) {
-        start += 1;
     }
-    // Start at a word, never inside one.
-    if start > 0
-        && let Some(space) = text[start..at].find(char::is_whitespace)
-    {
-        start += space + 1;
-    }
-    let mut stop = end.max((start + SNIPPET_CHARS).min(text.len()));
-    while !text.is_char_boundary(stop) {
-        stop += 1;
-    }
-    // End after a word, never inside one.
-    if stop < text.len()
-        && let Some(space) = text[end..stop].rfind(char::is_whitespace)
-    {
-        stop = end + space;
-    }
-    let shift = at - start;
-    Snippet {
-        text: text[start..stop].to_owned(),
-        highlights: highlights
-            .into_iter()
-            .map(|(a, b)| (a + shift, b + shift))
-            .collect(),
+    let keep = stem.chars().count().saturating_sub(1).max(3);
+    Wanted {
+        stem: stem.to_owned(),
+        needle: stem
+            .chars()
+            .take(keep)
+            .collect::<String>()
+            .to_ascii_lowercase(),
+        statute: false,
+        weight,
     }
 }
 
-/// Byte offsets in `text` where a word starts with one of the needles (ASCII
-/// case-insensitive), in order.
-#[cfg(test)]
-pub(super) fn word_starts(text: &str, needles: &[String]) -> Vec<usize> {
-    let lower = text.to_ascii_lowercase();
-    let mut starts: Vec<usize> = needles
+/// The first term `analyzer` makes of `word`.
+fn first_term(analyzer: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = analyzer.token_stream(word);
+    stream.advance().then(|| stream.token().text.clone())
+}
+
+/// The statute reference with term `stem` that ends at or covers the number `at..end`, read
+/// from the bytes before it: its byte range.
+fn statute_match(text: &str, at: usize, end: usize, stem: &str) -> Option<(usize, usize)> {
+    let mut from = at.saturating_sub(STATUTE_REACH);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    super::analysis::statute_terms(&text[from..end])
+        .into_iter()
+        .find(|(s, e, term)| term == stem && from + e >= end && from + s <= at)
+        .map(|(s, e, _)| (from + s, from + e))
+}
+
+/// The passage around `matches[first]`: up to `LEAD_CHARS` of context before it, the snippet's
+/// length in all, starting and ending on a word's edge, with the matches inside highlighted.
+fn passage(text: &str, matches: &[Match], first: usize) -> Snippet {
+    let anchor = matches[first].start;
+    let mut start = back_chars(text, anchor, LEAD_CHARS);
+    if start > 0 {
+        // Start at a word, never inside one.
+        match text[start..anchor].find(char::is_whitespace) {
+            Some(space) => start += space + 1,
+            None => start = anchor,
+        }
+    }
+    let mut stop = forward_chars(text, start, SNIPPET_CHARS).max(matches[first].end);
+    if stop < text.len() {
+        // End after a word, never inside one.
+        if let Some(space) = text[matches[first].end..stop].rfind(char::is_whitespace) {
+            stop = matches[first].end + space;
+        } else {
+            stop = word_end(text, matches[first].end.min(stop));
+        }
+    }
+    let highlights = matches
         .iter()
-        .flat_map(|n| word_starts_in(&lower, n))
+        .filter(|m| m.start >= start && m.end <= stop)
+        .map(|m| (m.start - start, m.end - start))
         .collect();
-    starts.sort_unstable();
-    starts.dedup();
-    starts
+    Snippet {
+        text: text[start..stop].trim_end().to_owned(),
+        highlights,
+    }
+}
+
+/// The byte offset `n` characters before `at` (or 0).
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `n` characters after `at` (or the end).
+fn forward_chars(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+/// The end of the word starting at `at`: the first byte after its letters and digits.
+fn word_end(text: &str, at: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(i, _)| at + i)
 }
 
 /// Byte offsets in `lower` (already lower case) where a word starts with `needle`.
@@ -265,68 +321,44 @@ fn is_small_word(term: &str) -> bool {
     SMALL.contains(&term) || super::query::is_question_word(term)
 }
 
-/// The byte range of `SNIPPET_WINDOW` bytes of `text` around the offset `at`, on character
-/// boundaries.
-pub(super) fn window(text: &str, at: usize) -> (usize, usize) {
-    let mut start = at
-        .saturating_sub(SNIPPET_WINDOW / 4)
-        .min(text.len().saturating_sub(SNIPPET_WINDOW));
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    // Start at a word, never inside one.
-    if start > 0
-        && let Some(space) = text
-            .get(start..at)
-            .and_then(|t| t.find(char::is_whitespace))
-    {
-        start += space + 1;
-    }
-    let mut end = (start + SNIPPET_WINDOW).min(text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    (start, end)
-}
-
-/// A field that may give the snippet: its position, generator, text, weight (the rarest
-/// word's, then all of them) and the word starts to try, rarest first.
-type Candidate<'a> = (usize, &'a FieldSnippets, &'a str, (f32, f32), Vec<usize>);
+/// A field that may give the snippet: its position, maker, text, lower-cased text and weight.
+type Candidate<'a> = (usize, &'a FieldSnippets, &'a str, String, (f32, f32));
 
 /// The best snippet: the passage holding the rarest of the query's words, else the summary's
 /// start.
 ///
-/// Fields are tried in order of the weight of the distinct query words they hold (rarer words
-/// weigh more; a substring search, far cheaper than analysing the text), the earlier field
-/// (summary, learning, powers, body) on a tie, and `prefer` (the powers, when the query names
-/// one) first when it holds any; within a field, windows around the rarest word come first.
+/// Fields are tried in order of the weight of the distinct query words they hold (the rarest
+/// first, then all of them; a substring search, far cheaper than analysing the text), the
+/// earlier field (summary, learning, powers, body) on a tie, and `prefer` (the powers, when
+/// the query names one) first when it holds any.
 pub(super) fn snippet(
-    generators: &[FieldSnippets],
+    makers: &[FieldSnippets],
     doc: &TantivyDocument,
     summary: &str,
     prefer: Option<usize>,
 ) -> Snippet {
-    let mut candidates: Vec<Candidate<'_>> = generators
+    let mut candidates: Vec<Candidate<'_>> = makers
         .iter()
         .enumerate()
         .map(|(i, g)| {
             let text = g.text(doc);
-            let (weight, starts) = g.rarest_first(text);
-            (i, g, text, weight, starts)
+            let lower = text.to_ascii_lowercase();
+            let weight = g.weigh(&lower);
+            (i, g, text, lower, weight)
         })
-        .filter(|(.., starts)| !starts.is_empty())
+        .filter(|(.., weight)| weight.1 > 0.0)
         .collect();
     candidates.sort_by(|a, b| {
         (Some(b.0) == prefer)
             .cmp(&(Some(a.0) == prefer))
-            .then(b.3.0.total_cmp(&a.3.0))
-            .then(b.3.1.total_cmp(&a.3.1))
+            .then(b.4.0.total_cmp(&a.4.0))
+            .then(b.4.1.total_cmp(&a.4.1))
             .then(a.0.cmp(&b.0))
     });
-    let best = candidates
-        .into_iter()
-        .find_map(|(_, g, text, _, starts)| g.snippet(text, &starts));
-    best.unwrap_or_else(|| opening(summary))
+    candidates
+        .iter()
+        .find_map(|(_, g, text, lower, _)| g.snippet(text, lower))
+        .unwrap_or_else(|| opening(summary))
 }
 
 /// The start of the summary, cut after a whole word.
@@ -338,10 +370,7 @@ fn opening(summary: &str) -> Snippet {
             highlights: Vec::new(),
         };
     }
-    let cut = summary
-        .char_indices()
-        .nth(CHARS)
-        .map_or(summary.len(), |(i, _)| i);
+    let cut = forward_chars(summary, 0, CHARS);
     let word_end = summary[..cut].rfind(char::is_whitespace).unwrap_or(cut);
     let mut text = summary[..word_end]
         .trim_end_matches([',', ';', ':'])
@@ -357,53 +386,87 @@ fn opening(summary: &str) -> Snippet {
 mod tests {
     use super::*;
 
+    fn words(text: &str, needle: &str) -> Vec<String> {
+        word_starts_in(&text.to_ascii_lowercase(), needle)
+            .iter()
+            .map(|&at| text[at..word_end(text, at)].to_owned())
+            .collect()
+    }
+
     #[test]
     fn needles_are_found_only_at_word_starts() {
         let text = "Scarred? No: the car wash. CARS and carried goods.";
-        let starts = word_starts(text, &["car".to_owned()]);
-        let words: Vec<&str> = starts
-            .iter()
-            .map(|&at| {
-                text[at..]
-                    .split(|c: char| !c.is_alphanumeric())
-                    .next()
-                    .unwrap_or("")
-            })
-            .collect();
-        assert_eq!(words, ["car", "CARS", "carried"]);
+        assert_eq!(words(text, "car"), ["car", "CARS", "carried"]);
     }
 
-    #[test]
-    fn a_short_fragment_is_widened_with_the_words_around_it() {
-        let text = format!(
-            "{} who are exploited.",
-            "Adults with care and support needs ".repeat(8)
-        );
-        let s = widen(&text, "exploited.", vec![(0, 9)]);
-        assert!(s.text.ends_with("who are exploited."), "{}", s.text);
-        assert!(s.text.starts_with(char::is_alphabetic), "{}", s.text);
-        assert!(s.text.chars().count() <= SNIPPET_CHARS && s.text.len() > 100);
-        let (a, b) = s.highlights[0];
-        assert_eq!(&s.text[a..b], "exploited");
-        // A match early in a long field keeps the words after it, ending at a word.
-        let text = format!("Exploited adults. {}", "Care and support needs ".repeat(20));
-        let s = widen(&text, "Exploited adults.", vec![(0, 9)]);
-        assert!(s.text.starts_with("Exploited adults. Care"), "{}", s.text);
-        assert!(s.text.ends_with(char::is_alphabetic), "{}", s.text);
-        assert_eq!(&s.text[s.highlights[0].0..s.highlights[0].1], "Exploited");
-        // A full-length fragment is left as it is.
-        let long = "word ".repeat(40);
-        assert_eq!(widen(&long, &long, vec![]).text, long);
-    }
-
-    #[test]
-    fn windows_stay_on_character_boundaries() {
-        let text = "é".repeat(2000);
-        for at in [0, 1, 601, 2000, 3999] {
-            let (start, end) = window(&text, at.min(text.len()));
-            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
-            assert!(end - start <= SNIPPET_WINDOW + 1);
+    fn maker(terms: &[(&str, f32)]) -> FieldSnippets {
+        let (_, fields) = super::super::schema::Fields::build();
+        FieldSnippets {
+            field: fields.body,
+            analyzer: super::super::schema::analyzer(),
+            wanted: terms.iter().map(|(s, w)| wanted_term(s, *w)).collect(),
         }
+    }
+
+    fn marked(s: &Snippet) -> Vec<&str> {
+        s.highlights.iter().map(|&(a, b)| &s.text[a..b]).collect()
+    }
+
+    #[test]
+    fn candidates_are_confirmed_by_their_stem() {
+        let m = maker(&[("interpret", 0.5), ("car", 0.2)]);
+        let text = "The interpreters, an interpreter and an interpreting service. A carried car.";
+        let s = m
+            .snippet(text, &text.to_ascii_lowercase())
+            .expect("snippet");
+        assert_eq!(
+            marked(&s),
+            ["interpreters", "interpreter", "interpreting", "car"],
+            "not carried"
+        );
+    }
+
+    #[test]
+    fn a_statute_term_is_matched_however_written() {
+        let m = maker(&[("s45", 0.5)]);
+        for text in [
+            "Raise the s.45 defence early.",
+            "Raise the section 45 defence early.",
+            "Under ss15, 21 and 45 of the Act.",
+        ] {
+            let s = m.snippet(text, &text.to_ascii_lowercase()).expect(text);
+            let got = marked(&s);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert!(got[0].ends_with("45"), "{text}: {got:?}");
+        }
+        let text = "It was 45 minutes later.";
+        assert!(
+            m.snippet(text, &text.to_ascii_lowercase()).is_none(),
+            "a bare number"
+        );
+    }
+
+    #[test]
+    fn the_passage_holds_the_rarest_words_and_starts_and_ends_on_word_edges() {
+        let m = maker(&[("portsmouth", 0.1), ("interpret", 0.9)]);
+        let filler = "Officers visited the premises again. ".repeat(12);
+        let text = format!("Portsmouth first. {filler}The interpreter was booked. {filler}");
+        let s = m
+            .snippet(&text, &text.to_ascii_lowercase())
+            .expect("snippet");
+        assert!(s.text.contains("interpreter"), "{}", s.text);
+        assert!(s.text.chars().count() <= SNIPPET_CHARS + 1);
+        let at = text.find(&s.text).expect("a passage of the text");
+        let before = text[..at].chars().next_back();
+        let after = text[at + s.text.len()..].chars().next();
+        assert!(
+            before.is_none_or(|c| !c.is_alphanumeric()),
+            "starts inside a word"
+        );
+        assert!(
+            after.is_none_or(|c| !c.is_alphanumeric()),
+            "ends inside a word"
+        );
     }
 
     #[test]
