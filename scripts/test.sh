@@ -3,7 +3,8 @@
 # port), then the browser end-to-end tests in headless Chromium (scripts/e2e.sh, which installs
 # Chromium and its npm packages when they are missing), then the deployment test: the shipped
 # nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
-# installs Debian's nginx and curl when missing), then kill -9 at 5 random moments of builds
+# installs Debian's nginx and curl when missing; before it tests/deploy/casebook_update.sh, the
+# script that updates the replicas' clones, with sudo when run as root), then kill -9 at 5 random moments of builds
 # (scripts/faults.sh), a full disk and a read-only folder on a real tmpfs (scripts/full_disk.sh;
 # skipped, saying so, where a tmpfs cannot be mounted) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
 # which installs wrk when missing). Arguments go to `cargo test`.
@@ -13,6 +14,8 @@ echo "== cargo test"
 cargo test "$@"
 echo "== browser end-to-end tests"
 ./scripts/e2e.sh
+echo "== deployment: the clones' update script, its refusals and sudo"
+./tests/deploy/casebook_update.sh
 echo "== deployment test (nginx in front of two replicas)"
 cargo build --quiet
 CASEBOOK=target/debug/casebook ./tests/deploy/nginx_replicas.sh

@@ -10,9 +10,10 @@
 #     answers 403 and the request never reaches Casebook; with credentials Casebook answers,
 #     the identity nginx sets (alice) replaces any X-Remote-User the client sent, and the
 #     replica's audit line for the search names alice.
-#   - A commit pushed to the origin reaches both clones through the post-receive hook, both
-#     replicas serve it (their /healthz commit and Casebook-Commit header), and a search
-#     through nginx finds the new text.
+#   - A commit pushed to master is named to the pusher as ignored and changes neither clone nor
+#     what the replicas serve. Pushed to main, it reaches both clones through the post-receive
+#     hook (which runs deploy/casebook-update), both replicas serve it (their /healthz commit
+#     and Casebook-Commit header), and a search through nginx finds the new text.
 #   - SIGTERM to one replica while requests go through nginx without pause (at least 300, and
 #     at least 100 after it has exited): every request answers 200 (nginx retries on the other
 #     replica), and the stopped replica exits 0.
@@ -137,12 +138,27 @@ printf '/.casebook/\n/public*/\n' >"$work/seed/.gitignore"
 "${git_c[@]}" -C "$work/seed" commit -q -m "Sample knowledge base"
 git clone -q --bare "$work/seed" "$work/origin.git"
 first=$(git -C "$work/origin.git" rev-parse HEAD)
-install -m 0755 "$root/deploy/post-receive" "$work/origin.git/hooks/post-receive"
-git -C "$work/origin.git" config core.hooksPath "$work/origin.git/hooks" # whatever ~/.gitconfig says
 git clone -q "$work/origin.git" "$work/replica-a"
 git clone -q "$work/origin.git" "$work/replica-b"
-git -C "$work/origin.git" config --add casebook.clone "$work/replica-a"
-git -C "$work/origin.git" config --add casebook.clone "$work/replica-b"
+# The hook and casebook-update as shipped, with only their paths replaced: the settings file and
+# the script live in $work. The hook runs the script directly, as the test's own user owns the
+# clones (tests/deploy/casebook_update.sh runs it through sudo as another user).
+mkdir "$work/etc" "$work/lib"
+update_conf=$work/etc/update.conf
+printf 'CASEBOOK_BRANCH=main\nCASEBOOK_USER=%s\nCASEBOOK_CLONE=%s\nCASEBOOK_CLONE=%s\n' \
+    "$(id -un)" "$work/replica-a" "$work/replica-b" >"$update_conf"
+chmod 0644 "$update_conf"
+for f in deploy/post-receive deploy/casebook-update; do
+    grep -qx 'conf=/etc/casebook/update.conf' "$root/$f" || fail "$f no longer sets conf=/etc/casebook/update.conf"
+done
+grep -qx 'update=/usr/local/lib/casebook/casebook-update' "$root/deploy/post-receive" ||
+    fail "deploy/post-receive no longer sets update=/usr/local/lib/casebook/casebook-update"
+sed "s#^conf=/etc/casebook/update.conf\$#conf=$update_conf#" "$root/deploy/casebook-update" >"$work/lib/casebook-update"
+sed -e "s#^conf=/etc/casebook/update.conf\$#conf=$update_conf#" \
+    -e "s#^update=/usr/local/lib/casebook/casebook-update\$#update=$work/lib/casebook-update#" \
+    "$root/deploy/post-receive" >"$work/origin.git/hooks/post-receive"
+chmod 0755 "$work/lib/casebook-update" "$work/origin.git/hooks/post-receive"
+git -C "$work/origin.git" config core.hooksPath "$work/origin.git/hooks" # whatever ~/.gitconfig says
 
 # --- The replicas ------------------------------------------------------------------------------------
 # As in deploy/casebook.service, with a port the kernel picks (printed as "serving on ...").
@@ -385,6 +401,18 @@ sed -i 's/^title: .*/title: "Operation Zannik: cannabis gardeners in Quillhaven 
     "$work/editor/$doc"
 "${git_c[@]}" -C "$work/editor" commit -q -am "CR-2019-004: name the estate"
 second=$(git -C "$work/editor" rev-parse HEAD)
+# First to master (git's default branch on many machines): the pusher is told, nothing moves.
+git -C "$work/editor" push origin HEAD:refs/heads/master >"$work/push.log" 2>&1 ||
+    fail "git push to master failed: $(cat "$work/push.log")"
+grep -qF "casebook: ignored refs/heads/master: only main is published (CASEBOOK_BRANCH in $update_conf)" \
+    "$work/push.log" || fail "the hook did not tell the pusher that master is ignored: $(cat "$work/push.log")"
+for r in a b; do
+    [ "$(git -C "$work/replica-$r" rev-parse HEAD)" = "$first" ] || fail "a push to master moved clone $r"
+done
+for addr in "$addr_a" "$addr_b"; do
+    healthy_at "$addr" "$first" || fail "after a push to master, the replica at $addr no longer serves $first"
+done
+ok "a push to master is named to the pusher as ignored; the clones and what is served stay at ${first:0:12}"
 git -C "$work/editor" push origin main >"$work/push.log" 2>&1 || fail "git push failed: $(cat "$work/push.log")"
 for r in a b; do
     grep -qF "casebook: $work/replica-$r is at ${second:0:7}" "$work/push.log" ||
