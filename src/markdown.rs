@@ -4,7 +4,9 @@
 use std::collections::VecDeque;
 
 use pulldown_cmark::utils::TextMergeStream;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 /// The one place the parser's options are chosen.
 fn parser(text: &str) -> Parser<'_> {
@@ -301,6 +303,8 @@ pub fn to_html(body: &str, resolve: &dyn Fn(&str) -> Option<String>, redact: &Re
         open_links: 0,
         anchors: Anchors::default(),
         ready: VecDeque::new(),
+        table: None,
+        tables: 0,
     };
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, safe);
@@ -373,6 +377,20 @@ struct Safe<'a, 'r, I> {
     open_links: usize,
     anchors: Anchors,
     ready: VecDeque<Event<'a>>,
+    /// The table being written, if any.
+    table: Option<TableState>,
+    /// Tables written so far (each scrolling region is named by its number).
+    tables: usize,
+}
+
+/// Where the writer is in a table: tables are written here rather than by pulldown-cmark,
+/// whose column alignment is an inline `style` that the site's Content-Security-Policy
+/// forbids (a class instead), and so that each sits in its own scrolling container.
+struct TableState {
+    alignments: Vec<Alignment>,
+    column: usize,
+    in_head: bool,
+    body_open: bool,
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Safe<'a, '_, I> {
@@ -396,6 +414,14 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
     fn transform(&mut self, event: Event<'a>) -> Option<Event<'a>> {
         match event {
             Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+            Event::Start(Tag::Table(_))
+            | Event::End(TagEnd::Table)
+            | Event::Start(Tag::TableHead)
+            | Event::End(TagEnd::TableHead)
+            | Event::Start(Tag::TableRow)
+            | Event::End(TagEnd::TableRow)
+            | Event::Start(Tag::TableCell)
+            | Event::End(TagEnd::TableCell) => self.table_markup(event).map(|m| Event::Html(m.into())),
             Event::Start(Tag::Heading { .. }) => {
                 self.heading(event);
                 None
@@ -455,6 +481,63 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
             }
             other => Some(other),
         }
+    }
+
+    /// The markup of a table event: the table in a focusable scrolling region named by its
+    /// number, header cells with `scope`, alignment as a class.
+    fn table_markup(&mut self, event: Event<'a>) -> Option<String> {
+        if let Event::Start(Tag::Table(alignments)) = event {
+            self.tables += 1;
+            self.table = Some(TableState {
+                alignments,
+                column: 0,
+                in_head: false,
+                body_open: false,
+            });
+            return Some(format!(
+                "<div class=\"table-wrap\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n<table class=\"table\">\n",
+                self.tables
+            ));
+        }
+        let t = self.table.as_mut()?;
+        Some(match event {
+            Event::End(TagEnd::Table) => {
+                let body = if t.body_open { "</tbody>\n" } else { "" };
+                self.table = None;
+                format!("{body}</table>\n</div>\n")
+            }
+            Event::Start(Tag::TableHead) => {
+                t.in_head = true;
+                t.column = 0;
+                "<thead><tr>".to_owned()
+            }
+            Event::End(TagEnd::TableHead) => {
+                t.in_head = false;
+                "</tr></thead>\n".to_owned()
+            }
+            Event::Start(Tag::TableRow) => {
+                t.column = 0;
+                let open = if t.body_open { "" } else { "<tbody>\n" };
+                t.body_open = true;
+                format!("{open}<tr>")
+            }
+            Event::End(TagEnd::TableRow) => "</tr>\n".to_owned(),
+            Event::Start(Tag::TableCell) => {
+                let class = match t.alignments.get(t.column) {
+                    Some(Alignment::Left) => " class=\"align-left\"",
+                    Some(Alignment::Center) => " class=\"align-center\"",
+                    Some(Alignment::Right) => " class=\"align-right\"",
+                    _ => "",
+                };
+                let cell = if t.in_head { "th scope=\"col\"" } else { "td" };
+                format!("<{cell}{class}>")
+            }
+            Event::End(TagEnd::TableCell) => {
+                t.column += 1;
+                if t.in_head { "</th>" } else { "</td>" }.to_owned()
+            }
+            _ => return None,
+        })
     }
 
     /// Reads a whole heading, gives its start event a unique anchor, and queues it.
@@ -692,6 +775,29 @@ mod tests {
             &keep,
         )
         .into_string()
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_region_and_align_with_classes() {
+        let html = render(
+            "| Year | Victims | Note |\n|:-----|------:|:----:|\n| 2021 | 12 | x |\n\n| a |\n|---|\n| b |\n",
+        );
+        assert!(!html.contains("style="), "{html}");
+        assert!(
+            html.contains(r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0">"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"aria-label="Table 2""#), "{html}");
+        assert!(html.contains(r#"<th scope="col" class="align-left">Year</th>"#), "{html}");
+        assert!(html.contains(r#"<th scope="col" class="align-right">Victims</th>"#), "{html}");
+        assert!(html.contains(r#"<td class="align-right">12</td>"#), "{html}");
+        assert!(html.contains(r#"<td class="align-center">x</td>"#), "{html}");
+        assert!(html.contains("<td>b</td>"), "{html}");
+        assert_eq!(html.matches("<tbody>").count(), 2, "{html}");
+        assert_eq!(html.matches("</div>").count(), 2, "{html}");
+        // A table with only a header row still closes properly.
+        let head_only = render("| a | b |\n|---|---|\n");
+        assert!(head_only.contains("</tr></thead>\n</table>\n</div>"), "{head_only}");
     }
 
     #[test]
