@@ -90,7 +90,8 @@ pub(super) fn holders(searcher: &Searcher, f: &Fields) -> BTreeMap<String, Vec<H
             Some((get(f.id)?.to_owned(), get(f.url)?.to_owned(), entry))
         })
         .collect();
-    notes.sort_by(|a, b| a.0.cmp(&b.0));
+    // Holders are listed by the name shown, A to Z.
+    notes.sort_by(|a, b| crate::model::words::by_name(&a.2.name, &b.2.name).then(a.0.cmp(&b.0)));
     let mut out: BTreeMap<String, Vec<Holder>> = BTreeMap::new();
     for (id, url, entry) in notes {
         for p in entry.powers {

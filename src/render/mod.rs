@@ -220,6 +220,17 @@ pub fn snippet_html(text: &str, highlights: &[(usize, usize)]) -> String {
         .unwrap_or_default()
 }
 
+/// The header's short service name and what the full title has before it: the part of the
+/// title after its last " — " (`Investigation Learning` of "Modern Slavery Partnership —
+/// Investigation Learning"), or the whole title when it has none. The header shows the short
+/// name; a screen reader hears the whole title, the short name being its end (WCAG 2.5.3).
+pub fn short_title(title: &str) -> (&str, &str) {
+    match title.rsplit_once(" — ") {
+        Some((lead, short)) if !short.trim().is_empty() => (short.trim(), &title[..lead.len() + " —".len()]),
+        _ => (title, ""),
+    }
+}
+
 /// JSON text with `<`, `>` and `&` escaped as `\u003c`, `\u003e`, `\u0026` (they only occur
 /// inside strings, where the escape means the same character).
 pub fn escape_json_for_html(json: &str) -> String {

@@ -156,6 +156,8 @@ struct Active<'a> {
 #[derive(Serialize)]
 struct SiteCtx<'a> {
     title: &'a str,
+    short_title: &'a str,
+    title_lead: &'a str,
     root: &'static str,
     ceiling: String,
 }
@@ -195,8 +197,11 @@ impl Templates {
             .iter()
             .map(|(n, v)| Active { name: n, value: v })
             .collect();
+        let (short_title, title_lead) = super::short_title(&page.site_title);
         let site = SiteCtx {
             title: &page.site_title,
+            short_title,
+            title_lead,
             root: "/",
             ceiling: page.ceiling.to_string(),
         };

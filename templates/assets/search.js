@@ -16,6 +16,12 @@
   // Replaces the parts of the page a search changes with those of `html`.
   function swap(html, url) {
     var next = new DOMParser().parseFromString(html, "text/html");
+    // The filters stay as the reader left them, open or closed, while the query changes.
+    var filters = document.getElementById("filters");
+    var nextFilters = next.getElementById("filters");
+    if (filters && nextFilters) {
+      nextFilters.open = filters.open;
+    }
     ["search-notes", "search-answer", "search-results"].forEach(function (id) {
       var now = document.getElementById(id);
       var then = next.getElementById(id);

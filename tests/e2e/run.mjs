@@ -63,13 +63,13 @@ async function journey(javaScriptEnabled) {
     await page.screenshot({ path: join(out, `${mode}-${name}.png`), fullPage: true });
   };
 
-  // Home: the header search box.
+  // Home: its search box.
   const home = await page.goto(url("/"));
   check(home.status() === 200, `${mode}: home answers 200`);
   check((await page.locator("h1").first().textContent()).length > 0, `${mode}: home has a heading`);
   await shot("home");
-  await page.fill("#q", "interpreters");
-  await Promise.all([page.waitForURL(/\/search\?/), page.press("#q", "Enter")]);
+  await page.fill("#hero-q", "interpreters");
+  await Promise.all([page.waitForURL(/\/search\?/), page.press("#hero-q", "Enter")]);
   const heading = page.locator("#results-heading");
   const all = Number((await heading.textContent()).split(" ")[0]);
   check(all > 1, `${mode}: "interpreters" finds several documents (${all})`);
@@ -169,8 +169,8 @@ async function officer(javaScriptEnabled, width) {
   await page.screenshot({ path: join(out, `${mode}-closure.png`), fullPage: true });
   // The same question typed into search: the answer box comes first.
   await page.goto(url("/"));
-  await page.fill("#q", "who can close a premises?");
-  await Promise.all([page.waitForURL(/\/search\?/), page.press("#q", "Enter")]);
+  await page.fill("#hero-q", "who can close a premises?");
+  await Promise.all([page.waitForURL(/\/search\?/), page.press("#hero-q", "Enter")]);
   const answer = await page.locator("section.answer").boundingBox();
   const results = await page.locator("#results-heading").boundingBox();
   check(answer !== null && results !== null && answer.y < results.y, `${mode}: the answer box is above the results`);
@@ -306,6 +306,149 @@ await officer(true, 390);
   check((await widePage.locator("#search-notes").textContent()).includes("no document mentions `Aidant`"), "results: the unmatched word is reported");
   await widePage.screenshot({ path: join(out, "results-partial-1280.png"), fullPage: true });
   await desk.close();
+}
+
+// Every page fits every screen (issue 17, WCAG 1.4.10 reflow): at 320, 390 and 768 px no page
+// type scrolls sideways (only a table may, inside its own container); a screenshot of each at
+// 390 px goes to OUT_DIR/reflow-390-NAME.png.
+const pageTypes = {
+  home: "/",
+  "review-list": "/reviews/",
+  "order-list": "/orders/",
+  "agency-list": "/agencies/",
+  review: "/reviews/CR-2023-006/",
+  "review-with-table": "/reviews/CR-2025-002/",
+  history: "/reviews/CR-2023-006/history/",
+  order: "/orders/ORD-2023-004/",
+  agency: "/agencies/AG-GLAA/",
+  browse: "/browse/",
+  "browse-theme": "/browse/theme/interpreters/",
+  matrix: "/powers/",
+  power: "/powers/closure/",
+  register: "/register/",
+  "register-by-area": "/register/by-area/",
+  "register-due": "/register/due/",
+  tracker: "/recommendations/",
+  statistics: "/statistics/",
+  "whats-new": "/whats-new/",
+  "search-form": "/search.html",
+  results: "/search?q=interpreters",
+  "results-filters-open": "/search?q=interpreters&area=portsmouth",
+  "no-results": "/search?q=zzzzqqq",
+  "not-found": "/no-such-page",
+};
+for (const width of [320, 390, 768]) {
+  const context = await browser.newContext({ viewport: { width, height: 844 } });
+  const page = await context.newPage();
+  for (const [name, path] of Object.entries(pageTypes)) {
+    await page.goto(url(path));
+    if (name === "results-filters-open" && width < 769) {
+      await page.locator("summary.filters-toggle").click();
+    }
+    const sizes = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(sizes[0] <= sizes[1], `reflow ${width}: ${name} is ${sizes[0]} px wide in a ${sizes[1]} px window`);
+    if (width === 390) {
+      await page.screenshot({ path: join(out, `reflow-390-${name}.png`), fullPage: true });
+    }
+  }
+  await context.close();
+}
+
+// Content first on a phone (issue 17), without JavaScript: the header is the short name, a
+// Menu button and the search box; the menu opens and its links work; the first officer
+// question is on the first screen; an agency's limits and powers come before its details; a
+// power page opens with its holders in short; the tracker and the register are cards with the
+// status first.
+{
+  const phone = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await page.goto(url("/"));
+  const links = page.locator('nav[aria-label="Main"] a');
+  check(!(await links.first().isVisible()), "phone: the navigation starts behind the Menu button");
+  check((await page.locator("h1").count()) === 1, "phone: one heading on the home page");
+  check(!(await page.locator("h1").textContent()).includes("Partnership"), "phone: the home page does not repeat the service name as its heading");
+  const question = await page.locator(".questions li a").first().boundingBox();
+  check(question && question.y + question.height <= 844, `phone: the first officer question is on the first screen (${question && Math.round(question.y)})`);
+  await page.screenshot({ path: join(out, "phone-home-first-screen.png") });
+  await page.locator(".nav-menu > summary").click();
+  check(await links.first().isVisible(), "phone: Menu shows the navigation without JavaScript");
+  await page.screenshot({ path: join(out, "phone-menu-open.png") });
+  await Promise.all([page.waitForURL(/\/register\/$/), page.locator('nav[aria-label="Main"] >> text=Orders register').click()]);
+  check(await page.locator(".summary-cards .summary-card").first().isVisible(), "phone: the register is summary cards");
+  check(!(await page.locator("table.register").isVisible()), "phone: the register's table gives way to the cards");
+  const card = page.locator(".summary-cards .summary-card").first();
+  const status = await card.locator(".summary-card-status").boundingBox();
+  const title = await card.locator(".summary-card-title").boundingBox();
+  check(status && title && status.y < title.y, "phone: a register card shows where the order stands first");
+  await page.goto(url("/recommendations/"));
+  check(await page.locator(".summary-cards .summary-card-status").first().isVisible(), "phone: the tracker is summary cards with the status first");
+  await page.goto(url("/agencies/AG-GLAA/"));
+  const limits = await page.locator("#limits").boundingBox();
+  const powers = await page.locator("#powers").boundingBox();
+  const details = await page.locator("#meta-heading").boundingBox();
+  check(limits && powers && details && limits.y < details.y && powers.y < details.y, "phone: an agency's limits and powers come before its details");
+  await page.goto(url("/powers/closure/"));
+  const summary = await page.locator(".holder-summary").boundingBox();
+  const firstCard = await page.locator("section.holder").first().boundingBox();
+  check(summary && firstCard && summary.y < firstCard.y, "phone: a power page opens with its holders in short");
+  const short = await page.locator(".holder-summary li").count();
+  const detailed = await page.locator('section.holder[id^="closure-"]').count();
+  check(short > 0 && short === detailed, `phone: every holder is in the short list (${short} of ${detailed})`);
+  await phone.close();
+}
+
+// The filters: "Show filters" / "Hide filters"; with JavaScript, the filters stay open while the
+// query is edited; in a browser without the newer `::details-content` selector the wide layout
+// falls back to the same control, and the filters and the menu still work.
+{
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await page.goto(url("/search?q=interpreters"));
+  const toggle = page.locator("summary.filters-toggle");
+  check((await toggle.innerText()).startsWith("Show filters"), "filters: the closed control says Show filters");
+  await toggle.click();
+  check((await toggle.innerText()).startsWith("Hide filters"), "filters: the open control says Hide filters");
+  await page.locator("#results-q").pressSequentially(" labour", { delay: 30 });
+  await page.waitForFunction(() => /labour/.test(location.search), null, { timeout: 10000 });
+  await page.waitForFunction(() => /labour/.test(document.title), null, { timeout: 10000 });
+  check(await page.locator("#filters").evaluate((d) => d.open), "filters: they stay open while the query is edited");
+  await phone.close();
+
+  const old = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await old.route("**/assets/style.css", async (route) => {
+    const response = await route.fetch();
+    const css = (await response.text()).replace(/@supports selector\(::details-content\)/g, "@supports selector(:no-such-selector)");
+    await route.fulfill({ response, body: css });
+  });
+  const legacy = await old.newPage();
+  await legacy.goto(url("/search?q=interpreters"));
+  const fallback = legacy.locator("summary.filters-toggle");
+  check(await fallback.isVisible(), "older browser 1280: the Show filters control is there");
+  await fallback.click();
+  check(await legacy.locator("#facets-heading").isVisible(), "older browser 1280: the control shows the filters");
+  const box = legacy.locator('input[type=checkbox][name="kind"]').first();
+  await box.check();
+  await Promise.all([legacy.waitForURL(/kind=/), legacy.click("text=Apply filters")]);
+  check(/kind=/.test(legacy.url()), "older browser 1280: the filters apply");
+  await legacy.locator(".nav-menu > summary").click();
+  check(await legacy.locator('nav[aria-label="Main"] a').first().isVisible(), "older browser 1280: Menu shows the navigation");
+  await old.close();
+}
+
+// Lists are in the order of the names shown: the matrix's agencies, A to Z ("The" ignored).
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url("/powers/"));
+  const names = await page.locator("table.matrix tbody th.agency-col a").allTextContents();
+  const key = (n) => n.trim().replace(/^The /, "").toLowerCase();
+  const sorted = [...names].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  check(JSON.stringify(names) === JSON.stringify(sorted), `matrix: agencies in the order of their names (${names.join(", ")})`);
+  // A markdown table's alignment is a class (the CSP forbids inline styles) and it scrolls in its own region.
+  await page.goto(url("/reviews/CR-2025-002/"));
+  check((await page.locator("[style]").count()) === 0, "review: no inline style attributes");
+  check((await page.locator(".prose .table-wrap table td.align-right").count()) > 0, "review: a right-aligned markdown column has its class");
+  await context.close();
 }
 
 // Accessibility: axe-core injected into each page (bypassing the page's CSP for the scan only).

@@ -27,13 +27,19 @@ pub(super) fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         (
             Kind::AgencyPowers,
             "Agency powers",
-            "What each partner agency can do, on what basis, and how to engage it.",
+            "What each partner agency can do, on what basis, and how to engage it, A to Z.",
         ),
     ] {
         let docs = ctx.input.docs.iter().filter(|p| p.doc.common.kind == kind);
+        // Agencies are looked up by name; reviews and orders are read newest first.
+        let order = if kind == Kind::AgencyPowers {
+            ListOrder::ByName
+        } else {
+            ListOrder::Newest
+        };
         out.insert(
             format!("{}/index.html", kind.folder()),
-            list_page(ctx, heading, intro, docs)?,
+            list_page(ctx, heading, intro, docs, order)?,
         );
     }
     Ok(())
@@ -116,7 +122,7 @@ pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         for (code, docs) in &by_code {
             let name = ctx.label(vocab, code);
             let heading = format!("{label}: {name}");
-            let page = list_page(ctx, &heading, "", docs.iter().copied())?;
+            let page = list_page(ctx, &heading, "", docs.iter().copied(), ListOrder::Newest)?;
             out.insert(format!("browse/{dim}/{code}/index.html"), page);
             terms.push(Term {
                 label: name,
@@ -124,6 +130,7 @@ pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
                 count: docs.len(),
             });
         }
+        terms.sort_by(|a, b| crate::model::words::by_name(&a.label, &b.label));
         groups.push(Group { label, terms });
     }
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));

@@ -606,6 +606,8 @@ struct AgencyPowerGroup {
     anchor: String,
     /// The page listing every agency with this power.
     url: String,
+    /// Whether a warrant can apply to this power at all (not to applying for an order).
+    warrant: bool,
     powers: Vec<AgencyPower>,
 }
 
@@ -633,6 +635,11 @@ fn agency_ctx(ctx: &Ctx<'_>, a: &crate::model::agency_powers::AgencyPowers) -> A
             label: ctx.label(VocabName::PowerTypes, code),
             anchor: super::powers::anchor(code),
             url: format!("/powers/{code}/"),
+            warrant: ctx
+                .input
+                .vocab
+                .get(VocabName::PowerTypes, code)
+                .is_none_or(|t| t.warrant != Some(false)),
             powers: a
                 .powers
                 .iter()

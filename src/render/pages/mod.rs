@@ -33,6 +33,9 @@ pub fn url(kind: Kind, id: &str) -> String {
 #[derive(Serialize)]
 struct SiteCtx {
     title: String,
+    /// The header's short name, and the title's words before it (`super::short_title`).
+    short_title: String,
+    title_lead: String,
     root: &'static str,
     commit_short: String,
     ceiling: String,
@@ -160,8 +163,11 @@ pub(super) fn render_all(
         .iter()
         .map(|p| (p.doc.common.id.as_str(), *p))
         .collect();
+    let (short_title, title_lead) = super::short_title(input.title);
     let site = SiteCtx {
         title: input.title.to_owned(),
+        short_title: short_title.to_owned(),
+        title_lead: title_lead.to_owned(),
         root: "/",
         commit_short: input.commit.chars().take(7).collect(),
         ceiling: input.ceiling.to_string(),
@@ -263,19 +269,34 @@ fn list_item(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> ListItem {
     }
 }
 
+/// How a list of documents is ordered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ListOrder {
+    /// Newest first, then by id.
+    Newest,
+    /// By the title shown, A to Z (`words::by_name`).
+    ByName,
+}
+
 fn list_page<'a>(
     ctx: &Ctx<'_>,
     heading: &str,
     intro: &str,
     docs: impl Iterator<Item = &'a PageDoc<'a>>,
+    order: ListOrder,
 ) -> Result<Vec<u8>, RenderError> {
     let mut docs: Vec<&PageDoc<'_>> = docs.collect();
-    docs.sort_by(|a, b| {
-        b.doc
-            .date()
-            .cmp(&a.doc.date())
-            .then(a.doc.common.id.cmp(&b.doc.common.id))
-    });
+    match order {
+        ListOrder::Newest => docs.sort_by(|a, b| {
+            b.doc
+                .date()
+                .cmp(&a.doc.date())
+                .then(a.doc.common.id.cmp(&b.doc.common.id))
+        }),
+        ListOrder::ByName => docs.sort_by(|a, b| {
+            crate::model::words::by_name(&a.doc.common.title, &b.doc.common.title)
+        }),
+    }
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
     let items: Vec<ListItem> = docs.iter().map(|p| list_item(ctx, p)).collect();
     ctx.render(

@@ -18,6 +18,8 @@ pub(super) struct PowerType<'a> {
     pub(super) label: String,
     pub(super) question: String,
     pub(super) see_also: Vec<String>,
+    /// Whether a warrant can apply at all (not to applying for an order).
+    pub(super) warrant: bool,
     pub(super) holders: Vec<(&'a Document, &'a AgencyPowers)>,
 }
 
@@ -27,7 +29,7 @@ impl PowerType<'_> {
     }
 }
 
-/// The published agency notes, by id.
+/// The published agency notes, by the name shown (then id).
 fn notes<'a>(ctx: &Ctx<'a>) -> Vec<(&'a Document, &'a AgencyPowers)> {
     let mut notes: Vec<(&Document, &AgencyPowers)> = ctx
         .input
@@ -38,7 +40,10 @@ fn notes<'a>(ctx: &Ctx<'a>) -> Vec<(&'a Document, &'a AgencyPowers)> {
             _ => None,
         })
         .collect();
-    notes.sort_by(|a, b| a.0.common.id.cmp(&b.0.common.id));
+    notes.sort_by(|a, b| {
+        crate::model::words::by_name(&a.1.name, &b.1.name)
+            .then_with(|| a.0.common.id.cmp(&b.0.common.id))
+    });
     notes
 }
 
@@ -54,6 +59,7 @@ pub(super) fn power_types<'a>(ctx: &Ctx<'a>) -> Vec<PowerType<'a>> {
             label: t.label.clone(),
             question: crate::index::question(t),
             see_also: t.see_also.clone(),
+            warrant: t.warrant != Some(false),
             holders: notes
                 .iter()
                 .filter(|(_, a)| a.powers.iter().any(|p| p.power_type == t.code))
@@ -206,6 +212,8 @@ struct Group {
     label: String,
     question: String,
     url: String,
+    /// Whether a warrant can apply to this power at all.
+    warrant: bool,
     holders: Vec<Holder>,
 }
 
@@ -253,6 +261,7 @@ fn group(ctx: &Ctx<'_>, t: &PowerType<'_>) -> Group {
         label: t.label.clone(),
         question: t.question.clone(),
         url: t.url(),
+        warrant: t.warrant,
         holders,
     }
 }

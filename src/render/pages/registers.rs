@@ -350,7 +350,7 @@ pub(super) fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
             label: "done".into(),
         },
     ];
-    let owners: Vec<OwnerGroup> = by_owner
+    let mut owners: Vec<OwnerGroup> = by_owner
         .into_iter()
         .map(|(code, mut items)| {
             items.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.due.cmp(&b.due)));
@@ -361,6 +361,7 @@ pub(super) fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
             }
         })
         .collect();
+    owners.sort_by(|a, b| crate::model::words::by_name(&a.name, &b.name));
     let marking = ctx.marking_of(shown_docs.into_iter());
     ctx.render(
         "tracker.html",
