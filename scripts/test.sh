@@ -3,7 +3,7 @@
 # port), then the browser end-to-end tests in headless Chromium (scripts/e2e.sh, which installs
 # Chromium and its npm packages when they are missing), then the deployment test: the shipped
 # nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
-# installs Debian's nginx and curl when missing; before it tests/deploy/casebook_update.sh, the
+# installs Debian's nginx, LemonLDAP::NG and curl when missing; before it tests/deploy/casebook_update.sh, the
 # script that updates the replicas' clones, with sudo when run as root), then kill -9 at 5 random moments of builds
 # (scripts/faults.sh), a full disk and a read-only folder on a real tmpfs (scripts/full_disk.sh;
 # skipped, saying so, where a tmpfs cannot be mounted) and a 60-second soak under load with live rebuilds (scripts/soak.sh,

@@ -1,33 +1,42 @@
 #!/usr/bin/env bash
-# Deployment test: Debian's nginx, running deploy/nginx/casebook.conf itself, in front of two
+# Deployment test: Debian's nginx, running deploy/nginx/casebook.conf itself, with single sign-on
+# through a real LemonLDAP::NG (deploy/nginx/casebook-sso-lemonldap-ng.conf), in front of two
 # `casebook serve` replicas, each with its own clone of one bare origin repository that has
 # deploy/post-receive installed as its hook. Everything runs on loopback, on ports the kernel
 # or this script picks, in a temporary folder that is removed at the end.
 #
 # Checks:
-#   - nginx accepts the shipped site file (nginx -t); plain HTTP redirects to HTTPS.
-#   - Sign-on: without credentials (or with bad ones, or with only a forged X-Remote-User) nginx
-#     answers 403 and the request never reaches Casebook; with credentials Casebook answers,
-#     the identity nginx sets (alice) replaces any X-Remote-User the client sent, and the
-#     replica's audit line for the search names alice.
+#   - nginx accepts the shipped site file with either sign-on file (nginx -t; the oauth2-proxy
+#     one is checked for syntax only, oauth2-proxy itself is not run); plain HTTP redirects to
+#     HTTPS.
+#   - Sign-on: without a session (or with a forged session cookie, or with only a forged
+#     X-Remote-User) nginx redirects to LemonLDAP::NG's portal, naming the page asked for, and
+#     the request never reaches Casebook (no replica in nginx's log, no audit line). Signing in
+#     through the portal's form (its CSRF token included) with a wrong password gives no
+#     session; with the right one the portal sends the browser back with a session cookie, and
+#     then Casebook answers: the identity nginx sets replaces any X-Remote-User the client sent,
+#     and the replica's audit line for the search names the signed-in user (dwho, rtyler). A
+#     user the portal signs in but LemonLDAP::NG's access rules refuse (msmith) never reaches
+#     Casebook. After signing out, the session cookie opens nothing.
 #   - A commit pushed to master is named to the pusher as ignored and changes neither clone nor
 #     what the replicas serve. Pushed to main, it reaches both clones through the post-receive
 #     hook (which runs deploy/casebook-update), both replicas serve it (their /healthz commit
 #     and Casebook-Commit header), and a search through nginx finds the new text.
-#   - SIGTERM to one replica while requests go through nginx without pause (at least 300, and
-#     at least 100 after it has exited): every request answers 200 (nginx retries on the other
-#     replica), and the stopped replica exits 0.
+#   - SIGTERM to one replica while signed-in requests go through nginx without pause (at least
+#     300, and at least 100 after it has exited): every request answers 200 (nginx retries on
+#     the other replica), and the stopped replica exits 0.
 #
-# The shipped site file is used as it is, with its placeholders replaced: listen ports, the
-# certificate (a self-signed one made here), log paths, the replicas' addresses and
-# oauth2-proxy's address. oauth2-proxy is not available here, so a second server block in the
-# same nginx stands in for it: /oauth2/auth answers 202 with X-Auth-Request-User: alice for
-# "Authorization: Bearer alice-token" and 401 otherwise, as oauth2-proxy answers for a signed-in
-# session or none.
+# The shipped files are used as they are, with their placeholders replaced: listen ports, the
+# certificate (a self-signed one made here), log paths, the replicas' addresses and the
+# LemonLDAP::NG socket. LemonLDAP::NG runs its own FastCGI server (the handler and the portal)
+# as Debian packages it, with a configuration written here: its "Demo" user store (dwho, rtyler
+# and msmith, each with the password equal to the name) stands in for the organisation's
+# directory; the portal is https://auth.example.org on the same nginx; its access rule for
+# casebook.example.org lets dwho and rtyler in.
 #
-# Needs git, curl, openssl and nginx (/usr/sbin/nginx, or NGINX=path); installs the missing
-# ones with apt-get (as root or through sudo). The binary is $CASEBOOK (default
-# target/debug/casebook, relative to the repository root).
+# Needs git, curl, openssl, nginx (/usr/sbin/nginx, or NGINX=path) and LemonLDAP::NG's FastCGI
+# server and portal; installs the missing ones with apt-get (as root or through sudo). The
+# binary is $CASEBOOK (default target/debug/casebook, relative to the repository root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -46,7 +55,7 @@ apt_updated=
 apt_install() {
     echo "== installing $* (apt-get)"
     if [ -z "$apt_updated" ]; then as_root apt-get update -qq && apt_updated=1; fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 [ -x "$casebook" ] || { echo "error: no casebook binary at $casebook (cargo build, or set CASEBOOK)" >&2; exit 1; }
@@ -56,10 +65,17 @@ command -v openssl >/dev/null || apt_install openssl
 if [ ! -x "$nginx" ]; then
     apt_install nginx-light || apt_install nginx
 fi
-# Installing the package may start the system's own nginx; this test never touches it.
+# LemonLDAP::NG: the FastCGI server, the handler, the portal, and the image library its portal
+# loads at start (for captchas, which are not used here).
+llng=/usr/sbin/llng-fastcgi-server
+if [ ! -x "$llng" ] || ! perl -MLemonldap::NG::Portal -MImage::Magick -e 1 2>/dev/null; then
+    apt_install lemonldap-ng-fastcgi-server liblemonldap-ng-portal-perl libimage-magick-perl
+fi
+# Installing the packages may start the system's own nginx or LemonLDAP::NG; this test never
+# touches them.
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/casebook-deploy.XXXXXX")
-pid_a='' pid_b='' pid_nginx='' pid_load=''
+pid_a='' pid_b='' pid_nginx='' pid_load='' pid_llng=''
 passed=0
 
 stop() { # stop PID: SIGTERM, up to 30 s, then SIGKILL
@@ -70,10 +86,19 @@ stop() { # stop PID: SIGTERM, up to 30 s, then SIGKILL
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
 }
+stop_llng() { # LemonLDAP::NG's FastCGI manager stops its workers on SIGTERM; any left are stopped too
+    local workers
+    [ -n "$pid_llng" ] || return 0
+    workers=$(ps -o pid= --ppid "$pid_llng" 2>/dev/null || true)
+    stop "$pid_llng"
+    for pid in $workers; do stop "$pid"; done
+    pid_llng=
+}
 show_logs() {
     local f
     for f in "$work"/replica-a.log "$work"/replica-b.log "$work"/nginx/error.log \
-        "$work"/nginx/casebook.access.log "$work"/nginx/casebook.error.log "$work"/push.log; do
+        "$work"/nginx/casebook.access.log "$work"/nginx/casebook.error.log "$work"/push.log \
+        "$work"/llng.log "$work"/nginx/portal.access.log; do
         [ -s "$f" ] || continue
         echo "---- ${f#"$work"/} (last 60 lines)"
         tail -n 60 "$f"
@@ -92,6 +117,7 @@ cleanup() {
         wait "$pid_load"
     fi
     stop "$pid_nginx"
+    stop_llng
     stop "$pid_a"
     stop "$pid_b"
     rm -rf "$work"
@@ -195,18 +221,25 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "http://$addr_a/sear
 [ "$code" = 403 ] || fail "a replica asked directly without X-Remote-User answers $code, not 403"
 ok "a replica refuses a request without X-Remote-User (403)"
 
-# --- nginx ------------------------------------------------------------------------------------
-mkdir -p "$work/nginx/tmp"
+# --- nginx and LemonLDAP::NG ----------------------------------------------------------------------
+mkdir -p "$work/nginx/tmp" "$work/nginx/snippets" "$work/llng/conf" "$work/llng/run" \
+    "$work/llng/sessions/lock" "$work/llng/psessions/lock" "$work/llng/cache"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-    -subj /CN=casebook.example.org -addext subjectAltName=DNS:casebook.example.org \
+    -subj /CN=casebook.example.org -addext subjectAltName=DNS:casebook.example.org,DNS:auth.example.org \
     -keyout "$work/nginx/privkey.pem" -out "$work/nginx/fullchain.pem" 2>/dev/null
+[ -r /etc/nginx/fastcgi_params ] || fail "no /etc/nginx/fastcgi_params (Debian's nginx-common)"
+cp /etc/nginx/fastcgi_params "$work/nginx/fastcgi_params"
+llng_socket=$work/llng/run/llng.sock
 if [ "$(id -u)" = 0 ]; then
-    # nginx's workers drop to nobody, as the system nginx drops to www-data; they must reach
-    # their temporary folders (created by nginx) under this one.
+    # nginx's workers and LemonLDAP::NG drop to nobody, as the system's drop to www-data; they
+    # must reach their folders under this one.
     chmod 711 "$work"
     run_as="user nobody $(id -gn nobody);"
+    llng_as=(-u nobody -g "$(id -gn nobody)")
+    chown -R "nobody:$(id -gn nobody)" "$work/llng"
 else
     run_as=
+    llng_as=()
 fi
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -218,14 +251,14 @@ pick_port() {
     done
 }
 
-# The site file under test: deploy/nginx/casebook.conf with its placeholders replaced. Each
-# replacement must have happened, so a change to the shipped file cannot silently leave this
-# test running something else.
+# The files under test: deploy/nginx/casebook.conf and the sign-on file it includes, with their
+# placeholders replaced. Each replacement must have happened, so a change to a shipped file
+# cannot silently leave this test running something else.
 make_site() {
     local src=$root/deploy/nginx/casebook.conf dst=$work/nginx/casebook.conf placeholder
     for placeholder in 'listen 80;' 'listen 443 ssl' '/etc/ssl/casebook/fullchain.pem' \
         '/etc/ssl/casebook/privkey.pem' '/var/log/nginx/' 'server 127.0.0.1:8080 ' \
-        'server 127.0.0.1:8081 ' 'server 127.0.0.1:4180;' 'listen [::]:'; do
+        'server 127.0.0.1:8081 ' 'listen [::]:' 'include snippets/casebook-sso.conf;'; do
         grep -qF "$placeholder" "$src" || fail "deploy/nginx/casebook.conf no longer has '$placeholder'"
     done
     sed -e "s#listen 80;#listen 127.0.0.1:$http_port;#" \
@@ -235,19 +268,24 @@ make_site() {
         -e "s#/var/log/nginx/#$work/nginx/#" \
         -e "s#server 127.0.0.1:8080 #server $addr_a #" \
         -e "s#server 127.0.0.1:8081 #server $addr_b #" \
-        -e "s#server 127.0.0.1:4180;#server 127.0.0.1:$idp_port;#" \
         "$src" >"$dst"
-    if sed 's/#.*//' "$dst" | grep -nE '/etc/|/var/|127\.0\.0\.1:(8080|8081|4180)\b|\[::\]|listen (80|443)\b'; then
+    if sed 's/#.*//' "$dst" | grep -nE '/etc/|/var/|127\.0\.0\.1:(8080|8081)\b|\[::\]|listen (80|443)\b'; then
         fail "placeholders left in the generated site file (above; comments aside)"
     fi
+    src=$root/deploy/nginx/casebook-sso-lemonldap-ng.conf
+    dst=$work/nginx/snippets/casebook-sso.conf
+    placeholder=unix:/run/llng-fastcgi-server/llng-fastcgi.sock
+    grep -qF "$placeholder" "$src" || fail "${src#"$root"/} no longer has '$placeholder'"
+    sed "s#$placeholder#unix:$llng_socket#" "$src" >"$dst"
+    if sed 's/#.*//' "$dst" | grep -n '/run/llng-fastcgi-server'; then fail "the LemonLDAP::NG socket was not replaced (above)"; fi
 }
 
-make_conf() {
-    cat >"$work/nginx/nginx.conf" <<EOF
+make_conf() { # make_conf DIR: nginx.conf in DIR around DIR/casebook.conf
+    cat >"$1/nginx.conf" <<CONF
 # Generated by tests/deploy/nginx_replicas.sh: a private nginx around the shipped site file.
 $run_as
 worker_processes 1;
-pid $work/nginx/nginx.pid;
+pid $1/nginx.pid;
 error_log $work/nginx/error.log notice;
 events { worker_connections 512; }
 http {
@@ -258,27 +296,34 @@ http {
     scgi_temp_path $work/nginx/tmp/scgi;
     access_log $work/nginx/other.access.log;
 
-    # Stand-in for oauth2-proxy (deploy/nginx/casebook.conf's "upstream oauth2_proxy"): the
-    # auth_request check answers 202 and names the user for the right bearer token, 401
-    # otherwise; its sign-in page is a plain 403.
-    map \$http_authorization \$standin_user {
-        "Bearer alice-token" alice;
-        default "";
-    }
+    # LemonLDAP::NG's portal (its sign-in pages) on its own host name, as Debian's
+    # /etc/lemonldap-ng/portal-nginx.conf serves it. It stands in for the organisation's.
     server {
-        listen 127.0.0.1:$idp_port;
-        location = /oauth2/auth {
-            if (\$standin_user = "") { return 401; }
-            add_header X-Auth-Request-User \$standin_user always;
-            return 202;
+        listen 127.0.0.1:$https_port ssl http2;
+        server_name auth.example.org;
+        ssl_certificate $work/nginx/fullchain.pem;
+        ssl_certificate_key $work/nginx/privkey.pem;
+        access_log $work/nginx/portal.access.log;
+        root /usr/share/lemonldap-ng/portal/htdocs/;
+        if (\$uri !~ ^/((static|javascript|favicon).*|.*\.psgi)) {
+            rewrite ^/(.*)\$ /index.psgi/\$1 break;
         }
-        location / { return 403 "stand-in sign-in page\n"; }
+        location ~ ^(?<sc>/.*\.psgi)(?:\$|/) {
+            include fastcgi_params;
+            fastcgi_pass unix:$llng_socket;
+            fastcgi_param HTTP_HOST \$host;
+            fastcgi_param LLTYPE psgi;
+            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+            fastcgi_split_path_info ^(.*\.psgi)(/.*)\$;
+            fastcgi_param PATH_INFO \$fastcgi_path_info;
+        }
+        location /static/ { alias /usr/share/lemonldap-ng/portal/htdocs/static/; }
     }
 
     # The site under test.
-    include $work/nginx/casebook.conf;
+    include $1/casebook.conf;
 }
-EOF
+CONF
 }
 
 nginx_args=(-p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log")
@@ -286,22 +331,21 @@ echo "== starting nginx ($nginx)"
 for _ in 1 2 3; do
     http_port=$(pick_port)
     https_port=$(pick_port)
-    idp_port=$(pick_port)
-    if [ "$http_port" = "$https_port" ] || [ "$https_port" = "$idp_port" ] ||
-        [ "$http_port" = "$idp_port" ]; then continue; fi
+    [ "$http_port" != "$https_port" ] || continue
     make_site
-    make_conf
+    make_conf "$work/nginx"
     "$nginx" "${nginx_args[@]}" -t -q || fail "nginx -t rejects the configuration"
     "$nginx" "${nginx_args[@]}" -g 'daemon off;' &
     pid_nginx=$!
     code=
     end=$((SECONDS + 60))
     while kill -0 "$pid_nginx" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$idp_port/" || true)
-        [ "$code" = 403 ] && break
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Host: casebook.example.org' \
+            "http://127.0.0.1:$http_port/" || true)
+        [ "$code" = 301 ] && break
         sleep 0.25
     done
-    [ "$code" = 403 ] && break
+    [ "$code" = 301 ] && break
     if kill -0 "$pid_nginx" 2>/dev/null; then fail "nginx did not answer within 60 s"; fi
     rc=0
     wait "$pid_nginx" || rc=$?
@@ -310,13 +354,76 @@ for _ in 1 2 3; do
     echo "   a port was taken meanwhile; again with others"
 done
 [ -n "$pid_nginx" ] || fail "nginx could not start"
-ok "nginx runs deploy/nginx/casebook.conf (nginx -t passes) on 127.0.0.1:$https_port"
+ok "nginx runs deploy/nginx/casebook.conf with casebook-sso-lemonldap-ng.conf (nginx -t passes) on 127.0.0.1:$https_port"
 
+# The oauth2-proxy file: nginx accepts it in place of the other (oauth2-proxy itself is not run).
+mkdir "$work/nginx-oauth2" "$work/nginx-oauth2/snippets"
+cp "$work/nginx/casebook.conf" "$work/nginx/fastcgi_params" "$work/nginx-oauth2/"
+cp "$root/deploy/nginx/casebook-sso-oauth2-proxy.conf" "$work/nginx-oauth2/snippets/casebook-sso.conf"
+make_conf "$work/nginx-oauth2"
+"$nginx" -p "$work/nginx-oauth2/" -c "$work/nginx-oauth2/nginx.conf" -e "$work/nginx/error.log" -t -q ||
+    fail "nginx -t rejects the site with casebook-sso-oauth2-proxy.conf"
+ok "nginx -t accepts the site with casebook-sso-oauth2-proxy.conf instead (syntax only)"
+
+# LemonLDAP::NG: its FastCGI server (handler and portal) with a configuration of its own in
+# $work/llng: the portal on the test's port, the session cookie for example.org (HTTPS only),
+# the Demo user store, and the access rule for casebook.example.org (dwho and rtyler).
+# handlerInternalCache 0: the handler does not keep the last session it read in memory (15 s by
+# default), so a session ends at the handler the moment the user signs out.
 site=https://casebook.example.org:$https_port
-curl_site=(curl -sS --no-progress-meter --max-time 60 --resolve "casebook.example.org:$https_port:127.0.0.1"
-    --cacert "$work/nginx/fullchain.pem")
+portal=https://auth.example.org:$https_port
+cat >"$work/llng/lemonldap-ng.ini" <<INI
+[all]
+logLevel = notice
+checkTime = 1
+[configuration]
+type = File
+dirName = $work/llng/conf
+[portal]
+staticPrefix = /static
+templateDir = /usr/share/lemonldap-ng/portal/templates
+languages = en
+[handler]
+status = 0
+useRedirectOnError = 1
+INI
+cat >"$work/llng/conf/lmConf-1.json" <<JSON
+{
+  "cfgNum": 1, "cfgAuthor": "tests/deploy/nginx_replicas.sh", "cfgDate": "$(date +%s)",
+  "cfgVersion": "2.16.1", "key": "$(openssl rand -hex 16)",
+  "portal": "$portal/", "domain": "example.org", "cookieName": "lemonldap",
+  "securedCookie": 1, "httpOnly": 1, "timeout": 3600,
+  "authentication": "Demo", "userDB": "Same", "passwordDB": "Demo",
+  "demoExportedVars": { "uid": "uid", "cn": "cn", "mail": "mail" },
+  "whatToTrace": "uid", "handlerInternalCache": 0,
+  "locationRules": { "casebook.example.org": { "default": "\$uid eq 'dwho' or \$uid eq 'rtyler'" } },
+  "exportedHeaders": { "casebook.example.org": {} },
+  "globalStorage": "Apache::Session::File",
+  "globalStorageOptions": { "Directory": "$work/llng/sessions", "LockDirectory": "$work/llng/sessions/lock" },
+  "persistentStorage": "Apache::Session::File",
+  "persistentStorageOptions": { "Directory": "$work/llng/psessions", "LockDirectory": "$work/llng/psessions/lock" },
+  "localSessionStorage": "Cache::FileCache",
+  "localSessionStorageOptions": { "cache_root": "$work/llng/cache", "namespace": "lemonldap-ng-sessions",
+    "default_expires_in": 600, "directory_umask": "007", "cache_depth": 3 },
+  "notification": 0, "loginHistoryEnabled": 0, "portalSkin": "bootstrap", "applicationList": {}
+}
+JSON
+chmod -R a+rX "$work/llng/lemonldap-ng.ini" "$work/llng/conf"
+echo "== starting LemonLDAP::NG ($llng)"
+LLNG_DEFAULTCONFFILE=$work/llng/lemonldap-ng.ini LLNG_DEFAULTLOGGER=Lemonldap::NG::Common::Logger::Std \
+    "$llng" --foreground "${llng_as[@]}" -n 2 -s "$llng_socket" -p "$work/llng/run/llng.pid" \
+    >"$work/llng.log" 2>&1 &
+pid_llng=$!
+curl_site=(curl -sS --no-progress-meter --max-time 60 --cacert "$work/nginx/fullchain.pem"
+    --resolve "casebook.example.org:$https_port:127.0.0.1" --resolve "auth.example.org:$https_port:127.0.0.1")
+portal_up() {
+    kill -0 "$pid_llng" 2>/dev/null || fail "LemonLDAP::NG exited while starting"
+    [ "$("${curl_site[@]}" -o "$work/form.html" -w '%{http_code}' "$portal/" 2>/dev/null)" = 200 ] &&
+        grep -q 'name="token"' "$work/form.html"
+}
+until_ok 60 "LemonLDAP::NG's portal shows its sign-in form" portal_up
+ok "LemonLDAP::NG runs: the portal at $portal/ shows its sign-in form"
 access_log=$work/nginx/casebook.access.log
-alice=(-H "Authorization: Bearer alice-token")
 
 # --- Plain HTTP ------------------------------------------------------------------------------
 out=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' --max-time 20 \
@@ -334,38 +441,79 @@ log_line() {
     [ "$(wc -l <<<"$line")" = 1 ] || fail "more than one access log line for $1: $line"
     echo "$line"
 }
-refused() { # refused NAME PATH CURL-ARGS...: nginx answers 403 itself; no replica sees it
-    local name=$1 path=$2 code line
+# back_to URL: the address the portal will send the user back to, from the url= parameter of
+# a redirect to the portal (base64, percent-encoded).
+back_to() {
+    local param=${1#*\?url=}
+    param=${param%%&*}
+    printf '%b' "${param//%/\\x}" | base64 -d
+}
+# to_portal NAME PATH CURL-ARGS...: nginx answers with a redirect to the portal, which will
+# send the user back to PATH; no replica is asked.
+to_portal() {
+    local name=$1 path=$2 out line
     shift 2
-    code=$("${curl_site[@]}" -o "$work/body" -w '%{http_code}' "$@" "$site$path")
-    [ "$code" = 403 ] || fail "$name: answered $code, not 403"
-    grep -q 'stand-in sign-in page' "$work/body" || fail "$name: the 403 is not the sign-in page: $(head -c 300 "$work/body")"
+    out=$("${curl_site[@]}" -o /dev/null -w '%{http_code} %{redirect_url}' "$@" "$site$path")
+    case $out in "302 $portal/?url="*) ;; *) fail "$name: answered '$out', not a redirect to $portal/" ;; esac
+    [ "$(back_to "${out#* }")" = "$site$path" ] || fail "$name: the portal would not send the user back to $path: $out"
     line=$(log_line "${path%%\?*}")
     case $line in *"$addr_a"* | *"$addr_b"*) fail "$name: nginx passed it to a replica: $line" ;; esac
-    ok "$name: 403 with the sign-in page; no replica asked ($line)"
+    ok "$name: 302 to the portal (and back to $path after signing in); no replica asked"
 }
-refused "no credentials" /no-credentials/search
-refused "a wrong token" /wrong-token/search -H "Authorization: Bearer mallory-token"
-refused "only a forged X-Remote-User" /forged-only/search -H "X-Remote-User: alice"
-code=$("${curl_site[@]}" -o /dev/null -w '%{http_code}' "${alice[@]}" "$site/oauth2/auth")
-[ "$code" = 404 ] || fail "/oauth2/auth from outside answers $code, not 404"
+to_portal "no session" /no-session/search
+to_portal "a forged session cookie" /forged-cookie/search -b "lemonldap=$(openssl rand -hex 32)"
+to_portal "only a forged X-Remote-User" /forged-only/search -H "X-Remote-User: dwho"
+code=$("${curl_site[@]}" -o /dev/null -w '%{http_code}' "$site/lmauth")
+[ "$code" = 404 ] || fail "/lmauth from outside answers $code, not 404"
 ok "the auth_request check cannot be called from outside (404)"
-head -c 17000 /dev/zero | tr '\0' a >"$work/big-body"
-code=$("${curl_site[@]}" -o /dev/null -w '%{http_code}' "${alice[@]}" --data-binary "@$work/big-body" "$site/search")
-[ "$code" = 413 ] || fail "a 17 kB body answers $code, not 413"
-ok "a body over 16 KiB is refused by nginx (413)"
-for q in forgedname1 refusedsearch1; do
+for q in forgedname1 refusedsearch1 rtylersearch1 msmithsearch1; do
     if grep -h '^{' "$work"/replica-[ab].log | grep -qF "\"query\":\"$q\""; then
         fail "an audit line for '$q' exists before the search was made"
     fi
 done
 # Refused searches leave no audit line anywhere.
 "${curl_site[@]}" -o /dev/null "$site/search?q=refusedsearch1"
-"${curl_site[@]}" -o /dev/null -H "X-Remote-User: alice" "$site/search?q=refusedsearch1"
+"${curl_site[@]}" -o /dev/null -H "X-Remote-User: dwho" "$site/search?q=refusedsearch1"
+
+# sign_in USER PASSWORD JAR PATH: what a browser does from PATH on the site: redirected to the
+# portal, it gets the sign-in form (with its CSRF token) and posts it. Prints the post's answer:
+# its status and where it redirects.
+sign_in() {
+    local user=$1 password=$2 jar=$3 path=$4 out token url
+    out=$("${curl_site[@]}" -c "$jar" -b "$jar" -o /dev/null -w '%{http_code} %{redirect_url}' "$site$path")
+    case $out in "302 $portal/?url="*) ;; *) fail "signing in as $user: $path answered '$out'" ;; esac
+    "${curl_site[@]}" -c "$jar" -b "$jar" -o "$work/form.html" "${out#* }"
+    token=$(sed -n 's/.*name="token" value="\([^"]*\)".*/\1/p' "$work/form.html" | head -n 1)
+    url=$(sed -n 's/.*name="url" value="\([^"]*\)".*/\1/p' "$work/form.html" | head -n 1)
+    if [ -z "$token" ] || [ -z "$url" ]; then fail "signing in as $user: the portal's form has no token or url"; fi
+    "${curl_site[@]}" -c "$jar" -b "$jar" -o "$work/signed-in.html" -w '%{http_code} %{redirect_url}' \
+        --data-urlencode "user=$user" --data-urlencode "password=$password" \
+        --data-urlencode "token=$token" --data-urlencode "url=$url" "$portal/"
+}
+session_cookie() { awk -F'\t' '$6 == "lemonldap" { print $7 }' "$1"; } # session_cookie JAR
+
+out=$(sign_in dwho not-the-password "$work/jar-wrong" /search?q=wrongpassword1)
+case $out in 302*) fail "a wrong password signed in: $out" ;; esac
+[ -z "$(session_cookie "$work/jar-wrong")" ] || fail "a wrong password got a session cookie"
+to_portal "after a wrong password" /wrong-password/search -b "$work/jar-wrong"
+
+jar=$work/jar-dwho
+out=$(sign_in dwho dwho "$jar" "/search?q=signin1")
+[ "$out" = "302 $site/search?q=signin1" ] || fail "signing in as dwho answered '$out', not a redirect back to the search"
+[ -n "$(session_cookie "$jar")" ] || fail "signing in as dwho set no session cookie"
+code=$("${curl_site[@]}" -b "$jar" -o /dev/null -w '%{http_code}' "$site/search?q=signin1")
+[ "$code" = 200 ] || fail "back from the portal, the search answered $code, not 200"
+ok "signing in as dwho through the portal's form sets a session cookie and leads back to the search (200)"
+session=(-b "$jar")
+
+head -c 17000 /dev/zero | tr '\0' a >"$work/big-body"
+code=$("${curl_site[@]}" -o /dev/null -w '%{http_code}' "${session[@]}" --data-binary "@$work/big-body" "$site/search")
+[ "$code" = 413 ] || fail "a 17 kB body answers $code, not 413"
+ok "a body over 16 KiB is refused by nginx (413)"
 
 # Signed in, with a forged identity header (twice, which Casebook alone would refuse): nginx
 # replaces it with the name from the sign-on.
-out=$("${curl_site[@]}" -D "$work/headers" -o "$work/body" -w '%{http_code}' "${alice[@]}" \
+out=$("${curl_site[@]}" -D "$work/headers" -o "$work/body" -w '%{http_code}' "${session[@]}" \
     -H "X-Remote-User: mallory" -H "X-Remote-User: eve" "$site/search?q=forgedname1")
 [ "$out" = 200 ] || fail "a signed-in search answers $out, not 200: $(head -c 300 "$work/body")"
 commit=$(sed -n 's/^[Cc]asebook-[Cc]ommit: *\([0-9a-f]*\).*/\1/p' "$work/headers")
@@ -374,20 +522,45 @@ hsts=$(grep -ci '^strict-transport-security:' "$work/headers" || true)
 [ "$hsts" = 1 ] || fail "the answer carries $hsts Strict-Transport-Security headers, not 1"
 ok "signed in: 200 from Casebook (Casebook-Commit $commit, HSTS) despite two forged X-Remote-User headers"
 audited() { grep -h '^{' "$work"/replica-[ab].log | grep -F "\"query\":\"$1\"" | grep -qF "\"user\":\"$2\""; }
-until_ok 30 "the audit line for the search names alice" audited forgedname1 alice
+until_ok 30 "the audit line for the search names dwho" audited forgedname1 dwho
 if grep -h '^{' "$work"/replica-[ab].log | grep -E '"user":"(mallory|eve)"'; then
     fail "an audit line names the forged user (above)"
 fi
-ok "the replica's audit line for the search names alice, never the forged names"
-if grep -h '^{' "$work"/replica-[ab].log | grep -F refusedsearch1; then
-    fail "a search refused by nginx reached a replica (above)"
+ok "the replica's audit line for the search names dwho, never the forged names"
+
+# msmith can sign in, but LemonLDAP::NG's access rule for casebook.example.org refuses him:
+# the handler sends him to the portal's error page.
+out=$(sign_in msmith msmith "$work/jar-msmith" "/search?q=msmithsearch1")
+[ "$out" = "302 $site/search?q=msmithsearch1" ] || fail "signing in as msmith answered '$out'"
+out=$("${curl_site[@]}" -b "$work/jar-msmith" -o /dev/null -w '%{http_code} %{redirect_url}' "$site/search?q=msmithsearch1")
+case $out in
+"403 "*) how="403 from nginx" ;;
+"302 $portal/lmerror/403"*) how="302 to the portal's error page" ;;
+*) fail "msmith's search answered '$out', not a refusal" ;;
+esac
+ok "msmith, signed in but refused by LemonLDAP::NG's access rule for Casebook: $how"
+
+# rtyler: a second user; then signing out ends the session on the server, whatever the browser
+# keeps (handlerInternalCache is 0 here, as deploy/README.md advises; see the configuration).
+out=$(sign_in rtyler rtyler "$work/jar-rtyler" "/search?q=rtylersearch1")
+[ "$out" = "302 $site/search?q=rtylersearch1" ] || fail "signing in as rtyler answered '$out'"
+cookie=$(session_cookie "$work/jar-rtyler")
+code=$("${curl_site[@]}" -b "lemonldap=$cookie" -o /dev/null -w '%{http_code}' "$site/search?q=rtylersearch1")
+[ "$code" = 200 ] || fail "rtyler's search answered $code, not 200"
+until_ok 30 "the audit line for rtyler's search names rtyler" audited rtylersearch1 rtyler
+ok "a second user, rtyler, reaches Casebook under his own name in the audit line"
+"${curl_site[@]}" -b "lemonldap=$cookie" -o /dev/null "$portal/?logout=1"
+to_portal "rtyler's session cookie after signing out" /signed-out/search -b "lemonldap=$cookie"
+
+if grep -h '^{' "$work"/replica-[ab].log | grep -E 'refusedsearch1|msmithsearch1|wrongpassword1|"user":"msmith"'; then
+    fail "a request refused at sign-on reached a replica (above)"
 fi
-ok "searches refused by nginx left no audit line"
+ok "requests refused at sign-on (no session, wrong password, msmith) left no audit line"
 signed_in=$(grep -F '"GET /search HTTP/' "$access_log" | grep -F ' 200 ' || true)
 [ -n "$signed_in" ] || fail "nginx's access log has no answered search"
-grep -v 'user=alice ' <<<"$signed_in" && fail "an answered search is logged without user=alice (above)"
-ok "nginx's access log names alice"
-if grep -qE 'forgedname1|refusedsearch1' "$access_log"; then
+grep -vE 'user=(dwho|rtyler) ' <<<"$signed_in" && fail "an answered search is logged without its user (above)"
+ok "nginx's access log names the signed-in user on every answered search"
+if grep -qE 'forgedname1|refusedsearch1|rtylersearch1' "$access_log"; then
     fail "nginx's access log holds a search query"
 fi
 ok "nginx's access log holds no search query"
@@ -428,7 +601,7 @@ for addr in "$addr_a" "$addr_b"; do
 done
 ok "both replicas rebuilt: /healthz and Casebook-Commit name ${second:0:12}"
 for i in 1 2; do # round-robin: one search on each replica
-    out=$("${curl_site[@]}" "${alice[@]}" "$site/api/search?q=quillhaven")
+    out=$("${curl_site[@]}" "${session[@]}" "$site/api/search?q=quillhaven")
     grep -q '"id":"CR-2019-004"' <<<"$out" || fail "search $i through nginx does not find the new title: ${out:0:400}"
 done
 ok "a search through nginx finds the new title"
@@ -448,7 +621,7 @@ lines_before=$(wc -l <"$access_log")
 (
     while [ ! -e "$work/stop-load" ]; do
         # curl writes the codes when the batch ends; a failed connection is 000.
-        "${curl_site[@]}" -Z --parallel-max 3 "${alice[@]}" -w '%{http_code}\n' -K "$work/batch.cfg" \
+        "${curl_site[@]}" -Z --parallel-max 3 "${session[@]}" -w '%{http_code}\n' -K "$work/batch.cfg" \
             >>"$work/codes" 2>>"$work/curl.err" || true
     done
 ) &
@@ -492,7 +665,7 @@ ok "replica A exited 0 after SIGTERM (and printed 'stopped')"
 for i in $(seq 1 20); do
     printf 'url = "%s/search?q=after%s"\noutput = "/dev/null"\n' "$site" "$i"
 done >"$work/urls-after.cfg"
-"${curl_site[@]}" "${alice[@]}" -w '%{http_code}\n' -K "$work/urls-after.cfg" >"$work/codes-after" || true
+"${curl_site[@]}" "${session[@]}" -w '%{http_code}\n' -K "$work/urls-after.cfg" >"$work/codes-after" || true
 [ "$(grep -c '^200$' "$work/codes-after")" = 20 ] ||
     fail "with replica A gone: $(sort "$work/codes-after" | uniq -c | tr '\n' ' ')"
 logged() { [ "$(wc -l <"$access_log")" -ge $((lines_before + total + 20)) ]; }
