@@ -4,7 +4,8 @@
 # Chromium and its npm packages when they are missing), then the deployment test: the shipped
 # nginx site in front of two `casebook serve` replicas (tests/deploy/nginx_replicas.sh, which
 # installs Debian's nginx, LemonLDAP::NG and curl when missing; before it tests/deploy/casebook_update.sh, the
-# script that updates the replicas' clones, with sudo when run as root), then kill -9 at 5 random moments of builds
+# script that updates the replicas' clones, with sudo when run as root; after it
+# tests/deploy/release_reproducible.sh, the release tarball), then kill -9 at 5 random moments of builds
 # (scripts/faults.sh), a full disk and a read-only folder on a real tmpfs (scripts/full_disk.sh;
 # skipped, saying so, where a tmpfs cannot be mounted) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
 # which installs wrk when missing). Arguments go to `cargo test`.
@@ -19,6 +20,8 @@ echo "== deployment: the clones' update script, its refusals and sudo"
 echo "== deployment test (nginx in front of two replicas)"
 cargo build --quiet
 CASEBOOK=target/debug/casebook ./tests/deploy/nginx_replicas.sh
+echo "== deployment: the release tarball, built twice, is the same bytes"
+CASEBOOK=target/debug/casebook ./tests/deploy/release_reproducible.sh
 echo "== faults: builds killed with -9 at 5 random moments"
 ./scripts/faults.sh --points 5 --docs 300
 echo "== faults: a full disk and a read-only folder on a tmpfs"
