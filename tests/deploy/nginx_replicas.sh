@@ -65,11 +65,12 @@ command -v openssl >/dev/null || apt_install openssl
 if [ ! -x "$nginx" ]; then
     apt_install nginx-light || apt_install nginx
 fi
-# LemonLDAP::NG: the FastCGI server, the handler, the portal, and the image library its portal
-# loads at start (for captchas, which are not used here).
+# LemonLDAP::NG: the FastCGI server, the handler, the portal, and the captcha and image
+# libraries its portal loads at start (captchas are not used here).
 llng=/usr/sbin/llng-fastcgi-server
-if [ ! -x "$llng" ] || ! perl -MLemonldap::NG::Portal -MImage::Magick -e 1 2>/dev/null; then
-    apt_install lemonldap-ng-fastcgi-server liblemonldap-ng-portal-perl libimage-magick-perl
+if [ ! -x "$llng" ] || ! perl -MLemonldap::NG::Portal -MGD::SecurityImage -MImage::Magick -e 1 2>/dev/null; then
+    apt_install lemonldap-ng-fastcgi-server liblemonldap-ng-portal-perl libgd-securityimage-perl \
+        libimage-magick-perl
 fi
 # Installing the packages may start the system's own nginx or LemonLDAP::NG; this test never
 # touches them.
