@@ -352,6 +352,11 @@ fn similar_links(
 
 /// The check's findings as a preview lists them, errors first.
 fn problems(checked: &Checked) -> Vec<render::Problem> {
+    let ids: HashMap<&str, Option<String>> = checked
+        .sources
+        .iter()
+        .map(|s| (s.path.as_str(), declared_id(&s.path, &s.text)))
+        .collect();
     let mut out: Vec<render::Problem> = checked
         .diagnostics
         .iter()
@@ -363,10 +368,35 @@ fn problems(checked: &Checked) -> Vec<render::Problem> {
             column: d.column,
             message: d.message.clone(),
             hint: d.hint.clone(),
+            doc_id: ids.get(d.path.as_str()).cloned().flatten(),
         })
         .collect();
     out.sort_by_key(|p| p.severity != "error");
     out
+}
+
+/// The id a document file stands for, read without parsing it (its front matter may be what
+/// is broken): the `id:` line of the front matter when it has the shape of an id, else the
+/// start of the file name (`CR-2026-014-nail-bar.md` → `CR-2026-014`).
+fn declared_id(path: &str, text: &str) -> Option<String> {
+    use crate::model::document::kind_of_id;
+    let front = text.strip_prefix("---").map(|rest| {
+        let end = rest.find("\n---").unwrap_or(rest.len());
+        &rest[..end]
+    });
+    let from_front = front.into_iter().flat_map(str::lines).find_map(|line| {
+        let value = line.strip_prefix("id:")?.trim().trim_matches(['"', '\'']);
+        kind_of_id(value).map(|_| value.to_owned())
+    });
+    from_front.or_else(|| {
+        let stem = path.rsplit('/').next()?.strip_suffix(".md")?;
+        // The longest run of the name's first hyphen-separated parts that is an id.
+        let parts: Vec<&str> = stem.split('-').collect();
+        (1..=parts.len())
+            .rev()
+            .map(|n| parts[..n].join("-"))
+            .find(|candidate| kind_of_id(candidate).is_some())
+    })
 }
 
 fn date(seconds: i64) -> String {

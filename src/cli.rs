@@ -75,6 +75,10 @@ pub struct InitArgs {
     /// Use a folder that is not empty (files already there are kept, never overwritten).
     #[arg(long)]
     pub force: bool,
+    /// The branch of the new repository: what a server publishes (`deploy/post-receive`
+    /// publishes `main` unless told otherwise), whatever git's `init.defaultBranch` says.
+    #[arg(long, default_value = "main", value_name = "NAME")]
+    pub branch: String,
 }
 
 /// Kinds `casebook new` can create.

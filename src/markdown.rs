@@ -421,7 +421,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Safe<'a, '_, I> {
             | Event::Start(Tag::TableRow)
             | Event::End(TagEnd::TableRow)
             | Event::Start(Tag::TableCell)
-            | Event::End(TagEnd::TableCell) => self.table_markup(event).map(|m| Event::Html(m.into())),
+            | Event::End(TagEnd::TableCell) => {
+                self.table_markup(event).map(|m| Event::Html(m.into()))
+            }
             Event::Start(Tag::Heading { .. }) => {
                 self.heading(event);
                 None
@@ -784,20 +786,37 @@ mod tests {
         );
         assert!(!html.contains("style="), "{html}");
         assert!(
-            html.contains(r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0">"#),
+            html.contains(
+                r#"<div class="table-wrap" role="region" aria-label="Table 1" tabindex="0">"#
+            ),
             "{html}"
         );
         assert!(html.contains(r#"aria-label="Table 2""#), "{html}");
-        assert!(html.contains(r#"<th scope="col" class="align-left">Year</th>"#), "{html}");
-        assert!(html.contains(r#"<th scope="col" class="align-right">Victims</th>"#), "{html}");
-        assert!(html.contains(r#"<td class="align-right">12</td>"#), "{html}");
-        assert!(html.contains(r#"<td class="align-center">x</td>"#), "{html}");
+        assert!(
+            html.contains(r#"<th scope="col" class="align-left">Year</th>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<th scope="col" class="align-right">Victims</th>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<td class="align-right">12</td>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<td class="align-center">x</td>"#),
+            "{html}"
+        );
         assert!(html.contains("<td>b</td>"), "{html}");
         assert_eq!(html.matches("<tbody>").count(), 2, "{html}");
         assert_eq!(html.matches("</div>").count(), 2, "{html}");
         // A table with only a header row still closes properly.
         let head_only = render("| a | b |\n|---|---|\n");
-        assert!(head_only.contains("</tr></thead>\n</table>\n</div>"), "{head_only}");
+        assert!(
+            head_only.contains("</tr></thead>\n</table>\n</div>"),
+            "{head_only}"
+        );
     }
 
     #[test]

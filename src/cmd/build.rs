@@ -48,6 +48,18 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         if let Some(site) = &built.site {
             writeln!(stderr, "{site}")?;
         }
+        for line in check::left_out(&built.checked, Some(ceiling), opts.drafts) {
+            writeln!(stderr, "{line}")?;
+        }
+        if args.rev.is_none() {
+            let changed = ctx
+                .repo
+                .changed_since_head(&ctx.config.knowledge_dir)
+                .unwrap_or_default();
+            if let Some(note) = check::unchecked_changes(&changed) {
+                writeln!(stderr, "{}", note.replace("not checked", "not built"))?;
+            }
+        }
     }
     if built.shallow {
         writeln!(

@@ -13,8 +13,9 @@ use crate::check::{self, Checked};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{self, Source};
+use crate::model::enums::Closed;
 use crate::model::words::count;
-use crate::model::{Date, SourceFile};
+use crate::model::{Date, Document, Marking, SourceFile, Status};
 
 use super::progress::Reporter;
 use super::{Context, EXIT_CONTENT};
@@ -56,6 +57,19 @@ pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
     }
     if reporter.chatty() {
         writeln!(stderr, "{}", summary(&checked))?;
+        for line in left_out(&checked, None, false) {
+            writeln!(stderr, "{line}")?;
+        }
+    }
+    // A check of HEAD (the default) does not see uncommitted files: say so when there are some.
+    if args.rev.is_none() && !args.worktree && !args.staged && reporter.chatty() {
+        let changed = ctx
+            .repo
+            .changed_since_head(&ctx.config.knowledge_dir)
+            .unwrap_or_default();
+        if let Some(note) = unchecked_changes(&changed) {
+            writeln!(stderr, "{note}")?;
+        }
     }
     Ok(if checked.errors() > 0 {
         ExitCode::from(EXIT_CONTENT)
@@ -73,6 +87,97 @@ pub fn summary(checked: &Checked) -> String {
         plural(checked.errors(), "error", "errors"),
         plural(checked.warnings(), "warning", "warnings"),
     )
+}
+
+/// What a check or build leaves unpublished, and why, a line each: drafts and documents in
+/// review (with what publishes them), withdrawn documents, and, for a build with a `ceiling`,
+/// documents above it. Nothing when everything is published.
+pub fn left_out(checked: &Checked, ceiling: Option<Marking>, drafts: bool) -> Vec<String> {
+    let docs = &checked.corpus.documents;
+    let ids = |wanted: &dyn Fn(&Document) -> bool, with: &dyn Fn(&Document) -> String| {
+        let found: Vec<String> = docs.iter().filter(|d| wanted(d)).map(with).collect();
+        (found.len(), list(&found))
+    };
+    let mut lines = Vec::new();
+    if !drafts {
+        let draft = |d: &Document| d.common.status == Status::Draft;
+        let review = |d: &Document| d.common.status == Status::InReview;
+        let (drafts_n, _) = ids(&draft, &|d| d.common.id.clone());
+        let (review_n, _) = ids(&review, &|d| d.common.id.clone());
+        if drafts_n + review_n > 0 {
+            let (_, named) = ids(&|d| draft(d) || review(d), &|d| {
+                format!(
+                    "{} ({})",
+                    d.common.id,
+                    d.common.status.label().to_lowercase()
+                )
+            });
+            let mut what = Vec::new();
+            if drafts_n > 0 {
+                what.push(count(drafts_n as u64, "draft", "drafts"));
+            }
+            if review_n > 0 {
+                what.push(format!("{review_n} in review"));
+            }
+            lines.push(format!(
+                "{} not published: {named}; set `status: approved` to publish",
+                what.join(" and ")
+            ));
+        }
+    }
+    let withdrawn = |d: &Document| d.common.status == Status::Withdrawn;
+    let (n, named) = ids(&withdrawn, &|d| d.common.id.clone());
+    if n > 0 {
+        lines.push(format!(
+            "{} not published: {named}",
+            count(n as u64, "withdrawn document", "withdrawn documents")
+        ));
+    }
+    if let Some(ceiling) = ceiling {
+        let above = |d: &Document| {
+            d.common.marking > ceiling
+                && (d.common.status.is_published()
+                    || (drafts && matches!(d.common.status, Status::Draft | Status::InReview)))
+        };
+        let (n, named) = ids(&above, &|d| {
+            format!("{} ({})", d.common.id, d.common.marking)
+        });
+        if n > 0 {
+            lines.push(format!(
+                "{} above {ceiling} not in this edition: {named}",
+                count(n as u64, "document", "documents")
+            ));
+        }
+    }
+    lines
+}
+
+/// Names in a line: the first eight, then how many more.
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut out = names
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        out.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    out
+}
+
+/// The note for a check of `HEAD` when the working tree's knowledge folder differs from it.
+pub fn unchecked_changes(changed: &[String]) -> Option<String> {
+    (!changed.is_empty()).then(|| {
+        format!(
+            "note: {} changed since HEAD {} not checked ({}); `casebook check --worktree` checks {}",
+            count(changed.len() as u64, "file", "files"),
+            if changed.len() == 1 { "was" } else { "were" },
+            list(changed),
+            if changed.len() == 1 { "it" } else { "them" },
+        )
+    })
 }
 
 /// Every diagnostic rendered with its code frame.

@@ -123,8 +123,17 @@ if [ -z "$casebook" ]; then
     echo "install it, or remove this hook with 'casebook hooks uninstall'" >&2
     exit 1
 fi
-exec "$casebook" check --staged
-"#
+"$casebook" check --staged
+status=$?
+if [ "$status" -eq {content} ]; then
+    echo "casebook: commit refused: the staged files have errors. Fix them, 'git add' the files," >&2
+    echo "then commit again ('casebook check --worktree' shows them as you edit)." >&2
+elif [ "$status" -ne 0 ]; then
+    echo "casebook: commit refused: the staged files could not be checked (see above)." >&2
+fi
+exit "$status"
+"#,
+        content = super::EXIT_CONTENT
     )
 }
 

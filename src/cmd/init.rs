@@ -45,13 +45,20 @@ pub fn run(args: &InitArgs) -> Result<ExitCode> {
     for rel in &kept {
         eprintln!("kept the existing {rel}");
     }
-    let commit = load::init_and_commit(&dir, "New knowledge base (casebook init)")?;
+    let (commit, branch) =
+        load::init_and_commit(&dir, "New knowledge base (casebook init)", &args.branch)?;
     let shown = display_path(&dir);
     eprintln!(
-        "created a knowledge base in {} (commit {}): an example review, order record and agency note in knowledge/",
+        "created a knowledge base in {} on branch {branch} (commit {}): an example review, order record and agency note in knowledge/",
         shown.display(),
         load::short(&commit)
     );
+    if branch != args.branch {
+        eprintln!(
+            "note: the folder was already a git repository on branch {branch}; a server's hook publishes one branch (deploy/README.md), so push this one or rename it with `git branch -m {branch} {}`",
+            args.branch
+        );
+    }
     eprintln!("next:");
     if shown != Path::new("") && shown != Path::new(".") {
         eprintln!("  cd {}", shown.display());

@@ -284,6 +284,33 @@ impl Repo {
         Ok(found)
     }
 
+    /// The files under `dir` whose working-tree content differs from `HEAD`'s: changed,
+    /// added (untracked or staged) or deleted, ignored files left out. What `check` of a
+    /// commit does not see.
+    pub fn changed_since_head(&self, dir: &str) -> Result<Vec<String>> {
+        let mut opts = git2::StatusOptions::new();
+        opts.pathspec(format!("{dir}/"))
+            .include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false)
+            .exclude_submodules(true);
+        let statuses = self.repo.statuses(Some(&mut opts)).map_err(|e| {
+            Error::Repository(format!(
+                "cannot compare the working tree with HEAD: {}",
+                e.message()
+            ))
+        })?;
+        let mut out: Vec<String> = statuses
+            .iter()
+            .filter(|s| s.status() != git2::Status::CURRENT)
+            .filter_map(|s| s.path().ok().map(str::to_owned))
+            .filter(|p| super::wanted(p, dir))
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     fn content(&self, id: git2::Oid, mode: i32, utf8_name: bool) -> Result<EntryContent> {
         if mode == 0o120000 {
             return Ok(EntryContent::Symlink);
@@ -309,13 +336,26 @@ impl Repo {
     }
 }
 
-/// Makes `dir` a git repository (or opens the one it is) and commits everything in it that
-/// `.gitignore` does not exclude, as the author git is configured with. Returns the commit id.
-pub fn init_and_commit(dir: &Path, message: &str) -> Result<String> {
+/// Makes `dir` a git repository whose first branch is `branch` (or opens the one it is,
+/// keeping its branch) and commits everything in it that `.gitignore` does not exclude, as the
+/// author git is configured with. Returns the commit id and the branch it is on.
+pub fn init_and_commit(dir: &Path, message: &str, branch: &str) -> Result<(String, String)> {
     let fail = |what: &str, e: git2::Error| Error::Repository(format!("{what}: {}", e.message()));
+    if !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
+        return Err(Error::Repository(format!(
+            "`{branch}` is not a valid branch name"
+        )));
+    }
     let repo = match Repository::open(dir) {
         Ok(r) => r,
-        Err(_) => Repository::init(dir).map_err(|e| fail("cannot create the git repository", e))?,
+        Err(_) => {
+            // The branch is named rather than left to git's `init.defaultBranch`, which is
+            // `master` on many machines while a server publishes `main`.
+            let mut opts = git2::RepositoryInitOptions::new();
+            opts.initial_head(branch);
+            Repository::init_opts(dir, &opts)
+                .map_err(|e| fail("cannot create the git repository", e))?
+        }
     };
     let author = repo.signature().map_err(|_| {
         Error::Repository(
@@ -341,7 +381,12 @@ pub fn init_and_commit(dir: &Path, message: &str) -> Result<String> {
     let id = repo
         .commit(Some("HEAD"), &author, &author, message, &tree, &parents)
         .map_err(|e| fail("cannot commit", e))?;
-    Ok(id.to_string())
+    let on = repo
+        .head()
+        .ok()
+        .and_then(|h| h.shorthand().ok().map(str::to_owned))
+        .unwrap_or_else(|| branch.to_owned());
+    Ok((id.to_string(), on))
 }
 
 /// The first seven characters of a commit id.

@@ -161,6 +161,9 @@ pub struct Problem {
     pub message: String,
     /// What to do.
     pub hint: Option<String>,
+    /// The id of the document the file holds, as its front matter or name gives it: a preview
+    /// answers that document's address with its problems when its errors leave it out.
+    pub doc_id: Option<String>,
 }
 
 /// Rendered markdown as a template value inserted unescaped: the one value marked safe.
@@ -226,7 +229,9 @@ pub fn snippet_html(text: &str, highlights: &[(usize, usize)]) -> String {
 /// name; a screen reader hears the whole title, the short name being its end (WCAG 2.5.3).
 pub fn short_title(title: &str) -> (&str, &str) {
     match title.rsplit_once(" — ") {
-        Some((lead, short)) if !short.trim().is_empty() => (short.trim(), &title[..lead.len() + " —".len()]),
+        Some((lead, short)) if !short.trim().is_empty() => {
+            (short.trim(), &title[..lead.len() + " —".len()])
+        }
         _ => (title, ""),
     }
 }

@@ -43,6 +43,10 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
     ("results.html", include_str!("../../templates/results.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    (
+        "left-out.html",
+        include_str!("../../templates/left-out.html"),
+    ),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),

@@ -537,12 +537,21 @@ fn errors_only_and_quiet_trim_the_output() {
         "{}",
         errors_only.stderr()
     );
-    let summary = full.stderr().lines().last().unwrap_or_default().to_owned();
-    assert!(summary.starts_with("checked "), "{summary}");
+    // The summary, then what the check left unpublished and why.
+    let stderr = full.stderr();
+    let summary = stderr
+        .find("\nchecked ")
+        .map(|at| stderr[at + 1..].trim().to_owned())
+        .unwrap_or_default();
+    assert!(summary.starts_with("checked "), "{stderr}");
+    assert!(
+        summary.ends_with("set `status: approved` to publish"),
+        "{summary}"
+    );
     assert_eq!(
         errors_only.stderr().trim(),
         summary,
-        "only the summary is left"
+        "only the summary and what was left out"
     );
     let json = repo.run(&["check", "--errors-only", "--format", "json"]);
     assert_eq!(json.json(), serde_json::json!([]));

@@ -200,20 +200,79 @@ fn a_new_knowledge_base_to_a_published_review() {
         "every placeholder is reported"
     );
 
-    // Filled in: clean; committed: built, found, with its history and counted.
-    std::fs::write(
-        &file,
-        fill(&skeleton).replace("status: draft", "status: approved"),
-    )
-    .expect("fill");
+    // The README's walk, as written. Filled in (the status stays `draft`, as `new` writes it):
+    // clean; committed and built, it is named as not published, and why.
+    std::fs::write(&file, fill(&skeleton)).expect("fill");
     let clean = desk.casebook(&kb, &["check", "--worktree"]);
     assert_eq!(clean.code(), 0, "{}", clean.stderr());
+    // A check of HEAD says the working tree holds what it did not check.
+    let stale = desk.casebook(&kb, &["check"]);
+    assert!(
+        stale.stderr().contains(&format!(
+            "note: 1 file changed since HEAD was not checked ({rel}); `casebook check --worktree` checks it"
+        )),
+        "{}",
+        stale.stderr()
+    );
     assert_eq!(desk.git(&kb, &["add", "knowledge"]).code(), 0);
     let commit = desk.git(
         &kb,
         &["commit", "-q", "-m", "Add the Operation Tessellate debrief"],
     );
     assert_eq!(commit.code(), 0, "{}", commit.stderr());
+    let build = desk.casebook(&kb, &["build"]);
+    assert_eq!(build.code(), 0, "{}", build.stderr());
+    assert!(
+        build.stderr().contains(
+            "1 draft not published: CR-2026-001 (draft); set `status: approved` to publish"
+        ),
+        "{}",
+        build.stderr()
+    );
+    let checked = desk.casebook(&kb, &["check"]);
+    assert!(
+        checked
+            .stderr()
+            .contains("1 draft not published: CR-2026-001 (draft)")
+            && !checked.stderr().contains("changed since HEAD"),
+        "{}",
+        checked.stderr()
+    );
+    let unfound = desk.casebook(&kb, &["search", "tessellated"]);
+    assert!(
+        unfound
+            .stdout()
+            .contains("note: 1 draft or document in review is not in this index"),
+        "a search that finds nothing says a draft was left out: {}",
+        unfound.stdout()
+    );
+    // Drafts searched too, for the writer and reviewers.
+    let drafts = desk.casebook(&kb, &["build", "--drafts"]);
+    assert_eq!(drafts.code(), 0, "{}", drafts.stderr());
+    let found = desk.casebook(
+        &kb,
+        &["search", "--drafts", "tessellated", "--format", "json"],
+    );
+    assert_eq!(found.code(), 0, "{}", found.stderr());
+    assert_eq!(found.json()["hits"][0]["id"], "CR-2026-001");
+    // Signed off: `status: approved`, committed, built, found.
+    let text = std::fs::read_to_string(&file).expect("review");
+    assert!(text.contains("\nstatus: draft\n"), "{text}");
+    std::fs::write(
+        &file,
+        text.replace("\nstatus: draft\n", "\nstatus: approved\n"),
+    )
+    .expect("approve");
+    let approve = desk.git(
+        &kb,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Approve the Operation Tessellate debrief",
+        ],
+    );
+    assert_eq!(approve.code(), 0, "{}", approve.stderr());
     let head = desk
         .git(&kb, &["rev-parse", "HEAD"])
         .stdout()
@@ -221,6 +280,11 @@ fn a_new_knowledge_base_to_a_published_review() {
         .to_owned();
     let build = desk.casebook(&kb, &["build"]);
     assert_eq!(build.code(), 0, "{}", build.stderr());
+    assert!(
+        !build.stderr().contains("not published"),
+        "nothing left out now: {}",
+        build.stderr()
+    );
     assert!(
         desk.git(&kb, &["status", "--porcelain"])
             .stdout()
@@ -237,6 +301,10 @@ fn a_new_knowledge_base_to_a_published_review() {
     assert_eq!(h["commits"][0]["author"], "Dana Analyst");
     assert_eq!(
         h["commits"][0]["message"],
+        "Approve the Operation Tessellate debrief"
+    );
+    assert_eq!(
+        h["commits"][1]["message"],
         "Add the Operation Tessellate debrief"
     );
     let human = desk.casebook(&kb, &["history", "CR-2026-001"]);
@@ -251,6 +319,44 @@ fn a_new_knowledge_base_to_a_published_review() {
     assert!(
         page.to_string().contains("\"2\""),
         "the two reviews are counted: {page}"
+    );
+}
+
+#[test]
+fn init_names_its_branch_whatever_git_defaults_to() {
+    let desk = Desk::new(true);
+    // A machine whose git starts repositories on `master`.
+    std::fs::write(
+        desk.home.join(".gitconfig"),
+        "[user]\n\tname = Dana Analyst\n\temail = dana@example.org\n[init]\n\tdefaultBranch = master\n",
+    )
+    .expect("gitconfig");
+    let init = desk.casebook(&desk.work, &["init", "kb"]);
+    assert_eq!(init.code(), 0, "{}", init.stderr());
+    assert!(
+        init.stderr().contains("on branch main"),
+        "{}",
+        init.stderr()
+    );
+    let kb = desk.work.join("kb");
+    assert_eq!(
+        desk.git(&kb, &["branch", "--show-current"]).stdout().trim(),
+        "main"
+    );
+    let other = desk.casebook(&desk.work, &["init", "trunk-kb", "--branch", "trunk"]);
+    assert_eq!(other.code(), 0, "{}", other.stderr());
+    assert_eq!(
+        desk.git(&desk.work.join("trunk-kb"), &["branch", "--show-current"])
+            .stdout()
+            .trim(),
+        "trunk"
+    );
+    let bad = desk.casebook(&desk.work, &["init", "bad-kb", "--branch", "no..dots"]);
+    assert_eq!(bad.code(), 2);
+    assert!(
+        bad.stderr().contains("not a valid branch name"),
+        "{}",
+        bad.stderr()
     );
 }
 
@@ -363,6 +469,13 @@ fn the_hook_refuses_a_commit_with_errors_and_keeps_a_foreign_hook() {
     let refused = desk.git(&kb, &["commit", "-q", "-m", "notes"]);
     assert_ne!(refused.code(), 0, "the commit is refused");
     assert!(refused.stderr().contains("E070"), "{}", refused.stderr());
+    assert!(
+        refused
+            .stderr()
+            .contains("Fix them, 'git add' the files,\nthen commit again"),
+        "the refusal says what to do: {}",
+        refused.stderr()
+    );
     assert_eq!(
         desk.git(&kb, &["rev-list", "--count", "HEAD"])
             .stdout()

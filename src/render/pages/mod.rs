@@ -216,10 +216,49 @@ pub(super) fn render_all(
         "search.html".into(),
         ctx.render("search.html", Marking::Official, context! {})?,
     );
+    if let Some(problems) = &input.preview {
+        left_out_pages(&ctx, problems, &mut out)?;
+    }
     let map = sitemap(&ctx, &out)?;
     out.insert("sitemap.xml".into(), map);
     redact_site(&mut out, input.withheld);
     Ok(out)
+}
+
+/// A preview's answer at the address of a document its errors leave out: the document's
+/// problems, rather than "Page not found" (the contributor opened the page to see it).
+fn left_out_pages(
+    ctx: &Ctx<'_>,
+    problems: &[crate::render::Problem],
+    out: &mut Site,
+) -> Result<(), RenderError> {
+    let mut by_doc: std::collections::BTreeMap<(&str, &str), Vec<&crate::render::Problem>> =
+        std::collections::BTreeMap::new();
+    for p in problems {
+        if let Some(id) = p.doc_id.as_deref() {
+            by_doc.entry((id, p.path.as_str())).or_default().push(p);
+        }
+    }
+    for ((id, path), found) in by_doc {
+        let errors = found.iter().filter(|p| p.severity == "error").count();
+        let Some(kind) = crate::model::document::kind_of_id(id) else {
+            continue;
+        };
+        if errors == 0 || ctx.by_id.contains_key(id) {
+            continue;
+        }
+        let page = ctx.render(
+            "left-out.html",
+            Marking::Official,
+            context! {
+                id, path, errors,
+                warnings => found.len() - errors,
+                problems => Serde(&found),
+            },
+        )?;
+        out.insert(format!("{}/{id}/index.html", kind.folder()), page);
+    }
+    Ok(())
 }
 
 /// The last guard of an edition: an id of a document it leaves out that reached a file in
@@ -293,9 +332,8 @@ fn list_page<'a>(
                 .cmp(&a.doc.date())
                 .then(a.doc.common.id.cmp(&b.doc.common.id))
         }),
-        ListOrder::ByName => docs.sort_by(|a, b| {
-            crate::model::words::by_name(&a.doc.common.title, &b.doc.common.title)
-        }),
+        ListOrder::ByName => docs
+            .sort_by(|a, b| crate::model::words::by_name(&a.doc.common.title, &b.doc.common.title)),
     }
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
     let items: Vec<ListItem> = docs.iter().map(|p| list_item(ctx, p)).collect();
