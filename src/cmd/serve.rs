@@ -75,6 +75,15 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
                     let commits = Commits { ctx, opts, poll };
                     serve::watch::watch(commits, first, commit);
                 }
+                Ok(First::Degraded(current, head, why)) => {
+                    first.swap(*current);
+                    first.set_error(Some(why));
+                    if let Ok(mut r) = first.0.rebuilding.lock() {
+                        *r = None;
+                    }
+                    let commits = Commits { ctx, opts, poll };
+                    serve::watch::watch(commits, first, head);
+                }
                 Ok(First::Refused) => {
                     let _ = outcome.send(Ok(ExitCode::from(EXIT_CONTENT)));
                     first.0.stop.notify_one();
@@ -87,13 +96,18 @@ pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
         });
         return serve_until_stopped(&bind, state, &snapshots, Some(refused));
     }
-    let First::Serve(current, commit) = first_build(&ctx, &opts)? else {
-        return Ok(ExitCode::from(EXIT_CONTENT));
+    let (current, commit, degraded) = match first_build(&ctx, &opts)? {
+        First::Serve(current, commit) => (current, commit, None),
+        First::Degraded(current, head, why) => (current, head, Some(why)),
+        First::Refused => return Ok(ExitCode::from(EXIT_CONTENT)),
     };
     let state = AppState(Arc::new(Inner {
         require_header,
         ..Inner::new(*current, &ctx.config.title, ceiling)
     }));
+    // HEAD could not be built: the last good build is served and `/healthz` says why; the
+    // watcher starts from HEAD, so the next commit is built as soon as it comes.
+    state.set_error(degraded);
     let watcher = state.clone();
     let commits = Commits { ctx, opts, poll };
     std::thread::spawn(move || serve::watch::watch(commits, watcher, commit));
@@ -123,7 +137,10 @@ fn serve_until_stopped(
 enum First {
     /// The build, ready to serve, and the commit it built.
     Serve(Box<Current>, String),
-    /// The commit has content errors (printed): nothing is served.
+    /// `HEAD` (the commit named) has content errors (printed) and the last good build on disk
+    /// is served instead, `/healthz` saying why.
+    Degraded(Box<Current>, String, String),
+    /// The commit has content errors (printed) and there is no good build to serve.
     Refused,
 }
 
@@ -133,8 +150,19 @@ fn first_build(ctx: &Context, opts: &BuildOptions) -> Result<First> {
     if built.index.is_none() {
         let styled = std::io::stderr().is_terminal();
         eprint!("{}", check::render_all(&built.checked, styled));
+        let head = built.checked.commit.as_ref().map(|c| c.id.clone());
+        if let (Some(head), Some((current, good))) = (head, last_good(ctx, opts)) {
+            eprintln!(
+                "{}\nHEAD (commit {}) cannot be published: serving the last good build (commit {}) until a commit without errors arrives; `/healthz` says degraded",
+                check::summary(&built.checked),
+                crate::load::short(&head),
+                crate::load::short(&good),
+            );
+            let why = content_failure(&built.checked, opts).health;
+            return Ok(First::Degraded(Box::new(current), head, why));
+        }
         eprintln!(
-            "{}\nnot serving: fix the errors above and commit",
+            "{}\nnot serving: fix the errors above and commit (there is no earlier good build on disk to serve meanwhile)",
             check::summary(&built.checked)
         );
         return Ok(First::Refused);
@@ -179,30 +207,62 @@ impl Rebuild for Commits {
 /// Diagnostics named in `/healthz` when a rebuild fails.
 const HEALTH_DIAGNOSTICS: usize = 10;
 
+/// The last good build on disk, ready to serve, and its commit: the index of this ceiling
+/// (undamaged, of this version's schema, without drafts) and the site written with it. What a
+/// server starting on a `HEAD` with content errors serves meanwhile.
+fn last_good(ctx: &Context, opts: &BuildOptions) -> Option<(Current, String)> {
+    let root = ctx.repo.root();
+    let index = build::index_dir(root, &ctx.config, opts.ceiling, false);
+    if !index.join("meta.json").is_file() || crate::index::damaged(&index).is_some() {
+        return None;
+    }
+    let meta = crate::index::KbIndex::open(&index).ok()?.meta()?;
+    if meta.schema != crate::index::SCHEMA_VERSION
+        || meta.drafts
+        || meta.ceiling != opts.ceiling.to_string()
+    {
+        return None;
+    }
+    let site = build::output_dir(root, &ctx.config, opts.ceiling);
+    if !site.join("index.html").is_file() {
+        return None;
+    }
+    let commit = ctx.repo.resolve(&meta.commit).ok()?;
+    let overrides = ctx.repo.read_templates(&commit, "templates").ok()?;
+    let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling)).ok()?;
+    let current = Current::open(&index, snapshot, &overrides).ok()?;
+    Some((current, meta.commit))
+}
+
+/// What a build refused for content errors reports: the log's detail and `/healthz`'s words.
+fn content_failure(checked: &crate::check::Checked, opts: &BuildOptions) -> Failure {
+    let summary = check::summary(checked);
+    let mut health = format!("the commit has content errors: {summary}");
+    // A diagnostic names a file and quotes its values; a server whose ceiling is below the
+    // highest marking could be describing a document it must not show, so it gives only
+    // the counts there, and the log (read by operators) has the detail.
+    if opts.ceiling == Marking::OfficialSensitive {
+        let errors = checked.diagnostics.iter().filter(|d| d.is_error());
+        for d in errors.take(HEALTH_DIAGNOSTICS) {
+            health.push_str(&format!(
+                "\n{}:{}:{}: {}: {}",
+                d.path, d.line, d.column, d.code, d.message
+            ));
+        }
+    } else {
+        health.push_str(" (details in the server log)");
+    }
+    Failure {
+        log: format!("\n{}{summary}", check::render_all(checked, false)),
+        health,
+        retry: false,
+    }
+}
+
 fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current, Failure> {
     let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
     if built.index.is_none() {
-        let summary = check::summary(&built.checked);
-        let mut health = format!("the commit has content errors: {summary}");
-        // A diagnostic names a file and quotes its values; a server whose ceiling is below the
-        // highest marking could be describing a document it must not show, so it gives only
-        // the counts there, and the log (read by operators) has the detail.
-        if opts.ceiling == Marking::OfficialSensitive {
-            let errors = built.checked.diagnostics.iter().filter(|d| d.is_error());
-            for d in errors.take(HEALTH_DIAGNOSTICS) {
-                health.push_str(&format!(
-                    "\n{}:{}:{}: {}: {}",
-                    d.path, d.line, d.column, d.code, d.message
-                ));
-            }
-        } else {
-            health.push_str(" (details in the server log)");
-        }
-        return Err(Failure {
-            log: format!("\n{}{summary}", check::render_all(&built.checked, false)),
-            health,
-            retry: false,
-        });
+        return Err(content_failure(&built.checked, opts));
     }
     open(ctx, opts, &built).map_err(|e| Failure {
         log: format!("{e:#}"),

@@ -286,6 +286,16 @@ impl AppState {
         };
     }
 
+    /// What `/healthz` reports as wrong, if anything.
+    pub fn error(&self) -> Option<String> {
+        self.0
+            .served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .error
+            .clone()
+    }
+
     /// Records a failed rebuild (the previous build keeps being served).
     pub fn failed(&self, error: String) {
         self.set_error(Some(error));

@@ -103,9 +103,9 @@ pub fn prefer_small_memory() {
 /// Runs the loop for ever (call it on a thread of its own); `served` is the version being
 /// served at the start.
 pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
-    // Why the build of `served` failed, if it did: health returns to this once the source
-    // can be read again.
-    let mut failure: Option<String> = None;
+    // Why the build of `served` failed, if it did (a server may start so, serving an earlier
+    // build): health returns to this once the source can be read again.
+    let mut failure: Option<String> = state.error();
     let mut unreadable = false;
     let mut last_logged = String::new();
     loop {

@@ -275,6 +275,67 @@ fn live_rebuilds_serve_new_commits_and_survive_a_broken_one() {
     );
 }
 
+/// Issue 17: a server restarted (a crash, a reboot, a deploy) while `HEAD` has content errors
+/// serves the last good build on disk, says `degraded` with the errors, and picks up the next
+/// good commit, as it does when the bad commit arrives while it runs. With no good build on
+/// disk it still refuses to start (exit 1).
+#[test]
+fn a_restart_on_a_broken_head_serves_the_last_good_build() {
+    let repo = repo_with(1, TestRepo::fixture("base"));
+    let good = repo.commit("base");
+    let wait = Duration::from_secs(90);
+    {
+        let server = Server::start(&repo, &[]);
+        let health = server.health_until(wait, |j| j["status"] == "ok");
+        assert_eq!(health["commit"], good.as_str(), "{health}");
+    }
+    let path = "knowledge/agencies/AG-GLAA.md";
+    let text = std::fs::read_to_string(repo.path().join(path)).expect("read");
+    repo.write(path, text.replace("agency: GLAA", "agency: GLAAA"));
+    let broken = repo.commit("break the GLAA note");
+
+    // Restarted on the broken commit: up, degraded, serving the last good build.
+    let server = Server::start(&repo, &[]);
+    let health = server.health_until(wait, |j| j["status"] == "degraded");
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(
+        health["commit"],
+        good.as_str(),
+        "the last good build: {health}"
+    );
+    let error = health["error"].as_str().unwrap_or_default();
+    assert!(error.contains("content errors"), "{health}");
+    assert!(error.contains("AG-GLAA.md"), "names the file: {health}");
+    let page = server.get("/agencies/AG-GLAA/");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.commit, good);
+    let found = server.get("/api/search?q=licence");
+    assert_eq!(found.status, 200, "{}", found.body);
+    assert!(
+        !broken.is_empty() && found.commit == good,
+        "search answers from the last good build"
+    );
+
+    // The next good commit is built and served.
+    repo.write(
+        path,
+        text.replace("Inspect records.", "Inspect records and interview workers."),
+    );
+    let fixed = repo.commit("fix the GLAA note");
+    let health = server.health_until(wait, |j| j["commit"] == fixed.as_str());
+    assert_eq!(
+        (health["status"].as_str(), health["commit"].as_str()),
+        (Some("ok"), Some(fixed.as_str())),
+        "{health}"
+    );
+    assert!(
+        server
+            .get("/agencies/AG-GLAA/")
+            .body
+            .contains("interview workers")
+    );
+}
+
 /// Issue 9: the served build and its health are one value. `/healthz` is read without pause
 /// by two clients while a broken commit is fixed and rebuilt; every answer pairs a commit with
 /// that build's own health: the last good commit with the broken commit's error, or the fixed
@@ -857,7 +918,8 @@ fn preview_serves_the_working_tree_and_reloads_on_save() {
     let announced = events.next().expect("a reload is announced");
     assert_ne!(announced, first);
 
-    // Broken: its page gives way to the diagnostics, with the line and the suggestion.
+    // Broken: its page gives way to its problems, with the line and the suggestion, not to
+    // "Page not found".
     repo.write(
         path,
         text.replace("Operation Base", "Operation Saved")
@@ -866,12 +928,17 @@ fn preview_serves_the_working_tree_and_reloads_on_save() {
     let deadline = Instant::now() + Duration::from_secs(90);
     let broken = loop {
         let page = server.get("/reviews/CR-2024-001/");
-        if page.status == 404 || Instant::now() > deadline {
+        if page.body.contains("CR-2024-001 has 1 error") || Instant::now() > deadline {
             break page;
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert_eq!(broken.status, 404, "{}", broken.body);
+    assert_eq!(broken.status, 200, "{}", broken.body);
+    assert!(
+        broken.body.contains("CR-2024-001 has 1 error") && !broken.body.contains("Page not found"),
+        "{}",
+        broken.body
+    );
     assert!(
         broken.body.contains("CR-2024-001-base.md</code>")
             && broken.body.contains("line 18, column"),
