@@ -413,8 +413,12 @@ The server builds each new commit; only approved documents are published.
 ```sh
 casebook build && casebook serve      # http://127.0.0.1:8080/
 casebook search "interpreters"
+casebook build --drafts && casebook search --drafts "interpreters"   # drafts too
 casebook history CR-2024-001
 ```
+
+`check` and `build` end by naming what they left out and why: a draft is published once its
+front matter says `status: approved`.
 "#;
 
 const VOCABULARY: &str = r#"# The partnership's own terms, added to Casebook's built-in vocabularies. Built-in codes
