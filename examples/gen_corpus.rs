@@ -162,10 +162,11 @@ fn review(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
     let outcome = rng.pick(&v.outcomes);
     let support = rng.pick(&v.agencies);
     let support = if support == lead { "CPS" } else { support };
+    let grade = ["effective", "promising", "untested", "ineffective"][rng.below(4)];
     let mut fm = String::new();
     let _ = write!(
         fm,
-        "---\nid: {id}\nkind: case_review\ntitle: \"Operation {op}: {e} — review {n}\"\nmarking: {marking}\nstatus: approved\nowner: {lead}\nlast_reviewed: {year}-{month:02}-20\nfictional: true\nrelated: [AG-{lead}]\noperation: \"Operation {op}\"\nreview_type: {rt}\nlead_agency: {force}\ninvestigation: {{start: {sy}-{month:02}, end: {year}-{em:02}}}\nreview_date: {year}-{month:02}-15\nareas: [{areas}]\nexploitation: [{exploitation}]\noffences:\n  - {{code: MSA2015-s1, outcome: {outcome}}}\nvictims: {{total: {total}, adults: {adults}, children: {children}}}\nperpetrators: {{total: {p}, ocg: {ocg}}}\nreferral_source: {rs}\noutcome: {outcome}\nagencies:\n  - {{code: {force}, role: lead}}\n  - {{code: {support}, role: support}}\nthemes: [{themes}]\ngood_practice:\n  - \"{gp}\"\nrecommendations:\n  - {{id: R1, text: \"{rec}\", owner: {lead}, due: 2027-{rm:02}, status: open}}\n---\n",
+        "---\nid: {id}\nkind: case_review\ntitle: \"Operation {op}: {e} — review {n}\"\nmarking: {marking}\nstatus: approved\nowner: {lead}\nlast_reviewed: {year}-{month:02}-20\nfictional: true\nrelated: [AG-{lead}]\noperation: \"Operation {op}\"\nreview_type: {rt}\nlead_agency: {force}\ninvestigation: {{start: {sy}-{month:02}, end: {year}-{em:02}}}\nreview_date: {year}-{month:02}-15\nareas: [{areas}]\nexploitation: [{exploitation}]\noffences:\n  - {{code: MSA2015-s1, outcome: {outcome}}}\nvictims: {{total: {total}, adults: {adults}, children: {children}}}\nperpetrators: {{total: {p}, ocg: {ocg}}}\nreferral_source: {rs}\noutcome: {outcome}\nagencies:\n  - {{code: {force}, role: lead}}\n  - {{code: {support}, role: support}}\nthemes: [{themes}]\nlearning:\n  - {{id: L1, text: \"{gp}\", themes: [{first_theme}], grade: {grade}{evidence}}}\nrecommendations:\n  - {{id: R1, text: \"{rec}\", owner: {lead}, due: 2027-{rm:02}, status: open}}\n---\n",
         op = format!(
             "{}{}",
             ["Ash", "Birch", "Cedar", "Hazel", "Larch", "Rowan", "Willow"][rng.below(7)],
@@ -191,6 +192,13 @@ fn review(rng: &mut Rng, v: &Vocab, year: i32, n: usize) -> (String, String) {
         ocg = rng.below(2) == 0,
         rs = rng.pick(&v.referral),
         gp = rng.pick(DETAILS),
+        first_theme = themes.split(", ").next().unwrap_or_default(),
+        grade = grade,
+        evidence = if matches!(grade, "effective" | "ineffective") {
+            format!(", evidence: \"{}\"", rng.pick(DETAILS))
+        } else {
+            String::new()
+        },
         rec = rng.pick(LESSONS),
         rm = 1 + rng.below(12),
     );

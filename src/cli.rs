@@ -42,6 +42,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// Show the git history of one document.
     History(HistoryArgs),
+    /// Write a learning theme's seven-minute briefing as a file to send or print.
+    Brief(BriefArgs),
 }
 
 /// Who a release of figures is for.
@@ -212,6 +214,10 @@ pub struct SearchArgs {
     /// Only this outcome.
     #[arg(long)]
     pub outcome: Vec<String>,
+    /// Only reviews with a learning point of this grade (`effective`, `promising`,
+    /// `untested`, `ineffective`).
+    #[arg(long)]
+    pub grade: Vec<String>,
     /// Only agencies holding this power type (`closure`, `entry`, …).
     #[arg(long)]
     pub power: Vec<String>,
@@ -322,6 +328,30 @@ pub struct StatsArgs {
     /// Revision to count (default HEAD).
     #[arg(long)]
     pub rev: Option<String>,
+}
+
+/// The form of a file to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocumentFormat {
+    /// One HTML file with its styles inside, for a browser or an e-mail.
+    Html,
+}
+
+/// `casebook brief`.
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The learning theme's code (`interpreters`, `s45-defence`, …).
+    pub theme: String,
+    /// Marking ceiling: only documents at or below it are drawn on (default: `max_marking` of
+    /// casebook.toml).
+    #[arg(long, value_name = "M")]
+    pub max_marking: Option<String>,
+    /// The file's form.
+    #[arg(long, value_enum, default_value_t = DocumentFormat::Html)]
+    pub format: DocumentFormat,
+    /// Where to write it (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// `casebook history`.

@@ -103,6 +103,9 @@ codes! {
     OffenceBeforeCommencement = "E053", "offence-before-commencement", Error;
     StatusDates = "E055", "status-dates-disagree", Error;
     InterimApplication = "E056", "interim-application-rule", Error;
+    LearningEvidence = "E057", "learning-evidence-missing", Error;
+    LearningTheme = "E058", "learning-theme-not-listed", Error;
+    RelatedReview = "E059", "related-review-rule", Error;
     UnresolvedLink = "E060", "unresolved-link", Error;
     PersonalData = "E070", "personal-data", Error;
     VocabularyFile = "E080", "vocabulary-file", Error;

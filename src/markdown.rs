@@ -230,6 +230,59 @@ pub fn section_text(body: &str, heading: &str) -> Option<String> {
     Some(plain_text(&body[start..end.max(start)]))
 }
 
+/// The list items of a body's `## heading` section, as plain text, in order (none when it
+/// has no such section or no list).
+pub fn section_items(body: &str, heading: &str) -> Vec<String> {
+    let outline = outline(body);
+    let h2: Vec<&Heading> = outline.headings.iter().filter(|h| h.level <= 2).collect();
+    let Some(i) = h2
+        .iter()
+        .position(|h| h.level == 2 && h.text.trim().eq_ignore_ascii_case(heading))
+    else {
+        return Vec::new();
+    };
+    let start = body[h2[i].offset..]
+        .find('\n')
+        .map_or(body.len(), |n| h2[i].offset + n);
+    let end = h2.get(i + 1).map_or(body.len(), |h| h.offset).max(start);
+    let mut items = Vec::new();
+    let mut current: Option<String> = None;
+    let mut depth = 0usize;
+    for event in parser(&body[start..end]) {
+        match event {
+            Event::Start(Tag::Item) => {
+                depth += 1;
+                if depth == 1 {
+                    current = Some(String::new());
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0
+                    && let Some(text) = current.take()
+                {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        items.push(text);
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(c) = current.as_mut() {
+                    c.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
 /// The lower-case URL scheme of a link target, if it has one. Whitespace and control
 /// characters are ignored first, as browsers do (`java\tscript:`).
 pub fn link_scheme(target: &str) -> Option<String> {
@@ -574,6 +627,8 @@ pub const RESERVED_IDS: &[&str] = &[
     "history-heading",
     "recommendations",
     "good-practice",
+    "learning-points",
+    "related-reviews",
     "case-in-figures",
     "order-terms",
     "order-prohibitions",

@@ -3,8 +3,8 @@
 //! a new content repository.
 
 use crate::model::enums::{
-    AgencyRole, Applicant, Basis, Closed, Court, Jurisdiction, Marking, OrderStatus, OrderType,
-    PerpetratorRole, ReviewFrequency, ReviewType,
+    AgencyRole, Applicant, Basis, Closed, Court, Jurisdiction, LearningGrade, Marking, OrderStatus,
+    OrderType, PerpetratorRole, ReviewFrequency, ReviewType,
 };
 use crate::model::vocab::{VocabName, Vocabulary};
 use crate::model::{Date, Kind};
@@ -214,8 +214,19 @@ fn case_review(y: &mut Yaml, vocab: &Vocabulary, today: Date) {
     y.vocab("Learning themes:", vocab, VocabName::Themes);
     y.line("themes:");
     y.todo("  -", "learning theme code");
-    y.line("good_practice:");
-    y.todo("  -", "one thing that worked and that others should copy");
+    y.codes(
+        "The learning, point by point, each graded by what shows it works (evidence needed for effective and ineffective):",
+        LearningGrade::CODES,
+    );
+    y.line("learning:");
+    y.line("  - id: L1");
+    y.todo("    text", "one thing others should repeat, or avoid");
+    y.line("    themes:");
+    y.todo("      -", "one of this review's themes");
+    y.todo("    grade", "how strongly it is shown to work");
+    y.line("    # evidence: \"what in this case shows it worked (or did not)\"");
+    y.line("# related_reviews:  (other statutory reviews of this case: cspr, lcspr, sar, dhr, scr, iopc, other)");
+    y.line("#   - {type: sar, title: \"…\", board: \"…\", year: YYYY, url: \"https://…\"}");
     y.line("# recommendations:");
     y.line("#   - {id: R1, text: \"what should change\", owner: agency code, due: YYYY-MM, status: open}");
     y.line("---");
@@ -468,8 +479,16 @@ agencies:
   - {code: HIOWC, role: lead}
   - {code: GLAA, role: support}
 themes: [interpreters, partnership-working]
-good_practice:
-  - "The first visit was planned jointly with the GLAA before the warrant."
+learning:
+  - id: L1
+    text: "Plan the first visit jointly with the GLAA, whose officers know the labour providers."
+    themes: [partnership-working]
+    grade: effective
+    evidence: "The joint visit found the victims' accommodation and the labour provider's records on the first day."
+  - id: L2
+    text: "Book interpreters from outside the victims' community."
+    themes: [interpreters]
+    grade: untested
 ---
 *Fictional example: replace it with the partnership's own reviews.*
 

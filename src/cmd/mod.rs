@@ -1,6 +1,7 @@
 //! The subcommands: each parses nothing itself, takes its `Args` and the context, calls the
 //! library, and prints. The only layer that writes to the terminal.
 
+pub mod brief;
 pub mod build;
 pub mod check;
 pub mod history;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::New(args) => new::run(args, &Context::open(&cli)?),
         Command::Init(args) => init::run(args),
         Command::Preview(args) => preview::run(args, Context::open(&cli)?),
+        Command::Brief(args) => brief::run(args, &Context::open(&cli)?),
     }
 }
 

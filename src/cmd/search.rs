@@ -133,6 +133,7 @@ fn request(args: &SearchArgs) -> SearchRequest {
         (FacetName::Agency, &args.agency),
         (FacetName::Theme, &args.theme),
         (FacetName::Outcome, &args.outcome),
+        (FacetName::Grade, &args.grade),
         (FacetName::Power, &args.power),
     ] {
         if !values.is_empty() {

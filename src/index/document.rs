@@ -104,8 +104,8 @@ pub fn index_doc(
             if !r.recommendations.is_empty() {
                 text.add_meta("recommendations");
             }
-            if !r.good_practice.is_empty() {
-                text.add_meta("good practice");
+            if !r.learning.is_empty() {
+                text.add_meta("learning points good practice");
             }
             text.countries(&r.victims.nationalities);
             text.countries(&r.perpetrators.nationalities);
@@ -118,7 +118,16 @@ pub fn index_doc(
             if r.nrm.is_some() {
                 text.add_meta("National Referral Mechanism NRM referrals");
             }
-            r.good_practice.iter().for_each(|g| text.add_learning(g));
+            // Each point with its grade's words, so "effective interpreters" finds the point.
+            for p in &r.learning {
+                text.add_learning(&format!("{} ({})", p.text, p.grade.label()));
+                if let Some(e) = &p.evidence {
+                    text.add_learning(e);
+                }
+            }
+            for rr in &r.related_reviews {
+                text.add_learning(&format!("{} {} {}", rr.title, rr.kind.label(), rr.board));
+            }
             r.recommendations
                 .iter()
                 .for_each(|rec| text.add_learning(&rec.text));
@@ -134,6 +143,14 @@ pub fn index_doc(
             agencies.extend(r.agencies.iter().map(|a| a.code.clone()));
             push_all(&mut facets, FacetName::Agency, &agencies);
             push_all(&mut facets, FacetName::Theme, &r.themes);
+            let mut grades: Vec<String> = r
+                .learning
+                .iter()
+                .map(|p| p.grade.code().to_owned())
+                .collect();
+            grades.sort();
+            grades.dedup();
+            push_all(&mut facets, FacetName::Grade, &grades);
             push_all(
                 &mut facets,
                 FacetName::Outcome,

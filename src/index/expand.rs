@@ -166,6 +166,21 @@ impl KbIndex {
         (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
     }
 
+    /// "What works": reviews whose learning is graded effective (most) or promising first.
+    pub(super) fn what_works_boost(&self) -> Option<Box<dyn Query>> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [("effective", 4.0), ("promising", 2.0)]
+            .into_iter()
+            .filter_map(|(grade, boost)| {
+                let q = self.facet_query(crate::model::FacetName::Grade, grade)?;
+                Some((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q, boost)) as Box<dyn Query>,
+                ))
+            })
+            .collect();
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
     /// `interpreter~1`: the word's stem within the edit distance, in any text field.
     pub(super) fn fuzzy_queries(
         &self,

@@ -38,6 +38,9 @@ pub(super) struct Prepared {
     pub years: Vec<i64>,
     /// The words of `text`, one per top-level token (phrases whole).
     pub tokens: Vec<String>,
+    /// The query asks what works ("what works for interpreters"): reviews with learning
+    /// graded effective or promising come first.
+    pub what_works: bool,
     /// What was changed or ignored, for the user.
     pub warnings: Vec<String>,
 }
@@ -74,7 +77,22 @@ pub(super) fn prepare(raw: &str) -> Prepared {
     let mut prefixes = Vec::new();
     let mut fuzzy = Vec::new();
     let mut years = Vec::new();
-    let all = tokens(&text);
+    let mut all = tokens(&text);
+    // "What works" (or worked) asks for learning shown to work: said by a boost, not searched
+    // for as the word "works".
+    let mut what_works = false;
+    if let Some(i) = all.windows(2).position(|w| {
+        w[0].eq_ignore_ascii_case("what")
+            && matches!(
+                w[1].trim_end_matches(['?', ',', '.'])
+                    .to_ascii_lowercase()
+                    .as_str(),
+                "works" | "worked" | "work"
+            )
+    }) {
+        what_works = true;
+        all.remove(i + 1);
+    }
     // Question words ("who can … a …") are not required and not highlighted, unless the query
     // has nothing else.
     let asking = all.iter().any(|t| !is_question_word(t));
@@ -105,6 +123,7 @@ pub(super) fn prepare(raw: &str) -> Prepared {
         fuzzy,
         years,
         tokens: kept,
+        what_works,
         warnings,
     }
 }
@@ -216,6 +235,7 @@ fn alias(token: &str) -> Option<AliasClause> {
         "type" | "exploitation" => FacetName::Exploitation,
         "kind" => FacetName::Kind,
         "outcome" => FacetName::Outcome,
+        "grade" => FacetName::Grade,
         "power" => FacetName::Power,
         "order" | "order_type" => FacetName::OrderType,
         _ => return None,

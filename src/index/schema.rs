@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAn
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 11;
+pub const SCHEMA_VERSION: u32 = 12;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -83,6 +83,7 @@ pub(super) struct Fields {
     pub(super) f_theme: Field,
     /// Facet: outcome.
     pub(super) f_outcome: Field,
+    pub(super) f_grade: Field,
     /// Facet: power type an agency holds.
     pub(super) f_power: Field,
     /// Facet: order type.
@@ -153,6 +154,7 @@ impl Fields {
             f_agency: b.add_facet_field("f_agency", facet()),
             f_theme: b.add_facet_field("f_theme", facet()),
             f_outcome: b.add_facet_field("f_outcome", facet()),
+            f_grade: b.add_facet_field("f_grade", facet()),
             f_power: b.add_facet_field("f_power", facet()),
             f_order_type: b.add_facet_field("f_order_type", facet()),
             f_marking: b.add_facet_field("f_marking", facet()),
@@ -170,6 +172,7 @@ impl Fields {
             FacetName::Agency => self.f_agency,
             FacetName::Theme => self.f_theme,
             FacetName::Outcome => self.f_outcome,
+            FacetName::Grade => self.f_grade,
             FacetName::Power => self.f_power,
             FacetName::OrderType => self.f_order_type,
             FacetName::Marking => self.f_marking,

@@ -372,6 +372,17 @@ impl KbIndex {
             &prepared.tokens,
         );
         let years = self.year_boost(&prepared.years);
+        let grades = prepared
+            .what_works
+            .then(|| self.what_works_boost())
+            .flatten();
+        let years: Option<Box<dyn Query>> = match (years, grades) {
+            (Some(y), Some(g)) => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, y),
+                (Occur::Should, g),
+            ]))),
+            (y, g) => y.or(g),
+        };
         let main = boosted(
             combine(
                 &text,

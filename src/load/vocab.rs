@@ -70,6 +70,17 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
         let key = serde_name(name);
         for (i, term) in terms.into_iter().enumerate() {
             let field = format!("{key}[{i}].code");
+            // A built-in theme's briefing words are the partnership's to write: its summary and
+            // questions may be given here, its label kept.
+            if name == VocabName::Themes
+                && let Some(b) = built_in.get(name, &term.code)
+            {
+                match theme_words(b, &term, &spans, &file.path, &format!("{key}[{i}]")) {
+                    Ok(()) => vocab.annotate(name, &term.code, term.summary, term.questions),
+                    Err(d) => diags.push(d),
+                }
+                continue;
+            }
             if let Some(d) = check_term(vocab, &built_in, name, &term, &spans, &file.path, &field) {
                 diags.push(d);
             } else {
@@ -101,6 +112,63 @@ pub fn extend(vocab: &mut Vocabulary, file: &SourceFile) -> Vec<Diagnostic> {
         }
     }
     diags
+}
+
+/// A repository's entry for a built-in theme: the same label, and only a summary and
+/// questions added.
+fn theme_words(
+    built_in: &Term,
+    term: &Term,
+    spans: &Spans,
+    path: &str,
+    at: &str,
+) -> Result<(), Diagnostic> {
+    let quoted = one_line(&term.code);
+    let field = if term.label != built_in.label {
+        Some((
+            Code::VocabularyRedefined,
+            format!("{at}.label"),
+            format!(
+                "theme `{quoted}` is built in as \"{}\"; vocabulary.yaml may give it a summary and questions, not a new label",
+                built_in.label
+            ),
+        ))
+    } else if term.summary.is_none() && term.questions.is_empty() {
+        Some((
+            Code::VocabularyRedefined,
+            format!("{at}.code"),
+            format!(
+                "theme `{quoted}` is built in; this entry adds nothing (give it a `summary` or `questions`, or remove it)"
+            ),
+        ))
+    } else {
+        questions_rule(term).map(|m| (Code::VocabularyFile, format!("{at}.questions"), m))
+    };
+    match field {
+        None => Ok(()),
+        Some((code, field, message)) => {
+            let span = spans.locate(&field);
+            Err(Diagnostic::at_file(code, path, message)
+                .at(span.line, span.column, span.len)
+                .field(&field))
+        }
+    }
+}
+
+/// What is wrong with a theme's reflection questions, if anything: two to five, none blank.
+fn questions_rule(term: &Term) -> Option<String> {
+    let n = term.questions.len();
+    if n > 0 && !(2..=5).contains(&n) {
+        return Some(format!(
+            "theme `{}` has {n} reflection question{}; a briefing asks two to five",
+            one_line(&term.code),
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    term.questions
+        .iter()
+        .any(|q| q.trim().is_empty())
+        .then(|| format!("theme `{}` has a blank question", one_line(&term.code)))
 }
 
 fn check_term(
@@ -156,6 +224,15 @@ fn check_term(
                 "{what} `{quoted}` has `question`, `see_also` or `warrant`, which only power types take"
             ),
         ));
+    }
+    if (term.summary.is_some() || !term.questions.is_empty()) && name != VocabName::Themes {
+        return Some(at(
+            Code::VocabularyFile,
+            format!("{what} `{quoted}` has `summary` or `questions`, which only themes take"),
+        ));
+    }
+    if let Some(message) = questions_rule(term) {
+        return Some(at(Code::VocabularyFile, message));
     }
     let takes_words = matches!(
         name,

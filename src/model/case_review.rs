@@ -8,8 +8,14 @@ use crate::diagnostic::{Code, one_line};
 
 use super::countries;
 use super::date::{Date, Month};
-use super::enums::{AgencyRole, Closed, PerpetratorRole, RecommendationStatus, ReviewType};
-use super::raw::{RawCaseReview, RawNrm, RawPerpetrators, RawRecommendation, RawVictims};
+use super::enums::{
+    AgencyRole, Closed, LearningGrade, PerpetratorRole, RecommendationStatus, RelatedReviewType,
+    ReviewType,
+};
+use super::raw::{
+    RawCaseReview, RawLearning, RawNrm, RawPerpetrators, RawRecommendation, RawRelatedReview,
+    RawVictims,
+};
 use super::validate::Ctx;
 use super::vocab::VocabName;
 
@@ -50,10 +56,44 @@ pub struct CaseReview {
     pub agencies: Vec<Involvement>,
     /// Learning themes.
     pub themes: Vec<String>,
-    /// Good practice to repeat.
-    pub good_practice: Vec<String>,
+    /// The learning points, graded: those of `learning`, then any `good_practice` of the earlier
+    /// form, read as `untested` points of the review's themes.
+    pub learning: Vec<LearningPoint>,
+    /// Other statutory reviews the case connects to.
+    pub related_reviews: Vec<RelatedReview>,
     /// Recommendations with owners.
     pub recommendations: Vec<Recommendation>,
+}
+
+/// One learning point of a review, graded by what shows it works.
+#[derive(Debug, Clone, Serialize)]
+pub struct LearningPoint {
+    /// `L1`, `L2`… (`G1`, `G2`… for points read from `good_practice`).
+    pub id: String,
+    /// The point.
+    pub text: String,
+    /// The learning themes it belongs to (each also one of the review's themes).
+    pub themes: Vec<String>,
+    /// How strongly it is shown to work.
+    pub grade: LearningGrade,
+    /// What shows it (required for `effective` and `ineffective`).
+    pub evidence: Option<String>,
+}
+
+/// Another statutory review the case connects to.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedReview {
+    /// What kind of review.
+    #[serde(rename = "type")]
+    pub kind: RelatedReviewType,
+    /// Its title.
+    pub title: String,
+    /// The partnership or board that published it.
+    pub board: String,
+    /// The year it was published.
+    pub year: u32,
+    /// Where it is published (https only).
+    pub url: Option<String>,
 }
 
 /// `investigation`: start and (unless ongoing) end month.
@@ -191,6 +231,8 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
     let agencies = agencies(ctx, raw, lead_agency.as_deref());
     let themes = ctx.terms(VocabName::Themes, "themes", &raw.themes, true);
     let recommendations = recommendations(ctx, raw.recommendations.as_deref().unwrap_or(&[]));
+    let learning = learning(ctx, raw, &themes);
+    let related_reviews = related_reviews(ctx, raw.related_reviews.as_deref().unwrap_or(&[]));
     Some(CaseReview {
         operation: operation?,
         review_type: review_type?,
@@ -209,7 +251,8 @@ pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
         orders,
         agencies,
         themes,
-        good_practice: raw.good_practice.clone().unwrap_or_default(),
+        learning,
+        related_reviews,
         recommendations,
     })
 }
@@ -615,6 +658,182 @@ fn agencies(ctx: &mut Ctx<'_>, raw: &RawCaseReview, lead: Option<&str>) -> Vec<I
         let hint = format!("add `- {{code: {lead}, role: lead}}` to `agencies`");
         let field = ctx.later("lead_agency", "agencies");
         ctx.report_hint(Code::LeadAgencyNotListed, field, message, hint);
+    }
+    out
+}
+
+/// The review's learning points: `learning` checked, then `good_practice` (the earlier form)
+/// read as `untested` points of all the review's themes, with a warning showing the new form.
+fn learning(ctx: &mut Ctx<'_>, raw: &RawCaseReview, themes: &[String]) -> Vec<LearningPoint> {
+    let mut out: Vec<LearningPoint> = Vec::new();
+    for (i, l) in raw.learning.as_deref().unwrap_or(&[]).iter().enumerate() {
+        if let Some(point) = learning_point(ctx, i, l, themes, &out) {
+            out.push(point);
+        }
+    }
+    let earlier = raw.good_practice.as_deref().unwrap_or(&[]);
+    if !earlier.is_empty() {
+        let first = themes.first().map_or("THEME", String::as_str);
+        let message = "`good_practice` is an earlier form: read as learning points graded `untested` under every theme of the review".to_owned();
+        let hint = format!(
+            "write `learning:` with each point graded: `- {{id: L1, text: \"…\", themes: [{first}], grade: promising}}` (`evidence` for `effective` and `ineffective`)"
+        );
+        ctx.report_hint(Code::EarlierForm, "good_practice", message, hint);
+    }
+    for (i, text) in earlier.iter().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        out.push(LearningPoint {
+            id: format!("G{}", i + 1),
+            text: text.clone(),
+            themes: themes.to_vec(),
+            grade: LearningGrade::Untested,
+            evidence: None,
+        });
+    }
+    out
+}
+
+fn learning_point(
+    ctx: &mut Ctx<'_>,
+    i: usize,
+    l: &RawLearning,
+    themes: &[String],
+    before: &[LearningPoint],
+) -> Option<LearningPoint> {
+    let field = format!("learning[{i}]");
+    let id = ctx.required(&format!("{field}.id"), l.id.as_deref());
+    if let Some(id) = id {
+        let well_formed = id
+            .strip_prefix('L')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            let message = format!(
+                "`{field}.id` is `{}`; learning point ids are L1, L2, …",
+                one_line(id)
+            );
+            ctx.report(Code::InvalidValue, &format!("{field}.id"), message);
+        } else if before.iter().any(|p| p.id == id) {
+            let message = format!(
+                "learning point id `{}` is used twice in this review",
+                one_line(id)
+            );
+            ctx.report(Code::DuplicateEntry, &format!("{field}.id"), message);
+        }
+    }
+    let text = ctx.text(&format!("{field}.text"), &l.text);
+    let point_themes = ctx.terms(
+        VocabName::Themes,
+        &format!("{field}.themes"),
+        &l.themes,
+        true,
+    );
+    // Against the review's own themes, when it has any (a missing or wrong `themes` is
+    // reported on its own).
+    for (j, t) in point_themes.iter().enumerate() {
+        if !themes.is_empty() && !themes.contains(t) {
+            let at = l
+                .themes
+                .as_deref()
+                .and_then(|all| all.iter().position(|x| x == t))
+                .unwrap_or(j);
+            let message = format!(
+                "learning point theme `{}` is not one of the review's `themes`",
+                one_line(t)
+            );
+            let hint = format!(
+                "add `{t}` to `themes`, or choose one of: {}",
+                themes.join(", ")
+            );
+            ctx.report_hint(
+                Code::LearningTheme,
+                &format!("{field}.themes[{at}]"),
+                message,
+                hint,
+            );
+        }
+    }
+    let grade: Option<LearningGrade> = ctx.required_closed(&format!("{field}.grade"), &l.grade);
+    let evidence = l
+        .evidence
+        .as_ref()
+        .filter(|e| !e.trim().is_empty())
+        .cloned();
+    if let Some(g) = grade
+        && g.needs_evidence()
+        && evidence.is_none()
+    {
+        let message = format!(
+            "learning point graded `{}` needs `evidence`: one sentence on what shows it {}",
+            g.code(),
+            if g == LearningGrade::Effective {
+                "worked"
+            } else {
+                "did not work"
+            }
+        );
+        let hint = "add `evidence: \"…\"`, or grade it `promising` or `untested` until it is shown"
+            .to_owned();
+        ctx.report_hint(
+            Code::LearningEvidence,
+            &format!("{field}.grade"),
+            message,
+            hint,
+        );
+    }
+    Some(LearningPoint {
+        id: id?.to_owned(),
+        text: text?,
+        themes: point_themes,
+        grade: grade?,
+        evidence,
+    })
+}
+
+/// The other statutory reviews: type, title, board, a year not in the future and an https
+/// address.
+fn related_reviews(ctx: &mut Ctx<'_>, list: &[RawRelatedReview]) -> Vec<RelatedReview> {
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let field = format!("related_reviews[{i}]");
+        let kind: Option<RelatedReviewType> =
+            ctx.required_closed(&format!("{field}.type"), &r.kind);
+        let title = ctx.text(&format!("{field}.title"), &r.title);
+        let board = ctx.text(&format!("{field}.board"), &r.board);
+        let year = ctx
+            .required(&format!("{field}.year"), r.year.as_ref())
+            .copied();
+        let this_year = ctx.today.year();
+        if let Some(y) = year
+            && (i64::from(y) > i64::from(this_year) || y < 1990)
+        {
+            let message = if i64::from(y) > i64::from(this_year) {
+                format!("`{field}.year` is {y}, after this year ({this_year})")
+            } else {
+                format!("`{field}.year` is {y}, before any of these reviews existed")
+            };
+            ctx.report(Code::RelatedReview, &format!("{field}.year"), message);
+        }
+        let url = r.url.clone();
+        if let Some(u) = &url
+            && !u.starts_with("https://")
+        {
+            let message = format!(
+                "`{field}.url` is `{}`; a related review's address must be https://",
+                one_line(u)
+            );
+            ctx.report(Code::RelatedReview, &format!("{field}.url"), message);
+        }
+        if let (Some(kind), Some(title), Some(board), Some(year)) = (kind, title, board, year) {
+            out.push(RelatedReview {
+                kind,
+                title,
+                board,
+                year,
+                url: url.filter(|u| u.starts_with("https://")),
+            });
+        }
     }
     out
 }

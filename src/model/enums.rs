@@ -223,6 +223,43 @@ closed!(
         UnitedKingdom = "united-kingdom" => "United Kingdom", Local = "local" => "Its own area only",
     }
 );
+closed!(
+    /// How strongly a learning point is shown to work: the College of Policing practice bank's
+    /// idea, applied to one point of one review.
+    LearningGrade, "learning grade" {
+        Effective = "effective" => "Effective", Promising = "promising" => "Promising",
+        Untested = "untested" => "Untested", Ineffective = "ineffective" => "Did not work",
+    }
+);
+closed!(
+    /// Another statutory review a case connects to.
+    RelatedReviewType, "related review type" {
+        Cspr = "cspr" => "Child safeguarding practice review",
+        Lcspr = "lcspr" => "Local child safeguarding practice review",
+        Sar = "sar" => "Safeguarding adults review",
+        Dhr = "dhr" => "Domestic homicide review",
+        Scr = "scr" => "Serious case review",
+        Iopc = "iopc" => "IOPC investigation report",
+        Other = "other" => "Other review",
+    }
+);
+
+impl LearningGrade {
+    /// Whether the grade needs a sentence of evidence: what shows it worked, or did not.
+    pub fn needs_evidence(self) -> bool {
+        matches!(self, LearningGrade::Effective | LearningGrade::Ineffective)
+    }
+
+    /// The order a reader wants them in: what works first.
+    pub fn rank(self) -> u8 {
+        match self {
+            LearningGrade::Effective => 0,
+            LearningGrade::Promising => 1,
+            LearningGrade::Untested => 2,
+            LearningGrade::Ineffective => 3,
+        }
+    }
+}
 
 impl Kind {
     /// The folder under `knowledge/` that holds this kind.

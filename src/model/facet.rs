@@ -20,6 +20,8 @@ pub enum FacetName {
     Theme,
     /// Investigation outcome.
     Outcome,
+    /// The grades of a review's learning points (what works: effective, promising…).
+    Grade,
     /// A power an agency holds (agency notes).
     Power,
     /// Order type.
@@ -32,12 +34,13 @@ pub enum FacetName {
 
 impl FacetName {
     /// Every facet the index counts.
-    pub const ALL: [FacetName; 10] = [
+    pub const ALL: [FacetName; 11] = [
         FacetName::Kind,
         FacetName::Area,
         FacetName::Exploitation,
         FacetName::Agency,
         FacetName::Theme,
+        FacetName::Grade,
         FacetName::Outcome,
         FacetName::Power,
         FacetName::OrderType,
@@ -47,12 +50,13 @@ impl FacetName {
 
     /// The facets a reader filters by (search parameters, command-line flags and the
     /// results page's filter groups), in display order.
-    pub const FILTERS: [FacetName; 7] = [
+    pub const FILTERS: [FacetName; 8] = [
         FacetName::Kind,
         FacetName::Area,
         FacetName::Exploitation,
         FacetName::Agency,
         FacetName::Theme,
+        FacetName::Grade,
         FacetName::Outcome,
         FacetName::Power,
     ];
@@ -66,6 +70,7 @@ impl FacetName {
             FacetName::Agency => "agency",
             FacetName::Theme => "theme",
             FacetName::Outcome => "outcome",
+            FacetName::Grade => "grade",
             FacetName::Power => "power",
             FacetName::OrderType => "order_type",
             FacetName::Marking => "marking",
@@ -87,6 +92,7 @@ impl FacetName {
             FacetName::Agency => "Agency",
             FacetName::Theme => "Learning theme",
             FacetName::Outcome => "Outcome",
+            FacetName::Grade => "Learning grade",
             FacetName::Power => "Power",
             FacetName::OrderType => "Order type",
             FacetName::Marking => "Marking",
@@ -103,7 +109,11 @@ impl FacetName {
             FacetName::Theme => Some(VocabName::Themes),
             FacetName::Outcome => Some(VocabName::Outcomes),
             FacetName::Power => Some(VocabName::PowerTypes),
-            FacetName::Kind | FacetName::OrderType | FacetName::Marking | FacetName::Year => None,
+            FacetName::Kind
+            | FacetName::OrderType
+            | FacetName::Grade
+            | FacetName::Marking
+            | FacetName::Year => None,
         }
     }
 
@@ -112,6 +122,7 @@ impl FacetName {
         let closed = match self {
             FacetName::Kind => Kind::label_of(code),
             FacetName::OrderType => OrderType::label_of(code),
+            FacetName::Grade => crate::model::enums::LearningGrade::label_of(code),
             _ => None,
         };
         match (closed, self.vocabulary()) {
@@ -127,6 +138,7 @@ impl FacetName {
         let closed: &[&str] = match self {
             FacetName::Kind => Kind::CODES,
             FacetName::OrderType => OrderType::CODES,
+            FacetName::Grade => crate::model::enums::LearningGrade::CODES,
             _ => &[],
         };
         let open = self

@@ -82,8 +82,12 @@ raw_document!(
         agencies: Option<Vec<RawAgencyRole>>,
         /// `themes`
         themes: Option<Vec<String>>,
-        /// `good_practice`
+        /// `good_practice` (the form before `learning`)
         good_practice: Option<Vec<String>>,
+        /// `learning`
+        learning: Option<Vec<RawLearning>>,
+        /// `related_reviews`
+        related_reviews: Option<Vec<RawRelatedReview>>,
         /// `recommendations`
         recommendations: Option<Vec<RawRecommendation>>,
     }
@@ -272,6 +276,36 @@ raw_struct!(
         code: Option<String>,
         /// `role`
         role: Option<String>,
+    }
+);
+raw_struct!(
+    /// One `learning` entry.
+    RawLearning {
+        /// `id`
+        id: Option<String>,
+        /// `text`
+        text: Option<String>,
+        /// `themes`
+        themes: Option<Vec<String>>,
+        /// `grade`
+        grade: Option<String>,
+        /// `evidence`
+        evidence: Option<String>,
+    }
+);
+raw_struct!(
+    /// One `related_reviews` entry.
+    RawRelatedReview {
+        /// `type`
+        @rename "type" kind: Option<String>,
+        /// `title`
+        title: Option<String>,
+        /// `board`
+        board: Option<String>,
+        /// `year`
+        year: Option<u32>,
+        /// `url`
+        url: Option<String>,
     }
 );
 raw_struct!(

@@ -63,6 +63,8 @@ const FIELD_ORDER: &[&str] = &[
     "agencies",
     "themes",
     "good_practice",
+    "learning",
+    "related_reviews",
     "recommendations",
     // order_record
     "case_review",

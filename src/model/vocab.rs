@@ -111,6 +111,13 @@ pub struct Term {
     /// themselves, so a repository's own definition is a warning, not an error.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub added_later: bool,
+    /// Themes only: one paragraph on what the theme is, in the partnership's words (the first
+    /// part of its seven-minute briefing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Themes only: two to five questions for reflection (the briefing's seventh part).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
 }
 
 impl Term {
@@ -130,6 +137,8 @@ impl Term {
             until: None,
             succeeds: Vec::new(),
             added_later: false,
+            summary: None,
+            questions: Vec::new(),
         }
     }
 }
@@ -152,6 +161,28 @@ impl Vocabulary {
         self.index.insert(key, list.len());
         list.push(term);
         true
+    }
+
+    /// Gives a term its briefing words (a theme's summary and questions), replacing those it
+    /// had; what is not given is kept.
+    pub fn annotate(
+        &mut self,
+        name: VocabName,
+        code: &str,
+        summary: Option<String>,
+        questions: Vec<String>,
+    ) {
+        let Some(&i) = self.index.get(&(name, code.to_owned())) else {
+            return;
+        };
+        if let Some(term) = self.terms.get_mut(&name).and_then(|list| list.get_mut(i)) {
+            if summary.is_some() {
+                term.summary = summary;
+            }
+            if !questions.is_empty() {
+                term.questions = questions;
+            }
+        }
     }
 
     /// The term with this code, if any.

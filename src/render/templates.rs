@@ -47,6 +47,15 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "left-out.html",
         include_str!("../../templates/left-out.html"),
     ),
+    (
+        "learning-point.html",
+        include_str!("../../templates/learning-point.html"),
+    ),
+    (
+        "briefing.html",
+        include_str!("../../templates/briefing.html"),
+    ),
+    ("theme.html", include_str!("../../templates/theme.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),

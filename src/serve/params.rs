@@ -28,7 +28,7 @@ fn number<T: std::str::FromStr + PartialOrd>(
 }
 
 /// Every parameter a search takes.
-const PARAMETERS: &str = "q, kind, area, exploitation, agency, theme, outcome, power, from, to, sort, page, per_page, exact";
+const PARAMETERS: &str = "q, kind, area, exploitation, agency, theme, grade, outcome, power, from, to, sort, page, per_page, exact";
 
 /// Parses a raw query string.
 pub(super) fn parse(raw: Option<&str>) -> Result<Parsed, String> {
@@ -170,7 +170,7 @@ mod tests {
             (
                 "limit=10000000",
                 "unknown parameter; the parameters are q, kind, area, exploitation, agency, \
-                 theme, outcome, power, from, to, sort, page, per_page, exact",
+                 theme, grade, outcome, power, from, to, sort, page, per_page, exact",
             ),
             ("sort=best", "`sort` must be `relevance` or `newest`"),
             ("exact=maybe", "`exact` must be `1` or `0`"),

@@ -323,6 +323,7 @@ const pageTypes = {
   agency: "/agencies/AG-GLAA/",
   browse: "/browse/",
   "browse-theme": "/browse/theme/interpreters/",
+  briefing: "/themes/interpreters/briefing/",
   matrix: "/powers/",
   power: "/powers/closure/",
   register: "/register/",
@@ -451,6 +452,34 @@ for (const width of [320, 390, 768]) {
   await context.close();
 }
 
+// The seven-minute briefing (issue 20) prints on at most two A4 pages with the marking on
+// each, its seven parts in order; the theme page opens with its graded learning.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  for (const theme of ["interpreters", "partnership-working", "nrm-use"]) {
+    await page.goto(url(`/themes/${theme}/briefing/`));
+    const parts = await page.locator(".briefing h2").allTextContents();
+    check(parts.length === 7 && parts.every((p, i) => p.trim().startsWith(String(i + 1))), `briefing ${theme}: seven numbered parts (${parts.join(" | ")})`);
+    await page.emulateMedia({ media: "print" });
+    const pdf = await page.pdf({ path: join(out, `briefing-${theme}.pdf`), preferCSSPageSize: true });
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    check(pages >= 1 && pages <= 2, `briefing ${theme}: ${pages} A4 page(s) in print, at most two`);
+    await page.emulateMedia({ media: "screen" });
+    await page.screenshot({ path: join(out, `briefing-${theme}-1280.png`), fullPage: true });
+  }
+  await page.goto(url("/browse/theme/interpreters/"));
+  const learning = await page.locator("#theme-learning").boundingBox();
+  const documents = await page.locator("#theme-documents").boundingBox();
+  check(learning && documents && learning.y < documents.y, "theme page: the graded learning comes before the list of documents");
+  const grades = await page.locator(".learning-points .grade-tag").allTextContents();
+  const order = ["Effective", "Promising", "Untested", "Did not work"];
+  const ranks = grades.map((g) => order.indexOf(g.trim()));
+  check(ranks.length > 0 && ranks.every((r, i) => r >= 0 && (i === 0 || ranks[i - 1] <= r)), `theme page: what works first (${grades.join(", ")})`);
+  await page.screenshot({ path: join(out, "theme-interpreters-1280.png"), fullPage: true });
+  await context.close();
+}
+
 // Accessibility: axe-core injected into each page (bypassing the page's CSP for the scan only).
 // The five pages of the journey, then every other kind of page the site has.
 const scans = {
@@ -475,6 +504,8 @@ const scans = {
   "no-results": url("/search?q=zzzzqqq"),
   "not-found": url("/no-such-page"),
   "power-closure": url("/powers/closure/"),
+  theme: url("/browse/theme/interpreters/"),
+  briefing: url("/themes/interpreters/briefing/"),
   "power-order-applicant": url("/powers/order-applicant/"),
   "agency-police": url("/agencies/AG-HIOWC/"),
   "answer-box": url("/search?q=who+can+close+a+premises%3F"),
@@ -486,6 +517,7 @@ const scans = {
 const strict = new Set([
   "matrix", "agency", "power-closure", "power-order-applicant", "agency-police", "answer-box", "home",
   "results", "results-filtered", "results-partial", "no-results", "search-form",
+  "theme", "briefing",
 ]);
 const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
 const report = {};

@@ -106,9 +106,9 @@ fn fill(skeleton: &str) -> String {
                 (_, "outcome") => "convicted",
                 ("agencies", "code") => "HIOWC",
                 ("themes", "-") => "interpreters",
-                ("good_practice", "-") => {
-                    "\"Interpreters were booked from outside the community.\""
-                }
+                ("learning", "text") => "\"Interpreters were booked from outside the community.\"",
+                ("learning", "-") => "interpreters",
+                ("learning", "grade") => "promising",
                 other => panic!("no value for {other:?} in: {line}"),
             };
             format!(

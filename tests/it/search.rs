@@ -807,3 +807,110 @@ fn the_command_line_shows_partial_matches_and_what_was_left_out() {
         lower.stdout()
     );
 }
+
+/// Issue 20: graded learning points in search. The published reviews of the sample and the
+/// grades of their points, read through the model (not the index).
+/// A review's id and its learning points' grades and themes.
+type Graded = (
+    String,
+    Vec<(casebook::model::enums::LearningGrade, Vec<String>)>,
+);
+
+fn graded_reviews() -> Vec<Graded> {
+    use casebook::model::KindData;
+    let (repo, _) = sample();
+    let opened = casebook::load::Repo::discover(repo.path()).expect("repo");
+    let checked = casebook::check::check(
+        &opened,
+        &casebook::load::Source::Revision("HEAD".to_owned()),
+        &casebook::config::Config::default(),
+        casebook::model::Date::parse(crate::support::TODAY).expect("today"),
+    )
+    .expect("check");
+    checked
+        .corpus
+        .documents
+        .iter()
+        .filter(|d| d.common.status.is_published())
+        .filter_map(|d| match &d.data {
+            KindData::CaseReview(r) => Some((
+                d.common.id.clone(),
+                r.learning
+                    .iter()
+                    .map(|p| (p.grade, p.themes.clone()))
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_grade_facet_finds_reviews_by_what_their_learning_shows() {
+    use casebook::model::enums::LearningGrade;
+    let reviews = graded_reviews();
+    let with = |g: LearningGrade| -> Vec<String> {
+        reviews
+            .iter()
+            .filter(|(_, points)| points.iter().any(|(grade, _)| *grade == g))
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    for (code, grade) in [
+        ("effective", LearningGrade::Effective),
+        ("ineffective", LearningGrade::Ineffective),
+    ] {
+        let expected = with(grade);
+        assert!(!expected.is_empty(), "the sample has {code} points");
+        let r = search("", &[(FacetName::Grade, &[code])]);
+        let mut found: Vec<&str> = ids(&r);
+        found.sort_unstable();
+        let mut want: Vec<&str> = expected.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        assert_eq!(found, want, "grade={code}");
+        // The query-text form is the same filter.
+        let typed = search(&format!("grade:{code}"), &[]);
+        assert_eq!(typed.total, r.total, "grade:{code}");
+    }
+}
+
+#[test]
+fn what_works_puts_learning_shown_to_work_first() {
+    use casebook::model::enums::LearningGrade;
+    let reviews = graded_reviews();
+    let effective_on = |theme: &str| -> Vec<String> {
+        reviews
+            .iter()
+            .filter(|(_, points)| {
+                points
+                    .iter()
+                    .any(|(g, t)| *g == LearningGrade::Effective && t.iter().any(|x| x == theme))
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    };
+    let effective = effective_on("interpreters");
+    assert!(
+        !effective.is_empty(),
+        "the sample has effective interpreter points"
+    );
+    let asked = search("what works for interpreters", &[]);
+    let first = asked.hits.first().map(|h| h.id.clone()).unwrap_or_default();
+    let graded = reviews
+        .iter()
+        .find(|(id, _)| *id == first)
+        .map(|(_, p)| p.iter().any(|(g, _)| *g == LearningGrade::Effective))
+        .unwrap_or(false);
+    assert!(
+        graded,
+        "the first hit {first} has learning graded effective: {:?}",
+        ids(&asked)
+    );
+    // The words "what works" are not searched for: the same documents as "interpreters".
+    let plain = search("interpreters", &[]);
+    let mut a = ids(&asked);
+    let mut b = ids(&plain);
+    a.sort_unstable();
+    b.sort_unstable();
+    assert_eq!(a, b);
+}

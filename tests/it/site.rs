@@ -320,11 +320,28 @@ fn nothing_above_the_ceiling_appears_in_an_official_site() {
     let stats = page("statistics/index.html");
     assert!(!stats.contains(">1-5<"), "exact counts in the edition");
     assert!(stats.contains("Counts are exact"), "the page says so");
+    // A theme's briefing is drawn from this edition only: the sensitive review on
+    // interpreters is not in the OFFICIAL briefing, page or data.
+    let briefing = page("themes/interpreters/briefing/index.html");
+    for part in 1..=7 {
+        assert!(
+            briefing.contains(&format!("id=\"part-{part}\"")),
+            "part {part}"
+        );
+    }
+    assert!(briefing.contains("up to OFFICIAL"), "{briefing}");
+    let data = page("themes/interpreters/briefing/briefing.json");
+    assert!(!data.contains("CR-2021-002") && data.contains("\"ceiling\": \"OFFICIAL\""));
     // The sensitive edition has them: the checks above can fail.
     assert_eq!(repo.run(&["build"]).code(), 0);
     let public = repo.path().join("public");
     let page = |path: &str| std::fs::read_to_string(public.join(path)).expect(path);
     assert!(page("reviews/CR-2021-002/index.html").contains("Zephyrquill"));
+    let briefing = page("themes/interpreters/briefing/index.html");
+    assert!(
+        briefing.contains("CR-2021-002"),
+        "the sensitive edition's briefing names it"
+    );
     assert!(page("orders/ORD-2020-004/index.html").contains("CR-2021-002"));
     assert!(page("reviews/CR-2023-002/index.html").contains("Compare CR-2022-001"));
 }
@@ -737,4 +754,56 @@ fn the_order_applicant_page_shows_where_the_power_runs() {
     let glaa = std::fs::read_to_string(repo.path().join("public/agencies/AG-GLAA/index.html"))
         .expect("page");
     assert!(glaa.contains("<dt>Where it runs</dt><dd>England and Wales</dd>"));
+}
+
+/// Issue 20: `casebook brief` writes the briefing the site renders as one file to send: its
+/// styles inside, its links absolute, its seven parts; an unknown theme and a theme no review
+/// records are refused.
+#[test]
+fn brief_writes_a_theme_briefing_to_send() {
+    let repo = sample_repo();
+    let out = repo.path().join("interpreters.html");
+    let run = repo.run(&[
+        "brief",
+        "interpreters",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let html = std::fs::read_to_string(&out).expect("written");
+    assert!(
+        html.contains("<style>") && !html.contains("<script"),
+        "self-contained"
+    );
+    for part in 1..=7 {
+        assert!(html.contains(&format!("id=\"part-{part}\"")), "part {part}");
+    }
+    assert!(
+        html.contains("href=\"http://127.0.0.1:8080&#x2f;reviews&#x2f;"),
+        "links to the reviews are absolute"
+    );
+    // The same as the site's page, bar the styles and links.
+    let page = std::fs::read_to_string(
+        repo.path()
+            .join("public/themes/interpreters/briefing/index.html"),
+    )
+    .expect("page");
+    assert!(page.contains("Seven-minute briefing") && html.contains("Seven-minute briefing"));
+    let stdout = repo.run(&["brief", "interpreters"]);
+    assert_eq!(stdout.code(), 0);
+    assert!(stdout.stdout().starts_with("<!doctype html>"));
+    let unknown = repo.run(&["brief", "interpreter"]);
+    assert_eq!(unknown.code(), 2);
+    assert!(
+        unknown.stderr().contains("did you mean `interpreters`?"),
+        "{}",
+        unknown.stderr()
+    );
+    let unused = repo.run(&["brief", "covert-tactics"]);
+    assert_eq!(unused.code(), 2, "{}", unused.stderr());
+    assert!(
+        unused.stderr().contains("nothing to brief on"),
+        "{}",
+        unused.stderr()
+    );
 }

@@ -23,6 +23,8 @@ mod audit;
 mod disclose;
 mod orders;
 mod reviews;
+
+pub use reviews::counted_reviews;
 #[cfg(test)]
 mod tests;
 
@@ -253,6 +255,10 @@ impl Counter {
 }
 
 /// A reporting area's name, without qualifiers ("Hampshire", not "Hampshire (county-wide)").
+pub fn reporting_area_label(vocab: &Vocabulary, area: &str) -> String {
+    reporting_area(vocab, area)
+}
+
 fn reporting_area(vocab: &Vocabulary, area: &str) -> String {
     let reporting = vocab
         .get(VocabName::Areas, area)

@@ -122,7 +122,33 @@ pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         for (code, docs) in &by_code {
             let name = ctx.label(vocab, code);
             let heading = format!("{label}: {name}");
-            let page = list_page(ctx, &heading, "", docs.iter().copied(), ListOrder::Newest)?;
+            let page = if dim == "theme" {
+                // A theme's page opens with its graded learning and its briefing.
+                let summary = ctx
+                    .input
+                    .vocab
+                    .get(VocabName::Themes, code)
+                    .and_then(|t| t.summary.clone());
+                let extra = minijinja::context! {
+                    summary,
+                    theme => code,
+                    label => &name,
+                    briefing_url => super::learning::briefing_url(code),
+                    points => Serde(&super::learning::theme_points(ctx, code)),
+                    related => Serde(&super::learning::theme_related(ctx, code)),
+                };
+                list_page_as(
+                    ctx,
+                    "theme.html",
+                    &heading,
+                    "",
+                    docs.iter().copied(),
+                    ListOrder::Newest,
+                    extra,
+                )?
+            } else {
+                list_page(ctx, &heading, "", docs.iter().copied(), ListOrder::Newest)?
+            };
             out.insert(format!("browse/{dim}/{code}/index.html"), page);
             terms.push(Term {
                 label: name,

@@ -929,22 +929,24 @@ pub(super) fn document_page(
         Kind::OrderRecord => ("order.html", "Order record"),
         Kind::AgencyPowers => ("agency.html", "Agency powers"),
     };
-    let (recommendations, good_practice) = match &d.data {
-        KindData::CaseReview(r) => (
-            r.recommendations
-                .iter()
-                .map(|x| RecRow {
-                    id: x.id.clone(),
-                    text: x.text.clone(),
-                    owner: ctx.label(VocabName::Agencies, &x.owner),
-                    due: x.due.long(),
-                    status: x.status.label().to_owned(),
-                    overdue: x.overdue,
-                })
-                .collect(),
-            r.good_practice.clone(),
-        ),
+    let (learning, related_reviews) = match &d.data {
+        KindData::CaseReview(r) => super::learning::of_review(ctx, d, r),
         _ => (Vec::new(), Vec::new()),
+    };
+    let recommendations = match &d.data {
+        KindData::CaseReview(r) => r
+            .recommendations
+            .iter()
+            .map(|x| RecRow {
+                id: x.id.clone(),
+                text: x.text.clone(),
+                owner: ctx.label(VocabName::Agencies, &x.owner),
+                due: x.due.long(),
+                status: x.status.label().to_owned(),
+                overdue: x.overdue,
+            })
+            .collect(),
+        _ => Vec::new(),
     };
     let superseded_by = if d.common.status == Status::Superseded {
         successors(ctx, d)
@@ -971,7 +973,8 @@ pub(super) fn document_page(
         metadata => Serde(&metadata(ctx, d)),
         body => crate::render::safe(body),
         recommendations => Serde(&recommendations),
-        good_practice => Serde(&good_practice),
+        learning => Serde(&learning),
+        related_reviews => Serde(&related_reviews),
         references => Serde(&references(ctx, d)),
         backlinks => Serde(&backlinks.cloned().unwrap_or_default()),
         superseded_by => Serde(&superseded_by),

@@ -3,6 +3,7 @@
 
 mod collections;
 mod document;
+mod learning;
 mod overview;
 mod powers;
 mod registers;
@@ -207,6 +208,7 @@ pub(super) fn render_all(
     out.insert("recommendations/index.html".into(), tracker(&ctx)?);
     statistics(&ctx, &mut out)?;
     whats_new(&ctx, &mut out)?;
+    learning::briefings(&ctx, &mut out)?;
     out.insert("index.html".into(), home(&ctx)?);
     out.insert(
         "404.html".into(),
@@ -324,6 +326,19 @@ fn list_page<'a>(
     docs: impl Iterator<Item = &'a PageDoc<'a>>,
     order: ListOrder,
 ) -> Result<Vec<u8>, RenderError> {
+    list_page_as(ctx, "list.html", heading, intro, docs, order, context! {})
+}
+
+/// A list of documents rendered with `template` (which extends `list.html`) and `extra`.
+fn list_page_as<'a>(
+    ctx: &Ctx<'_>,
+    template: &str,
+    heading: &str,
+    intro: &str,
+    docs: impl Iterator<Item = &'a PageDoc<'a>>,
+    order: ListOrder,
+    extra: Value,
+) -> Result<Vec<u8>, RenderError> {
     let mut docs: Vec<&PageDoc<'_>> = docs.collect();
     match order {
         ListOrder::Newest => docs.sort_by(|a, b| {
@@ -338,9 +353,9 @@ fn list_page<'a>(
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
     let items: Vec<ListItem> = docs.iter().map(|p| list_item(ctx, p)).collect();
     ctx.render(
-        "list.html",
+        template,
         marking,
-        context! { heading, intro, items => Serde(&items) },
+        context! { heading, intro, items => Serde(&items), ..extra },
     )
 }
 

@@ -1,0 +1,138 @@
+//! `casebook brief`: a learning theme's seven-minute briefing as a file to send or print. It
+//! builds the edition of the ceiling (incrementally, as `casebook build` does) and takes the
+//! briefing the site renders, so the file says exactly what the page says.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::build::{self, BuildOptions};
+use crate::cli::{BriefArgs, DocumentFormat};
+use crate::model::{Date, VocabName};
+
+use super::{Context, EXIT_CONTENT, check};
+
+/// Runs `brief`.
+pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
+    let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
+    let opts = BuildOptions::head(ceiling);
+    let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
+    if built.index.is_none() {
+        eprint!("{}", check::render_all(&built.checked, false));
+        eprintln!(
+            "{}\nno briefing: fix the errors above and commit",
+            check::summary(&built.checked)
+        );
+        return Ok(ExitCode::from(EXIT_CONTENT));
+    }
+    let vocab = &built.checked.corpus.vocabulary;
+    if !vocab.contains(VocabName::Themes, &args.theme) {
+        let hint = vocab
+            .nearest(VocabName::Themes, &args.theme)
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        bail!("unknown learning theme `{}`{hint}", args.theme);
+    }
+    let site = build::output_dir(ctx.repo.root(), &ctx.config, ceiling);
+    let folder = site.join("themes").join(&args.theme).join("briefing");
+    let page = folder.join("index.html");
+    if !page.is_file() {
+        bail!(
+            "no published case review of the {ceiling} edition has the learning theme `{}`, so there is nothing to brief on",
+            args.theme
+        );
+    }
+    match args.format {
+        DocumentFormat::Html => {
+            let html = std::fs::read_to_string(&page)
+                .with_context(|| format!("cannot read {}", page.display()))?;
+            let css =
+                std::fs::read_to_string(site.join("assets/style.css")).with_context(|| {
+                    format!("cannot read the site's style sheet in {}", site.display())
+                })?;
+            let file = standalone(&html, &css, &ctx.config.base_url);
+            match &args.out {
+                Some(out) => write_file(out, file.as_bytes())?,
+                None => std::io::stdout().lock().write_all(file.as_bytes())?,
+            }
+        }
+    }
+    if let Some(out) = &args.out {
+        eprintln!("wrote {}", super::display_path(out).display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes `bytes` to `path` whole: to a hidden file beside it, then renamed, so a reader never
+/// sees half a file.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .with_context(|| format!("{} is not a file name", path.display()))?;
+    let partial = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A site page as one file to send: its style sheet inside it, its scripts left out, and its
+/// links absolute (the site's `base_url`), since it will be read away from the site.
+pub fn standalone(html: &str, css: &str, base_url: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    let mut out = String::with_capacity(html.len() + css.len());
+    for line in html.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("<link rel=\"stylesheet\"") {
+            out.push_str("<style>\n");
+            out.push_str(css);
+            out.push_str("\n</style>\n");
+            continue;
+        }
+        if trimmed.starts_with("<script")
+            || trimmed.starts_with("<link rel=\"alternate\"")
+            || trimmed.starts_with("<link rel=\"icon\"")
+        {
+            continue;
+        }
+        // Site paths (written `&#x2f;…` by the templates, `/…` in rendered markdown).
+        let line = line
+            .replace("href=\"&#x2f;", &format!("href=\"{base}&#x2f;"))
+            .replace("href=\"/", &format!("href=\"{base}/"));
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_standalone_page_carries_its_styles_and_absolute_links() {
+        let html = "<head>\n<link rel=\"stylesheet\" href=\"&#x2f;assets&#x2f;style.css\">\n<link rel=\"icon\" href=\"&#x2f;assets&#x2f;favicon.svg\">\n<script src=\"&#x2f;assets&#x2f;search.js\" defer></script>\n</head>\n<a href=\"&#x2f;reviews&#x2f;CR-2024-001&#x2f;\">CR</a> <a href=\"/agencies/AG-GLAA/\">GLAA</a> <a href=\"https://example.org/\">x</a>\n";
+        let out = standalone(html, "body { color: red; }", "https://kb.example/");
+        assert!(
+            out.contains("<style>\nbody { color: red; }\n</style>"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("<script") && !out.contains("favicon"),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"https://kb.example&#x2f;reviews&#x2f;CR-2024-001&#x2f;\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"https://kb.example/agencies/AG-GLAA/\""),
+            "{out}"
+        );
+        assert!(out.contains("href=\"https://example.org/\""), "{out}");
+    }
+}
