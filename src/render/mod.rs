@@ -5,6 +5,7 @@
 //! Must not import `index`: similar-document lists arrive as data.
 
 mod charts;
+pub mod infographic;
 mod pages;
 mod search;
 mod templates;

@@ -55,6 +55,14 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "briefing.html",
         include_str!("../../templates/briefing.html"),
     ),
+    (
+        "infographic.html",
+        include_str!("../../templates/infographic.html"),
+    ),
+    (
+        "infographic-body.html",
+        include_str!("../../templates/infographic-body.html"),
+    ),
     ("theme.html", include_str!("../../templates/theme.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),

@@ -324,6 +324,7 @@ const pageTypes = {
   browse: "/browse/",
   "browse-theme": "/browse/theme/interpreters/",
   briefing: "/themes/interpreters/briefing/",
+  infographic: "/statistics/infographic/",
   matrix: "/powers/",
   power: "/powers/closure/",
   register: "/register/",
@@ -468,6 +469,16 @@ for (const width of [320, 390, 768]) {
     await page.emulateMedia({ media: "screen" });
     await page.screenshot({ path: join(out, `briefing-${theme}-1280.png`), fullPage: true });
   }
+  // The partner infographic prints on one A4 page; every panel is a table (its text version).
+  await page.goto(url("/statistics/infographic/"));
+  const panels = await page.locator("table.info-panel").count();
+  check(panels >= 8, `infographic: its panels are tables (${panels})`);
+  await page.emulateMedia({ media: "print" });
+  const sheet = await page.pdf({ path: join(out, "infographic.pdf"), preferCSSPageSize: true });
+  const sheets = (sheet.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+  check(sheets === 1, `infographic: one A4 page in print (${sheets})`);
+  await page.emulateMedia({ media: "screen" });
+  await page.screenshot({ path: join(out, "infographic-1280.png"), fullPage: true });
   await page.goto(url("/browse/theme/interpreters/"));
   const learning = await page.locator("#theme-learning").boundingBox();
   const documents = await page.locator("#theme-documents").boundingBox();
@@ -506,6 +517,7 @@ const scans = {
   "power-closure": url("/powers/closure/"),
   theme: url("/browse/theme/interpreters/"),
   briefing: url("/themes/interpreters/briefing/"),
+  infographic: url("/statistics/infographic/"),
   "power-order-applicant": url("/powers/order-applicant/"),
   "agency-police": url("/agencies/AG-HIOWC/"),
   "answer-box": url("/search?q=who+can+close+a+premises%3F"),
@@ -517,7 +529,7 @@ const scans = {
 const strict = new Set([
   "matrix", "agency", "power-closure", "power-order-applicant", "agency-police", "answer-box", "home",
   "results", "results-filtered", "results-partial", "no-results", "search-form",
-  "theme", "briefing",
+  "theme", "briefing", "infographic",
 ]);
 const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
 const report = {};

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::model::case_review::CaseReview;
 use crate::model::document::{Document, KindData};
-use crate::model::enums::{ReviewType, Status};
+use crate::model::enums::{Closed, ReviewType, Status};
 use crate::model::vocab::{VocabName, Vocabulary};
 
 use super::{
@@ -71,6 +71,15 @@ pub(super) fn add(stats: &mut Statistics, docs: &[&Document], vocab: &Vocabulary
             counted
                 .iter()
                 .map(|(_, r)| u64::from(r.victims.total))
+                .sum(),
+        ),
+        figure(
+            "perpetrators",
+            "perpetrator in the cases reviewed",
+            "perpetrators in the cases reviewed",
+            counted
+                .iter()
+                .map(|(_, r)| u64::from(r.perpetrators.total))
                 .sum(),
         ),
         figure(
@@ -239,9 +248,182 @@ fn tables(stats: &mut Statistics, reviews: &[&CaseReview], vocab: &Vocabulary) {
             )
         },
     ]);
+    stats.tables.extend(profiles(reviews, vocab));
     stats
         .relations
         .extend(cross_relations(&pairs, &s45_outcomes));
+}
+
+/// Nationalities shown by name in a profile; the rest are one row.
+const NATIONALITIES: usize = 8;
+
+/// The profiles of the partner infographic: the victims by age, sex, nationality and
+/// reporting area, and the perpetrators by nationality, role and organised crime. Each person
+/// once (a partition of the victims or perpetrators counted, with "Not recorded" for what a
+/// review does not give); roles and organised crime count reviews.
+fn profiles(reviews: &[&CaseReview], vocab: &Vocabulary) -> Vec<Table> {
+    const NOT_RECORDED: &str = "Not recorded";
+    let mut age = [0u64; 3];
+    let mut sex = [0u64; 3];
+    let mut nationality = Counter::default();
+    let mut area = Counter::default();
+    let mut several = 0u64;
+    let mut perpetrator_nationality = Counter::default();
+    let mut roles = Counter::default();
+    let mut ocg = [0u64; 3];
+    for r in reviews {
+        let v = &r.victims;
+        let total = u64::from(v.total);
+        let (adults, children) = (
+            u64::from(v.adults.unwrap_or(0)),
+            u64::from(v.children.unwrap_or(0)),
+        );
+        age[0] += adults;
+        age[1] += children;
+        age[2] += total.saturating_sub(adults + children);
+        let (female, male) = (
+            u64::from(v.female.unwrap_or(0)),
+            u64::from(v.male.unwrap_or(0)),
+        );
+        sex[0] += female;
+        sex[1] += male;
+        sex[2] += total.saturating_sub(female + male);
+        let known: u64 = v.nationalities.values().map(|n| u64::from(*n)).sum();
+        for (code, n) in &v.nationalities {
+            nationality.add_n(crate::model::countries::name(code), u64::from(*n));
+        }
+        nationality.add_n(NOT_RECORDED, total.saturating_sub(known));
+        let areas: BTreeSet<String> = r.areas.iter().map(|a| reporting_area(vocab, a)).collect();
+        match areas.len() {
+            1 => area.add_n(areas.into_iter().next().unwrap_or_default(), total),
+            _ => several += total,
+        }
+        let p = &r.perpetrators;
+        let known: u64 = p.nationalities.values().map(|n| u64::from(*n)).sum();
+        for (code, n) in &p.nationalities {
+            perpetrator_nationality.add_n(crate::model::countries::name(code), u64::from(*n));
+        }
+        perpetrator_nationality.add_n(NOT_RECORDED, u64::from(p.total).saturating_sub(known));
+        let distinct: BTreeSet<&str> = p.roles.iter().map(|role| role.label()).collect();
+        distinct.into_iter().for_each(|role| roles.add(role));
+        ocg[match p.ocg {
+            Some(true) => 0,
+            Some(false) => 1,
+            None => 2,
+        }] += 1;
+    }
+    let fixed = |labels: [&str; 3], counts: [u64; 3]| -> Vec<(String, u64)> {
+        labels
+            .iter()
+            .zip(counts)
+            .filter(|(_, n)| *n > 0)
+            .map(|(l, n)| ((*l).to_owned(), n))
+            .collect()
+    };
+    let mut area_rows: Vec<(String, u64)> =
+        area.rows().into_iter().filter(|(_, n)| *n > 0).collect();
+    if several > 0 {
+        area_rows.push(("Several areas".to_owned(), several));
+    }
+    let people = |id, title, category, measure, rows, population, note| Table {
+        id,
+        title,
+        category,
+        measure,
+        rows,
+        shape: Shape::Partition,
+        population: Some(population),
+        note,
+        orders: false,
+    };
+    vec![
+        people(
+            "victims-by-age",
+            "Victims by age",
+            "Age",
+            "Victims",
+            fixed(["Adults", "Children", NOT_RECORDED], age),
+            "victims",
+            Some("Children are victims under 18 when the exploitation happened."),
+        ),
+        people(
+            "victims-by-sex",
+            "Victims by sex",
+            "Sex",
+            "Victims",
+            fixed(["Female", "Male", NOT_RECORDED], sex),
+            "victims",
+            None,
+        ),
+        people(
+            "victims-by-nationality",
+            "Victims by nationality",
+            "Nationality",
+            "Victims",
+            ranked(nationality, NOT_RECORDED),
+            "victims",
+            Some("The most frequent nationalities by name; the others together."),
+        ),
+        people(
+            "victims-by-reporting-area",
+            "Victims by reporting area",
+            "Reporting area",
+            "Victims",
+            area_rows,
+            "victims",
+            Some(
+                "Victims of a case in one reporting area count there; a case across several areas counts once, under several areas.",
+            ),
+        ),
+        people(
+            "perpetrators-by-nationality",
+            "Perpetrators by nationality",
+            "Nationality",
+            "Perpetrators",
+            ranked(perpetrator_nationality, NOT_RECORDED),
+            "perpetrators",
+            Some("The most frequent nationalities by name; the others together."),
+        ),
+        table(
+            "perpetrator-roles",
+            "Roles the perpetrators played",
+            "Role",
+            Shape::Overlapping,
+            roles.rows(),
+            Some(
+                "Case reviews in which a perpetrator had the role: a review with several roles counts under each.",
+            ),
+        ),
+        table(
+            "organised-crime",
+            "Organised crime groups in the cases reviewed",
+            "Organised crime group",
+            Shape::Partition,
+            fixed(["Involved", "Not involved", NOT_RECORDED], ocg),
+            None,
+        ),
+    ]
+}
+
+/// A count's rows, the largest first (then by name), the first `NATIONALITIES` by name and
+/// the rest as "Other nationalities", with `last` (not recorded) at the end.
+fn ranked(counter: Counter, last: &str) -> Vec<(String, u64)> {
+    let unrecorded = counter.0.get(last).copied().unwrap_or(0);
+    let mut rows: Vec<(String, u64)> = counter
+        .rows()
+        .into_iter()
+        .filter(|(c, n)| *n > 0 && c != last)
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out: Vec<(String, u64)> = rows.iter().take(NATIONALITIES).cloned().collect();
+    let other: u64 = rows.iter().skip(NATIONALITIES).map(|(_, n)| n).sum();
+    if other > 0 {
+        out.push(("Other nationalities".to_owned(), other));
+    }
+    if unrecorded > 0 {
+        out.push((last.to_owned(), unrecorded));
+    }
+    out
 }
 
 /// What the cross-tabulation, the NRM funnel and the s45 table tell about the other tables:

@@ -9,8 +9,37 @@ use super::*;
 use crate::render::charts;
 use crate::render::{PageDoc, RenderError, Site};
 
+/// The partner infographic of the edition (`/statistics/infographic/`): exact counts, as on
+/// the statistics page; `casebook report --audience public` makes the public one.
+fn infographic_page(
+    ctx: &Ctx<'_>,
+    published: &crate::model::stats::Published,
+    out: &mut Site,
+) -> Result<(), RenderError> {
+    let words = format!(
+        "for readers of the {} edition: exact counts, since every reader can open every record counted",
+        ctx.input.ceiling
+    );
+    let info = crate::render::infographic::infographic(published, &words);
+    let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
+    out.insert(
+        "statistics/infographic/index.html".into(),
+        ctx.render(
+            "infographic.html",
+            marking,
+            context! { info => Serde(&info), date => ctx.input.today.to_string(), commit => ctx.input.commit.chars().take(7).collect::<String>() },
+        )?,
+    );
+    out.insert(
+        "statistics/infographic/infographic.json".into(),
+        serde_json::to_vec_pretty(&info).unwrap_or_default(),
+    );
+    Ok(())
+}
+
 pub(super) fn statistics(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let published = ctx.published_statistics();
+    infographic_page(ctx, &published, out)?;
     let mut chart_views = Vec::new();
     for chart in &published.charts {
         let id = chart.table.id;
