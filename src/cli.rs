@@ -44,6 +44,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Write a learning theme's seven-minute briefing as a file to send or print.
     Brief(BriefArgs),
+    /// Write the partnership's periodic report (a quarter, a year, any run of months).
+    Report(ReportArgs),
 }
 
 /// Who a release of figures is for.
@@ -349,6 +351,35 @@ pub struct BriefArgs {
     /// The file's form.
     #[arg(long, value_enum, default_value_t = DocumentFormat::Html)]
     pub format: DocumentFormat,
+    /// Where to write it (default: standard output).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// The form of the periodic report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One HTML file with its styles inside.
+    Html,
+    /// Markdown, for a board paper's document.
+    Md,
+}
+
+/// `casebook report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The period: a quarter (`2026-Q3`), a year (`2026`), a month (`2026-07`) or a run of
+    /// months (`2026-07..2026-12`).
+    #[arg(long, value_name = "PERIOD")]
+    pub period: String,
+    /// Who it is for: `internal` (the configured ceiling's edition, exact counts), `partners`
+    /// (OFFICIAL, exact counts) or `public` (OFFICIAL, no lists of documents, counts of 1 to 5
+    /// shown as 1-5 and further counts hidden until an audit proves none can be worked out).
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
+    /// The file's form.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
     /// Where to write it (default: standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

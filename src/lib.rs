@@ -26,5 +26,6 @@ pub mod model;
 pub mod output;
 pub(crate) mod progress;
 pub mod render;
+pub mod report;
 pub(crate) mod scaffold;
 pub mod serve;

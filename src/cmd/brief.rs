@@ -52,7 +52,7 @@ pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
                 std::fs::read_to_string(site.join("assets/style.css")).with_context(|| {
                     format!("cannot read the site's style sheet in {}", site.display())
                 })?;
-            let file = standalone(&html, &css, &ctx.config.base_url);
+            let file = crate::render::standalone(&html, &css, &ctx.config.base_url);
             match &args.out {
                 Some(out) => write_file(out, file.as_bytes())?,
                 None => std::io::stdout().lock().write_all(file.as_bytes())?,
@@ -67,7 +67,7 @@ pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// Writes `bytes` to `path` whole: to a hidden file beside it, then renamed, so a reader never
 /// sees half a file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file name", path.display()))?;
@@ -80,38 +80,9 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// A site page as one file to send: its style sheet inside it, its scripts left out, and its
-/// links absolute (the site's `base_url`), since it will be read away from the site.
-pub fn standalone(html: &str, css: &str, base_url: &str) -> String {
-    let base = base_url.trim_end_matches('/');
-    let mut out = String::with_capacity(html.len() + css.len());
-    for line in html.lines() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("<link rel=\"stylesheet\"") {
-            out.push_str("<style>\n");
-            out.push_str(css);
-            out.push_str("\n</style>\n");
-            continue;
-        }
-        if trimmed.starts_with("<script")
-            || trimmed.starts_with("<link rel=\"alternate\"")
-            || trimmed.starts_with("<link rel=\"icon\"")
-        {
-            continue;
-        }
-        // Site paths (written `&#x2f;…` by the templates, `/…` in rendered markdown).
-        let line = line
-            .replace("href=\"&#x2f;", &format!("href=\"{base}&#x2f;"))
-            .replace("href=\"/", &format!("href=\"{base}/"));
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::render::standalone;
 
     #[test]
     fn a_standalone_page_carries_its_styles_and_absolute_links() {

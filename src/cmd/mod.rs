@@ -10,6 +10,7 @@ pub mod init;
 pub mod new;
 pub mod preview;
 pub mod progress;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod stats;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Preview(args) => preview::run(args, Context::open(&cli)?),
         Command::Brief(args) => brief::run(args, &Context::open(&cli)?),
+        Command::Report(args) => report::run(args, &Context::open(&cli)?),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{ErrorCode, ObjectType, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ErrorCode, ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
 use crate::error::{Error, Result};
 
@@ -282,6 +282,26 @@ impl Repo {
             )));
         }
         Ok(found)
+    }
+
+    /// The last commit on `HEAD`'s first-parent history made before `edge` (seconds since
+    /// 1970, UTC, by committer time): the knowledge base as it stood then. None when every
+    /// commit is later.
+    pub fn commit_before(&self, edge: i64) -> Result<Option<String>> {
+        let err =
+            |e: git2::Error| Error::Repository(format!("cannot read the history: {}", e.message()));
+        let head = self.resolve("HEAD")?;
+        let mut walk = self.repo.revwalk().map_err(err)?;
+        walk.push(Oid::from_str(&head.id).map_err(err)?)
+            .map_err(err)?;
+        walk.simplify_first_parent().map_err(err)?;
+        for oid in walk {
+            let c = self.repo.find_commit(oid.map_err(err)?).map_err(err)?;
+            if c.time().seconds() < edge {
+                return Ok(Some(c.id().to_string()));
+            }
+        }
+        Ok(None)
     }
 
     /// The files under `dir` whose working-tree content differs from `HEAD`'s: changed,

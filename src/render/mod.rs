@@ -237,6 +237,75 @@ pub fn short_title(title: &str) -> (&str, &str) {
     }
 }
 
+/// The periodic report as a page with the site's frame (marking banners top and bottom),
+/// marked `marking`.
+pub fn report_page(
+    report: &crate::report::Report,
+    overrides: &[(String, String)],
+    title: &str,
+    marking: Marking,
+) -> Result<String, RenderError> {
+    let env = templates::environment(overrides)?;
+    let (short_title, title_lead) = short_title(title);
+    let site = minijinja::context! {
+        title, short_title, title_lead, root => "/", ceiling => report.ceiling.clone(),
+    };
+    env.get_template("report.html")
+        .and_then(|t| {
+            t.render(minijinja::context! {
+                site, page_marking => marking.to_string(),
+                r => minijinja::value::Serde(report),
+                info => minijinja::value::Serde(&report.infographic),
+            })
+        })
+        .map_err(|e| templates::template_error("report.html", &e))
+}
+
+/// The periodic report as markdown.
+pub fn report_markdown(
+    report: &crate::report::Report,
+    overrides: &[(String, String)],
+) -> Result<String, RenderError> {
+    let env = templates::environment(overrides)?;
+    env.get_template("report.md")
+        .and_then(|t| t.render(minijinja::context! { r => minijinja::value::Serde(report) }))
+        .map_err(|e| templates::template_error("report.md", &e))
+}
+
+/// The site's built-in style sheet (what a page made into one file carries inside it).
+pub fn style_sheet() -> &'static str {
+    templates::STYLE
+}
+
+/// A page as one file to send: its style sheet inside it, its scripts left out, and its
+/// links absolute (the site's `base_url`), since it will be read away from the site.
+pub fn standalone(html: &str, css: &str, base_url: &str) -> String {
+    let base = base_url.trim_end_matches('/');
+    let mut out = String::with_capacity(html.len() + css.len());
+    for line in html.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("<link rel=\"stylesheet\"") {
+            out.push_str("<style>\n");
+            out.push_str(css);
+            out.push_str("\n</style>\n");
+            continue;
+        }
+        if trimmed.starts_with("<script")
+            || trimmed.starts_with("<link rel=\"alternate\"")
+            || trimmed.starts_with("<link rel=\"icon\"")
+        {
+            continue;
+        }
+        // Site paths (written `&#x2f;…` by the templates, `/…` in rendered markdown).
+        let line = line
+            .replace("href=\"&#x2f;", &format!("href=\"{base}&#x2f;"))
+            .replace("href=\"/", &format!("href=\"{base}/"));
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// JSON text with `<`, `>` and `&` escaped as `\u003c`, `\u003e`, `\u0026` (they only occur
 /// inside strings, where the escape means the same character).
 pub fn escape_json_for_html(json: &str) -> String {

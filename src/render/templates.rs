@@ -63,6 +63,8 @@ pub(super) const BUILT_IN: &[(&str, &str)] = &[
         "infographic-body.html",
         include_str!("../../templates/infographic-body.html"),
     ),
+    ("report.html", include_str!("../../templates/report.html")),
+    ("report.md", include_str!("../../templates/report.md")),
     ("theme.html", include_str!("../../templates/theme.html")),
     ("chart.html", include_str!("../../templates/chart.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
@@ -94,6 +96,21 @@ pub(super) fn environment(
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     env.add_filter("count", |n: u64, one: &str, many: &str| {
         crate::model::words::count(n, one, many)
+    });
+    // Text placed in a markdown file as text: markdown's punctuation escaped, lines joined.
+    env.add_filter("md", |text: &str| {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\n' | '\r' => out.push(' '),
+                _ => out.push(c),
+            }
+        }
+        out
     });
     for (name, source) in BUILT_IN {
         let text = overrides

@@ -8,6 +8,7 @@ mod contributors;
 mod fuzz_regressions;
 mod relevance;
 mod repo_states;
+mod report;
 mod safe_html;
 mod search;
 mod serve;
