@@ -65,4 +65,10 @@ echo "== serving the sample at http://$addr/"
 
 out=$root/target/e2e
 rm -rf "$out"
-CHROMIUM=$chromium node tests/e2e/run.mjs "http://$addr/" "$out"
+mkdir -p "$out"
+# The periodic report of the month the sample was committed, for the partnership and for the
+# public, as the files a coordinator sends: the browser tests open them too.
+month=$(git -C "$work" log -1 --format=%cd --date=format:%Y-%m)
+(cd "$work" && "$bin" report --period "$month" --out "$out/report.html")
+(cd "$work" && "$bin" report --period "$month" --audience public --out "$out/report-public.html")
+CHROMIUM=$chromium REPORTS="$out/report.html $out/report-public.html" node tests/e2e/run.mjs "http://$addr/" "$out"

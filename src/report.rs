@@ -219,6 +219,10 @@ pub struct Report {
     pub audience_words: String,
     /// The edition it draws on.
     pub ceiling: String,
+    /// Its protective marking: the edition's.
+    pub marking: String,
+    /// The site's address: links in a file to send are absolute.
+    pub base_url: String,
     /// True for `public`: lists give way to counts, counts pass disclosure control.
     pub public: bool,
     /// The commit of the period's start state (short), if the repository had one.
@@ -501,6 +505,8 @@ pub fn report(
         audience: audience.code(),
         audience_words,
         ceiling: ceiling.to_string(),
+        marking: ceiling.to_string(),
+        base_url: config.base_url.trim_end_matches('/').to_owned(),
         public,
         start_commit: before.as_ref().map(|(id, _)| short(id)),
         end_commit: Some(short(&end_id)),

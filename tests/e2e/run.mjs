@@ -491,6 +491,36 @@ for (const width of [320, 390, 768]) {
   await context.close();
 }
 
+// The periodic report as sent (issue 20): one file, its styles inside, fits a phone, and
+// passes axe like the site's pages.
+const reportFiles = (process.env.REPORTS || "").split(" ").filter(Boolean);
+for (const file of reportFiles) {
+  const name = file.split("/").pop().replace(".html", "");
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`file://${file}`);
+    const sizes = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(sizes[0] <= sizes[1], `${name} ${width}: ${sizes[0]} px wide in a ${sizes[1]} px window`);
+    check((await page.locator(".marking-banner").count()) >= 2, `${name}: marked top and bottom`);
+    check((await page.locator("#figures").count()) === 1 && (await page.locator(".info-figures li").count()) > 0, `${name}: figures and the infographic`);
+    // The first screen, then the infographic (a whole report can be taller than a screenshot).
+    await page.screenshot({ path: join(out, `${name}-${width}.png`) });
+    await page.locator("#infographic").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(out, `${name}-${width}-infographic.png`) });
+    if (width === 1280) {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }),
+      );
+      const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+      check(violations.length === 0, `axe: ${name} has no violations (${JSON.stringify(violations)})`);
+    }
+    await context.close();
+  }
+}
+
 // Accessibility: axe-core injected into each page (bypassing the page's CSP for the scan only).
 // The five pages of the journey, then every other kind of page the site has.
 const scans = {
