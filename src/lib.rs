@@ -24,6 +24,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pdf;
 pub(crate) mod progress;
 pub mod render;
 pub(crate) mod scaffold;
