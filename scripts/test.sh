@@ -8,9 +8,18 @@
 # tests/deploy/release_reproducible.sh, the release tarball), then kill -9 at 5 random moments of builds
 # (scripts/faults.sh), a full disk and a read-only folder on a real tmpfs (scripts/full_disk.sh;
 # skipped, saying so, where a tmpfs cannot be mounted) and a 60-second soak under load with live rebuilds (scripts/soak.sh,
-# which installs wrk when missing). Arguments go to `cargo test`.
+# which installs wrk when missing). Arguments go to `cargo test`. The PDF tests read their
+# output back with poppler's pdftotext, pdfinfo and pdftoppm: Debian's poppler-utils is
+# installed when missing (as root or through sudo; without it those checks are skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! command -v pdftotext >/dev/null || ! command -v pdftoppm >/dev/null; then
+    echo "== installing Debian's poppler-utils (the PDF tests read their output with it)"
+    if [ "$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null; then sudo=sudo; else sudo=false; fi
+    { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq poppler-utils >/dev/null; } ||
+        echo "warning: poppler-utils not installed; the PDF tests check the bytes only" >&2
+fi
 echo "== cargo test"
 cargo test "$@"
 echo "== browser end-to-end tests"

@@ -24,6 +24,8 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub(crate) mod progress;
 pub mod render;
 pub mod report;
