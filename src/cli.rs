@@ -337,6 +337,8 @@ pub struct StatsArgs {
 pub enum DocumentFormat {
     /// One HTML file with its styles inside, for a browser or an e-mail.
     Html,
+    /// A PDF: A4, its fonts inside, tagged for accessibility.
+    Pdf,
 }
 
 /// `casebook brief`.
@@ -351,7 +353,7 @@ pub struct BriefArgs {
     /// The file's form.
     #[arg(long, value_enum, default_value_t = DocumentFormat::Html)]
     pub format: DocumentFormat,
-    /// Where to write it (default: standard output).
+    /// Where to write it (default: HTML to standard output, a PDF to THEME-briefing.pdf).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -363,6 +365,8 @@ pub enum ReportFormat {
     Html,
     /// Markdown, for a board paper's document.
     Md,
+    /// A PDF: A4, its fonts inside, tagged for accessibility.
+    Pdf,
 }
 
 /// `casebook report`.
@@ -380,7 +384,8 @@ pub struct ReportArgs {
     /// The file's form.
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
     pub format: ReportFormat,
-    /// Where to write it (default: standard output).
+    /// Where to write it (default: HTML and markdown to standard output, a PDF to
+    /// report-PERIOD.pdf).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

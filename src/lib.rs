@@ -18,6 +18,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostic;
+pub mod documents;
 pub mod error;
 pub mod index;
 pub mod load;

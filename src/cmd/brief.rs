@@ -58,9 +58,23 @@ pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
                 None => std::io::stdout().lock().write_all(file.as_bytes())?,
             }
         }
+        DocumentFormat::Pdf => {
+            let json = folder.join("briefing.json");
+            let data: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(&json).with_context(|| format!("cannot read {}", json.display()))?,
+            )
+            .with_context(|| format!("cannot read {}", json.display()))?;
+            let pdf = crate::documents::briefing_pdf(&data, Date::today())?;
+            let out = args.out.clone().unwrap_or_else(|| {
+                std::path::PathBuf::from(format!("{}-briefing.pdf", args.theme))
+            });
+            write_file(&out, &pdf)?;
+        }
     }
     if let Some(out) = &args.out {
         eprintln!("wrote {}", super::display_path(out).display());
+    } else if args.format == DocumentFormat::Pdf {
+        eprintln!("wrote {}-briefing.pdf", args.theme);
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -22,6 +22,18 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<ExitCode> {
     let head = ctx.repo.resolve("HEAD")?;
     let overrides = ctx.repo.read_templates(&head, "templates")?;
     let text = match args.format {
+        ReportFormat::Pdf => {
+            let pdf = crate::documents::report_pdf(&made, today)?;
+            let out = args.out.clone().unwrap_or_else(|| {
+                std::path::PathBuf::from(format!(
+                    "report-{}.pdf",
+                    args.period.trim().replace("..", "-to-")
+                ))
+            });
+            super::brief::write_file(&out, &pdf)?;
+            eprintln!("wrote {}", super::display_path(&out).display());
+            return Ok(ExitCode::SUCCESS);
+        }
         ReportFormat::Html => {
             let marking = match audience {
                 Audience::Internal => ctx.config.ceiling(),

@@ -68,6 +68,11 @@ impl Date {
             .unwrap_or_else(|| Date(chrono::Local::now().date_naive()))
     }
 
+    /// Day of the month, 1–31.
+    pub fn day(self) -> u32 {
+        chrono::Datelike::day(&self.0)
+    }
+
     /// The year.
     pub fn year(self) -> i32 {
         self.0.year()

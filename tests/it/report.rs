@@ -179,3 +179,99 @@ fn periods_and_repositories_that_cannot_be_reported_are_refused() {
         assert!(run.stderr().contains(said), "{period}: {}", run.stderr());
     }
 }
+
+/// The text of a PDF read back with poppler's `pdftotext -layout`, its page count from
+/// `pdfinfo`, and whether its first page renders to a non-empty image (`pdftoppm`); none when
+/// poppler is not installed (`scripts/test.sh` installs it).
+pub(crate) fn read_back(pdf: &std::path::Path) -> Option<(String, usize)> {
+    let run = |program: &str, args: &[&std::ffi::OsStr]| {
+        std::process::Command::new(program).args(args).output().ok()
+    };
+    let text = run(
+        "pdftotext",
+        &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
+    )?;
+    let info = run("pdfinfo", &[pdf.as_os_str()])?;
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Pages:")
+                .map(|n| n.trim().parse().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let png = pdf.with_extension("page");
+    let image = run(
+        "pdftoppm",
+        &[
+            "-r".as_ref(),
+            "40".as_ref(),
+            "-png".as_ref(),
+            "-f".as_ref(),
+            "1".as_ref(),
+            "-l".as_ref(),
+            "1".as_ref(),
+            pdf.as_os_str(),
+            png.as_os_str(),
+        ],
+    )?;
+    assert!(image.status.success(), "pdftoppm renders the first page");
+    let rendered = std::fs::read_dir(pdf.parent().expect("folder"))
+        .expect("folder")
+        .filter_map(Result::ok)
+        .any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(&*png.file_name().expect("name").to_string_lossy())
+                && name.ends_with(".png")
+                && e.metadata().map(|m| m.len() > 1000).unwrap_or(false)
+        });
+    assert!(rendered, "the first page is an image with something on it");
+    Some((String::from_utf8_lossy(&text.stdout).into_owned(), pages))
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn the_report_as_a_pdf_reads_back_with_its_parts_and_figures() {
+    let repo = history();
+    let out = repo.path().join("q2.pdf");
+    let run = repo.run(&[
+        "report",
+        "--period",
+        "2026-Q2",
+        "--format",
+        "pdf",
+        "--out",
+        out.to_str().expect("path"),
+    ]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(bytes.starts_with(b"%PDF"), "a PDF");
+    let Some((text, pages)) = read_back(&out) else {
+        eprintln!("poppler is not installed: the PDF's text was not read back");
+        return;
+    };
+    for part in [
+        "April to June 2026: what the partnership learned",
+        "The period in figures",
+        "Case reviews published",
+        "Reviews published",
+        "Operation Maytide",
+        "Book interpreters from another region",
+        "Recommendations",
+        "Orders",
+        "Partner infographic of the period",
+    ] {
+        assert!(text.contains(part), "{part} in:\n{text}");
+    }
+    assert!(
+        !text.contains("Lammas"),
+        "August is not in the second quarter"
+    );
+    assert!(pages >= 1, "{pages}");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.trim() == "OFFICIAL-SENSITIVE")
+            .count(),
+        2 * pages,
+        "the marking at the top and bottom of every page:\n{text}"
+    );
+}

@@ -799,6 +799,41 @@ fn brief_writes_a_theme_briefing_to_send() {
         "{}",
         unknown.stderr()
     );
+    // As a PDF: the seven parts read back, two A4 pages at most, the marking on each.
+    #[cfg(feature = "pdf")]
+    {
+        let pdf = repo.path().join("interpreters.pdf");
+        let run = repo.run(&[
+            "brief",
+            "interpreters",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().expect("path"),
+        ]);
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+        if let Some((text, pages)) = crate::report::read_back(&pdf) {
+            for part in [
+                "Background",
+                "Why it matters",
+                "What we found",
+                "What works",
+                "What did not work",
+                "What to do",
+                "Questions for reflection and further reading",
+            ] {
+                assert!(text.contains(part), "{part} in:\n{text}");
+            }
+            assert!((1..=2).contains(&pages), "{pages} pages");
+            assert_eq!(
+                text.lines()
+                    .filter(|l| l.trim() == "OFFICIAL-SENSITIVE")
+                    .count(),
+                2 * pages,
+                "{text}"
+            );
+        }
+    }
     let unused = repo.run(&["brief", "covert-tactics"]);
     assert_eq!(unused.code(), 2, "{}", unused.stderr());
     assert!(

@@ -1,0 +1,42 @@
+//! Files to send: the seven-minute briefing and the periodic report typeset as A4 PDFs from
+//! the same data as their pages (the briefing's `briefing.json`, the report's `Report`), by the
+//! PDF engine (`crate::pdf`). The layouts are Typst files compiled into the binary; the data
+//! reaches them only as `data.json`, so no document's text is ever read as markup.
+
+use crate::error::{Error, Result};
+
+/// The layout of the briefing.
+#[cfg(feature = "pdf")]
+const BRIEFING: &str = include_str!("briefing.typ");
+
+/// The layout of the periodic report.
+#[cfg(feature = "pdf")]
+const REPORT: &str = include_str!("report.typ");
+
+/// The briefing whose data is `data` (a theme's `briefing.json`) as a PDF dated `today`.
+pub fn briefing_pdf(data: &serde_json::Value, today: crate::model::Date) -> Result<Vec<u8>> {
+    typeset("briefing", data, today)
+}
+
+/// The periodic report as a PDF dated `today`.
+pub fn report_pdf(report: &crate::report::Report, today: crate::model::Date) -> Result<Vec<u8>> {
+    let data = serde_json::to_value(report)
+        .map_err(|e| Error::Content(format!("the report cannot be written as data: {e}")))?;
+    typeset("report", &data, today)
+}
+
+#[cfg(feature = "pdf")]
+fn typeset(what: &str, data: &serde_json::Value, today: crate::model::Date) -> Result<Vec<u8>> {
+    let layout = if what == "briefing" { BRIEFING } else { REPORT };
+    let date = chrono::NaiveDate::from_ymd_opt(today.year(), today.month().month, today.day())
+        .unwrap_or_default();
+    crate::pdf::render_dated(layout, data, date)
+        .map_err(|e| Error::Content(format!("the {what} cannot be typeset as a PDF: {e}")))
+}
+
+#[cfg(not(feature = "pdf"))]
+fn typeset(what: &str, _: &serde_json::Value, _: crate::model::Date) -> Result<Vec<u8>> {
+    Err(Error::Content(format!(
+        "this casebook was built without the PDF engine (the `pdf` feature), so the {what} cannot be made as a PDF: use --format html"
+    )))
+}
