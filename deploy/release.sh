@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release tarball for operators: the `casebook` binary, the deployment files (units,
 # nginx site and sign-on files, the hook, the update script and its settings) and the
-# operator's guide (deploy/README.md), with a SHA256SUMS file listing every other file.
+# operator's guide (deploy/README.md), the licence of the fonts inside the binary (licences/), with
+# a SHA256SUMS file listing every other file.
 #
 #   deploy/release.sh [--binary PATH] [--rev REV] [--out DIR]
 #
@@ -63,6 +64,7 @@ files=(
     deploy/nginx/casebook.conf 0644
     deploy/nginx/casebook-sso-lemonldap-ng.conf 0644
     deploy/nginx/casebook-sso-oauth2-proxy.conf 0644
+    licences/NotoSans-OFL.txt 0644
 )
 
 if [ -z "$binary" ]; then
@@ -80,7 +82,7 @@ if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then die "no executable binary at $
 stage=$(mktemp -d "${TMPDIR:-/tmp}/casebook-release.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 top=$stage/$name
-mkdir -p "$top/deploy/nginx"
+mkdir -p "$top/deploy/nginx" "$top/licences"
 install -m 0755 "$binary" "$top/casebook"
 for ((i = 0; i < ${#files[@]}; i += 2)); do
     path=${files[i]}

@@ -45,7 +45,7 @@ fn project_file(name: &str) -> FileId {
 }
 
 /// The fonts compiled into the binary, parsed once: Noto Sans 1.04 in four styles (about
-/// 830 kB; licence and copyright in `NotoSans-LICENSE.txt` beside this file). Text in a
+/// 830 kB; licence and copyright in `licences/NotoSans-OFL.txt`, which the release tarball ships). Text in a
 /// script they lack is drawn as boxes, so a wider family is added here, not found on the machine.
 struct Fonts {
     book: LazyHash<FontBook>,

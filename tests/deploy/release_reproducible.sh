@@ -86,11 +86,13 @@ d rwxr-xr-x $name/deploy/nginx/
 - rw-r--r-- $name/deploy/nginx/casebook-sso-lemonldap-ng.conf
 - rw-r--r-- $name/deploy/nginx/casebook-sso-oauth2-proxy.conf
 - rw-r--r-- $name/deploy/nginx/casebook.conf
-- rwxr-xr-x $name/deploy/post-receive"
+- rwxr-xr-x $name/deploy/post-receive
+d rwxr-xr-x $name/licences/
+- rw-r--r-- $name/licences/NotoSans-OFL.txt"
 actual=$(awk '{ print substr($1, 1, 1), substr($1, 2), $6 }' "$work/listing")
 [ "$actual" = "$expected" ] || fail "the entries differ from the expected ones:
 $(diff <(echo "$expected") <(echo "$actual"))"
-ok "the entries are the binary, the deployment files and SHA256SUMS, sorted, with fixed modes"
+ok "the entries are the binary, the deployment files, the font licence and SHA256SUMS, sorted, with fixed modes"
 awk '$2 != "0/0"' "$work/listing" | grep . && fail "entries not owned by 0/0 (above)"
 awk -v when="$when" '$4 " " $5 != when' "$work/listing" | grep . && fail "entries whose mtime is not the commit's, $when (above)"
 ok "every entry is owned by 0/0 and dated $when UTC, the commit's time"

@@ -183,7 +183,7 @@ fn periods_and_repositories_that_cannot_be_reported_are_refused() {
 /// The text of a PDF read back with poppler's `pdftotext -layout`, its page count from
 /// `pdfinfo`, and whether its first page renders to a non-empty image (`pdftoppm`); none when
 /// poppler is not installed (`scripts/test.sh` installs it).
-pub(crate) fn read_back(pdf: &std::path::Path) -> Option<(String, usize)> {
+pub(crate) fn read_back(pdf: &std::path::Path) -> Option<(String, usize, String)> {
     let run = |program: &str, args: &[&std::ffi::OsStr]| {
         std::process::Command::new(program).args(args).output().ok()
     };
@@ -192,7 +192,8 @@ pub(crate) fn read_back(pdf: &std::path::Path) -> Option<(String, usize)> {
         &["-layout".as_ref(), pdf.as_os_str(), "-".as_ref()],
     )?;
     let info = run("pdfinfo", &[pdf.as_os_str()])?;
-    let pages = String::from_utf8_lossy(&info.stdout)
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    let pages = info
         .lines()
         .find_map(|l| {
             l.strip_prefix("Pages:")
@@ -225,7 +226,11 @@ pub(crate) fn read_back(pdf: &std::path::Path) -> Option<(String, usize)> {
                 && e.metadata().map(|m| m.len() > 1000).unwrap_or(false)
         });
     assert!(rendered, "the first page is an image with something on it");
-    Some((String::from_utf8_lossy(&text.stdout).into_owned(), pages))
+    Some((
+        String::from_utf8_lossy(&text.stdout).into_owned(),
+        pages,
+        info,
+    ))
 }
 
 #[cfg(feature = "pdf")]
@@ -245,7 +250,7 @@ fn the_report_as_a_pdf_reads_back_with_its_parts_and_figures() {
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let bytes = std::fs::read(&out).expect("written");
     assert!(bytes.starts_with(b"%PDF"), "a PDF");
-    let Some((text, pages)) = read_back(&out) else {
+    let Some((text, pages, info)) = read_back(&out) else {
         eprintln!("poppler is not installed: the PDF's text was not read back");
         return;
     };

@@ -812,7 +812,7 @@ fn brief_writes_a_theme_briefing_to_send() {
             pdf.to_str().expect("path"),
         ]);
         assert_eq!(run.code(), 0, "{}", run.stderr());
-        if let Some((text, pages)) = crate::report::read_back(&pdf) {
+        if let Some((text, pages, info)) = crate::report::read_back(&pdf) {
             for part in [
                 "Background",
                 "Why it matters",
@@ -825,6 +825,14 @@ fn brief_writes_a_theme_briefing_to_send() {
                 assert!(text.contains(part), "{part} in:\n{text}");
             }
             assert!((1..=2).contains(&pages), "{pages} pages");
+            assert!(
+                info.contains("Title:           Interpreters: seven-minute briefing"),
+                "{info}"
+            );
+            assert!(
+                info.contains("Tagged:          yes") && info.contains("(A4)"),
+                "{info}"
+            );
             assert_eq!(
                 text.lines()
                     .filter(|l| l.trim() == "OFFICIAL-SENSITIVE")
