@@ -491,9 +491,16 @@ pub fn report(
             period.words()
         ),
     );
+    // The public report keeps each lesson but not its evidence: the evidence tells what happened
+    // in one case (who was convicted, what a visit found), which a public reader could match to
+    // a press report; the partners' and internal editions give it beside the review's id.
     let mut learning: Vec<PointEntry> = new_reviews
         .iter()
         .flat_map(|r| r.points.iter().cloned())
+        .map(|p| PointEntry {
+            evidence: None,
+            ..p
+        })
         .collect();
     learning.sort_by_key(|p| {
         crate::model::enums::LearningGrade::from_code(p.grade).map_or(9, |g| g.rank())

@@ -159,6 +159,10 @@ fn a_public_report_lists_no_documents_and_hides_small_numbers() {
     }
     // The learning is there, graded; every count of 1 to 5 is shown as 1-5.
     assert!(html.contains("Book interpreters from another region"));
+    assert!(
+        !html.contains("stood up at trial"),
+        "a public report gives the lesson, not what happened in the case"
+    );
     assert!(html.contains("<td>1-5</td>"), "small counts hidden");
     assert!(!html.contains("<td>1</td>"), "no count of one shown");
     // The marking of what it holds.
