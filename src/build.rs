@@ -341,7 +341,7 @@ fn similar_links(
                     Link {
                         id: d.common.id.clone(),
                         title: d.common.title.clone(),
-                        url: render::url(d.common.kind, &d.common.id),
+                        url: d.url(),
                     }
                 })
                 .collect();
@@ -520,7 +520,7 @@ fn changes(
                 id: doc.common.id.clone(),
                 kind: crate::model::enums::Closed::label(kind).to_owned(),
                 title: now.common.title.clone(),
-                url: render::url(kind, &doc.common.id),
+                url: kind.url(&doc.common.id),
                 what,
             });
         }

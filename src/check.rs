@@ -13,6 +13,7 @@ use crate::markdown;
 use crate::model::document::kind_of_id;
 use crate::model::lint::Lint;
 use crate::model::raw::RawDocument;
+use crate::model::source::Lines;
 use crate::model::{self, Corpus, Date, Kind, ParsedFile, SourceFile, Vocabulary};
 use crate::progress::{Progress, Silent};
 
@@ -484,46 +485,6 @@ fn personal_data(
         .collect()
 }
 
-/// Line and column lookups in one file that cost what they must: the line by binary search over
-/// the line starts, the column counted from the previous lookup when it was earlier on the same
-/// line (findings arrive mostly in order), so many findings on one long line stay linear.
-pub struct Lines<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
-    /// The last lookup: its byte offset and column.
-    last: std::cell::Cell<(usize, usize)>,
-}
-
-impl<'t> Lines<'t> {
-    /// The line starts of `text`, found once.
-    pub fn new(text: &'t str) -> Lines<'t> {
-        let starts = crate::model::source::line_starts(text).collect();
-        Lines {
-            text,
-            starts,
-            last: std::cell::Cell::new((0, 1)),
-        }
-    }
-
-    /// 1-based line and character column of a byte offset.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line - 1];
-        let (last, last_column) = self.last.get();
-        let column = if last >= start && last <= offset {
-            last_column + self.text[last..offset].chars().count()
-        } else {
-            self.text[start..offset].chars().count() + 1
-        };
-        self.last.set((offset, column));
-        (line, column)
-    }
-}
-
 /// `n` with its thousands separated by commas (`95,000,000`), as people read large counts.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -541,38 +502,12 @@ fn thousands(n: usize) -> String {
 mod tests {
     use super::*;
 
-    /// The line index gives what counting from the start of the file gives, at every offset,
-    /// looked up in order, out of order and inside multi-byte characters.
     #[test]
     fn thousands_are_separated_by_commas() {
         assert_eq!(super::thousands(0), "0");
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(1000), "1,000");
         assert_eq!(super::thousands(94_897_152), "94,897,152");
-    }
-
-    #[test]
-    fn line_lookups_agree_with_counting() {
-        let text = "ab\nçé€\n\nx🙂y\r\nlast";
-        let naive = |offset: usize| {
-            let mut offset = offset.min(text.len());
-            while !text.is_char_boundary(offset) {
-                offset -= 1;
-            }
-            let before = &text[..offset];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            (line, column)
-        };
-        let lines = Lines::new(text);
-        let forward: Vec<usize> = (0..=text.len() + 2).collect();
-        let backward: Vec<usize> = forward.iter().rev().copied().collect();
-        let jumping: Vec<usize> = forward.iter().map(|i| (i * 7) % (text.len() + 1)).collect();
-        for order in [forward, backward, jumping] {
-            for offset in order {
-                assert_eq!(lines.position(offset), naive(offset), "offset {offset}");
-            }
-        }
     }
 
     /// Mutates the valid base fixture at random (YAML and markdown punctuation, line ends,

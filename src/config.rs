@@ -85,7 +85,9 @@ impl Config {
     /// Parses configuration text; `path` is only used in error messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            let (line, column) = e
+                .span()
+                .map_or((1, 1), |s| crate::model::source::position(text, s.start));
             Error::Config {
                 path: path.to_owned(),
                 line,
@@ -119,7 +121,7 @@ impl Config {
     fn check(&self, text: &str, path: &Path) -> Result<()> {
         let fail = |key: &str, message: String| {
             let offset = text.find(key).unwrap_or(0);
-            let (line, column) = line_col(text, offset);
+            let (line, column) = crate::model::source::position(text, offset);
             Err(Error::Config {
                 path: path.to_owned(),
                 line,
@@ -205,14 +207,6 @@ fn is_relative_inside(value: &str) -> bool {
                 std::path::Component::Normal(_) | std::path::Component::CurDir
             )
         })
-}
-
-/// 1-based line and character column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -40,7 +40,9 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+/// The path beside `dir` named `<dir's name>.<suffix>` (`public.staging`, `index.old`): where
+/// a folder is staged or set aside, on the same file system so that a rename replaces it.
+pub(crate) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -332,7 +332,7 @@ pub fn report(
         let entry = |what: Option<String>| ReviewEntry {
             id: d.common.id.clone(),
             title: d.common.title.clone(),
-            url: crate::render::url(d.common.kind, &d.common.id),
+            url: d.url(),
             date: r.review_date.to_string(),
             themes: r
                 .themes
@@ -406,7 +406,7 @@ pub fn report(
     let order_entry = |d: &Document, m: Month, detail: Option<String>| OrderEntry {
         id: d.common.id.clone(),
         title: d.common.title.clone(),
-        url: crate::render::url(d.common.kind, &d.common.id),
+        url: d.url(),
         month: m.long(),
         detail,
     };

@@ -259,7 +259,7 @@ impl KbIndex {
                 power_type: p.code.clone(),
                 label: p.label.clone(),
                 question: p.question.clone(),
-                url: format!("/powers/{}/", p.code),
+                url: crate::model::vocab::power_url(&p.code),
                 related,
                 warrant: p.warrant,
                 holders,

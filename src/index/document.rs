@@ -51,11 +51,6 @@ pub struct IndexDoc {
     pub facets: Vec<(FacetName, String)>,
 }
 
-/// The site URL of a document.
-pub fn url(doc: &Document) -> String {
-    format!("/{}/{}/", doc.common.kind.folder(), doc.common.id)
-}
-
 /// Builds the indexed form of `doc`, whose markdown body is `body` and whose source blob is
 /// `blob` (the index's key for it: see `doc_key`). What `withheld` says the edition leaves
 /// out is never indexed: its ids are replaced in every text (`Withheld::redact`) and dropped
@@ -260,7 +255,7 @@ pub fn index_doc(
         id: c.id.clone(),
         kind: c.kind.to_string(),
         title: c.title.clone(),
-        url: url(doc),
+        url: doc.url(),
         date,
         date_text: doc.date_text(),
         marking: c.marking.to_string(),

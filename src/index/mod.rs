@@ -22,13 +22,13 @@ use std::path::{Path, PathBuf};
 
 pub use crate::model::FacetName;
 pub use answers::{Answer, Holder, HolderPower};
-pub use document::{IndexDoc, doc_key, index_doc, url};
+pub use document::{IndexDoc, doc_key, index_doc};
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, HitLink, KbIndex, SearchRequest, SearchResponse, Sort};
 pub use snippets::Snippet;
 pub use suggest::{CorrectedWord, Correction};
-pub use vocab::{PowerType, SearchVocab, question};
+pub use vocab::{PowerType, SearchVocab};
 pub use write::{BuildMeta, LeftOut, Published, Report};
 
 /// A failure of the index.

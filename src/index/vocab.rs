@@ -60,7 +60,7 @@ impl SearchVocab {
             .map(|t| PowerType {
                 code: t.code.clone(),
                 label: t.label.clone(),
-                question: question(t),
+                question: t.power_question(),
                 words: t.words.clone(),
                 see_also: t.see_also.clone(),
                 warrant: t.warrant != Some(false),
@@ -116,11 +116,4 @@ impl SearchVocab {
     pub fn power_type(&self, code: &str) -> Option<&PowerType> {
         self.power_types.iter().find(|p| p.code == code)
     }
-}
-
-/// A power type's question; a partnership's own power type without one gets a plain one.
-pub fn question(term: &crate::model::vocab::Term) -> String {
-    term.question
-        .clone()
-        .unwrap_or_else(|| format!("Who has {} powers?", term.label.to_lowercase()))
 }

@@ -5,6 +5,7 @@
 //! both paths, and tantivy's own writer lock guards the index. A build killed at any point
 //! leaves the last committed index readable.
 
+use crate::output::sibling;
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -418,14 +419,6 @@ fn commit(mut writer: IndexWriter, meta: &BuildMeta, compact: bool) -> Result<()
         }
     }
     writer.wait_merging_threads().map_err(IndexError::tantivy)
-}
-
-fn sibling(dir: &Path, suffix: &str) -> PathBuf {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    dir.with_file_name(format!("{name}.{suffix}"))
 }
 
 #[cfg(test)]

@@ -175,9 +175,7 @@ fn check_entry(entry: Entry) -> Result<SourceFile, Diagnostic> {
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let line_start = crate::model::source::line_starts(valid).last().unwrap_or(0);
-            let line = crate::model::source::line_starts(valid).count();
-            let column = valid[line_start..].chars().count() + 1;
+            let (line, column) = crate::model::source::position(valid, valid.len());
             let message = "the file is not valid UTF-8".to_owned();
             let d = Diagnostic::at_file(Code::NotUtf8, &path, message).at(line, column, 0);
             Err(d.hint("save the file as UTF-8"))

@@ -169,21 +169,10 @@ impl Month {
 
     /// The month in words: `October 2020`.
     pub fn long(self) -> String {
-        const NAMES: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let name = NAMES.get(self.month as usize - 1).copied().unwrap_or("?");
+        let name = MONTH_NAMES
+            .get(self.month as usize - 1)
+            .copied()
+            .unwrap_or("?");
         format!("{name} {}", self.year)
     }
 

@@ -33,6 +33,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// Its page on the site: `/reviews/CR-2024-007/`.
+    pub fn url(&self) -> String {
+        self.common.kind.url(&self.common.id)
+    }
+
     /// The date the document is listed, sorted and counted under: a review's `review_date`,
     /// an order's month (made, else decided, else applied: the first of that month), an
     /// agency note's `last_verified`. None for an order that records no month.

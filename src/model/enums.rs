@@ -271,6 +271,11 @@ impl Kind {
         }
     }
 
+    /// The site URL of the document of this kind with `id`: `/reviews/CR-2024-007/`.
+    pub fn url(self, id: &str) -> String {
+        format!("/{}/{id}/", self.folder())
+    }
+
     /// The kind whose folder is `folder`.
     pub fn from_folder(folder: &str) -> Option<Kind> {
         [Kind::CaseReview, Kind::OrderRecord, Kind::AgencyPowers]

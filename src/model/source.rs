@@ -156,6 +156,52 @@ pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     )
 }
 
+/// Line and column lookups in one file that cost what they must: the line by binary search over
+/// the line starts, the column counted from the previous lookup when it was earlier on the same
+/// line (findings arrive mostly in order), so many findings on one long line stay linear.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+    /// The last lookup: its byte offset and column.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'t> Lines<'t> {
+    /// The line starts of `text`, found once.
+    pub fn new(text: &'t str) -> Lines<'t> {
+        let starts = line_starts(text).collect();
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let (last, last_column) = self.last.get();
+        let column = if last >= start && last <= offset {
+            last_column + self.text[last..offset].chars().count()
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
+        self.last.set((offset, column));
+        (line, column)
+    }
+}
+
+/// The 1-based line and character column of byte `offset` in `text`, for a single lookup
+/// (`Lines` for many in one file).
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    Lines::new(text).position(offset)
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -196,5 +242,31 @@ mod tests {
         assert_eq!(spans.locate("victims.adults").line, 5);
         assert_eq!(spans.locate("recommendations[0].id").line, 9);
         assert_eq!(spans.locate("operation").line, 1);
+    }
+
+    /// The line index gives what counting from the start of the file gives, at every offset,
+    /// looked up in order, out of order and inside multi-byte characters.
+    #[test]
+    fn line_lookups_agree_with_counting() {
+        let text = "ab\nçé€\n\nx🙂y\r\nlast";
+        let naive = |offset: usize| {
+            let mut offset = offset.min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (line, column)
+        };
+        let lines = Lines::new(text);
+        let forward: Vec<usize> = (0..=text.len() + 2).collect();
+        let backward: Vec<usize> = forward.iter().rev().copied().collect();
+        let jumping: Vec<usize> = forward.iter().map(|i| (i * 7) % (text.len() + 1)).collect();
+        for order in [forward, backward, jumping] {
+            for offset in order {
+                assert_eq!(lines.position(offset), naive(offset), "offset {offset}");
+            }
+        }
     }
 }

@@ -120,7 +120,20 @@ pub struct Term {
     pub questions: Vec<String>,
 }
 
+/// The page of the power type `code`: `/powers/closure/`.
+pub fn power_url(code: &str) -> String {
+    format!("/powers/{code}/")
+}
+
 impl Term {
+    /// A power type's question, heading its page; a partnership's own power type without one
+    /// gets a plain one.
+    pub fn power_question(&self) -> String {
+        self.question
+            .clone()
+            .unwrap_or_else(|| format!("Who has {} powers?", self.label.to_lowercase()))
+    }
+
     /// A term with only a code and a label.
     pub fn new(code: &str, label: &str) -> Term {
         Term {

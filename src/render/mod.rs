@@ -16,7 +16,6 @@ use serde::Serialize;
 
 use crate::model::{Date, Document, Marking, Vocabulary};
 
-pub use pages::url;
 pub use search::{
     AnswerBox, AnswerHolder, FacetGroup, FacetTerm, ResultHit, SearchPage, Selected, Templates,
 };

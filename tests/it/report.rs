@@ -276,6 +276,12 @@ fn the_report_as_a_pdf_reads_back_with_its_parts_and_figures() {
         "August is not in the second quarter"
     );
     assert!(pages >= 1, "{pages}");
+    assert!(info.contains("Tagged:          yes"), "tagged:\n{info}");
+    assert!(
+        info.contains("Keywords:        OFFICIAL-SENSITIVE"),
+        "the marking in its properties:\n{info}"
+    );
+    assert!(info.contains("(A4)"), "{info}");
     assert_eq!(
         text.lines()
             .filter(|l| l.trim() == "OFFICIAL-SENSITIVE")

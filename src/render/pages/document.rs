@@ -589,17 +589,6 @@ fn breach_row(ctx: &Ctx<'_>, b: &crate::model::order_record::Breach) -> BreachRo
 }
 
 #[derive(Serialize)]
-struct AgencyPower {
-    basis: String,
-    basis_summary: Option<String>,
-    warrant_required: bool,
-    exercised_by: Option<String>,
-    notes: Option<String>,
-    /// Where the power runs, when narrower than the agency's reach.
-    runs: Option<&'static str>,
-}
-
-#[derive(Serialize)]
 struct AgencyPowerGroup {
     code: String,
     label: String,
@@ -608,7 +597,7 @@ struct AgencyPowerGroup {
     url: String,
     /// Whether a warrant can apply to this power at all (not to applying for an order).
     warrant: bool,
-    powers: Vec<AgencyPower>,
+    powers: Vec<super::powers::PowerBasis>,
 }
 
 #[derive(Serialize)]
@@ -634,7 +623,7 @@ fn agency_ctx(ctx: &Ctx<'_>, a: &crate::model::agency_powers::AgencyPowers) -> A
             code: code.to_owned(),
             label: ctx.label(VocabName::PowerTypes, code),
             anchor: super::powers::anchor(code),
-            url: format!("/powers/{code}/"),
+            url: crate::model::vocab::power_url(code),
             warrant: ctx
                 .input
                 .vocab
@@ -644,16 +633,7 @@ fn agency_ctx(ctx: &Ctx<'_>, a: &crate::model::agency_powers::AgencyPowers) -> A
                 .powers
                 .iter()
                 .filter(|p| p.power_type == code)
-                .map(|p| AgencyPower {
-                    basis: p.basis.clone(),
-                    basis_summary: a.basis_entry(&p.basis).map(|b| b.summary.clone()),
-                    warrant_required: p.warrant_required,
-                    exercised_by: p.exercised_by.clone(),
-                    notes: p.notes.clone(),
-                    runs: Some(p.extent(a.jurisdiction))
-                        .filter(|j| *j != a.jurisdiction)
-                        .map(|j| j.label()),
-                })
+                .map(|p| super::powers::PowerBasis::of(a, p))
                 .collect(),
         })
         .collect();
@@ -906,7 +886,7 @@ pub(super) fn document_json(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Vec<u8> {
         "labels": document_labels(ctx, d),
         "html": markdown::to_html(p.body, &resolve, redact).into_string(),
         "history": ctx.input.history.get(&d.common.id),
-        "url": url(d.common.kind, &d.common.id),
+        "url": d.url(),
     });
     crate::render::escape_json_for_html(&value.to_string()).into_bytes()
 }
@@ -980,7 +960,7 @@ pub(super) fn document_page(
         superseded_by => Serde(&superseded_by),
         similar => Serde(&ctx.input.similar.get(&d.common.id).cloned().unwrap_or_default()),
         history => Serde(&ctx.input.history.get(&d.common.id)),
-        history_url => format!("{}history/", url(d.common.kind, &d.common.id)),
+        history_url => format!("{}history/", d.url()),
     };
     ctx.render(template, d.common.marking, page)
 }
@@ -1008,7 +988,7 @@ pub(super) fn history_page(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Result<Vec<u8>, Re
     let d = p.doc;
     let page = context! {
         doc => Serde(&d.common),
-        doc_url => url(d.common.kind, &d.common.id),
+        doc_url => d.url(),
         history => Serde(&ctx.input.history.get(&d.common.id)),
     };
     ctx.render("history.html", d.common.marking, page)

@@ -65,7 +65,7 @@ fn review_link(d: &Document) -> Link {
     Link {
         id: d.common.id.clone(),
         title: d.common.title.clone(),
-        url: url(Kind::CaseReview, &d.common.id),
+        url: Kind::CaseReview.url(&d.common.id),
     }
 }
 
@@ -370,7 +370,7 @@ fn briefing(ctx: &Ctx<'_>, code: &str) -> Briefing {
                 KindData::AgencyPowers(a) if a.agency == code => Some(Link {
                     id: p.doc.common.id.clone(),
                     title: a.name.clone(),
-                    url: url(Kind::AgencyPowers, &p.doc.common.id),
+                    url: Kind::AgencyPowers.url(&p.doc.common.id),
                 }),
                 _ => None,
             })

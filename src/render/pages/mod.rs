@@ -21,15 +21,10 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::markdown;
-use crate::model::{Document, Kind, Marking, VocabName};
+use crate::model::{Document, Marking, VocabName};
 
 use super::templates::template_error;
 use super::{Link, PageDoc, RenderError, Site, SiteInput};
-
-/// The site URL of a document: `/reviews/CR-2024-007/`.
-pub fn url(kind: Kind, id: &str) -> String {
-    format!("/{}/{id}/", kind.folder())
-}
 
 #[derive(Serialize)]
 struct SiteCtx {
@@ -108,7 +103,7 @@ impl<'a> Ctx<'a> {
         Some(Link {
             id: d.common.id.clone(),
             title: d.common.title.clone(),
-            url: url(d.common.kind, &d.common.id),
+            url: d.url(),
         })
     }
 
@@ -303,7 +298,7 @@ fn list_item(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> ListItem {
     ListItem {
         id: d.common.id.clone(),
         title: d.common.title.clone(),
-        url: url(d.common.kind, &d.common.id),
+        url: d.url(),
         date: date_of(d),
         marking: d.common.marking.to_string(),
         summary,

@@ -7,6 +7,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::model::agency_powers::{AgencyPowers, Power};
+use crate::model::enums::Closed;
 use crate::model::{Document, Kind, KindData, VocabName};
 
 use super::*;
@@ -25,7 +26,7 @@ pub(super) struct PowerType<'a> {
 
 impl PowerType<'_> {
     pub(super) fn url(&self) -> String {
-        format!("/powers/{}/", self.code)
+        crate::model::vocab::power_url(&self.code)
     }
 }
 
@@ -57,7 +58,7 @@ pub(super) fn power_types<'a>(ctx: &Ctx<'a>) -> Vec<PowerType<'a>> {
         .map(|t| PowerType {
             code: t.code.clone(),
             label: t.label.clone(),
-            question: crate::index::question(t),
+            question: t.power_question(),
             see_also: t.see_also.clone(),
             warrant: t.warrant != Some(false),
             holders: notes
@@ -152,7 +153,7 @@ pub(super) fn matrix(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
     let rows: Vec<Row> = notes
         .iter()
         .map(|(d, a)| {
-            let page = url(Kind::AgencyPowers, &d.common.id);
+            let page = Kind::AgencyPowers.url(&d.common.id);
             Row {
                 id: d.common.id.clone(),
                 name: a.name.clone(),
@@ -182,13 +183,32 @@ pub(super) fn matrix(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
     )
 }
 
+/// One legal basis of a power an agency holds, as its agency page and the power's page show it.
 #[derive(Serialize)]
-struct HolderPower {
+pub(super) struct PowerBasis {
     basis: String,
+    /// What the agency's `legal_bases` entry for it says.
     basis_summary: Option<String>,
     warrant_required: bool,
     exercised_by: Option<String>,
     notes: Option<String>,
+    /// Where the power runs, when narrower than the agency's reach.
+    runs: Option<&'static str>,
+}
+
+impl PowerBasis {
+    pub(super) fn of(agency: &AgencyPowers, power: &Power) -> PowerBasis {
+        PowerBasis {
+            basis: power.basis.clone(),
+            basis_summary: agency.basis_entry(&power.basis).map(|b| b.summary.clone()),
+            warrant_required: power.warrant_required,
+            exercised_by: power.exercised_by.clone(),
+            notes: power.notes.clone(),
+            runs: Some(power.extent(agency.jurisdiction))
+                .filter(|j| *j != agency.jurisdiction)
+                .map(|j| j.label()),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -199,7 +219,7 @@ struct Holder {
     /// The power on the agency's page.
     power_url: String,
     jurisdiction: &'static str,
-    powers: Vec<HolderPower>,
+    powers: Vec<PowerBasis>,
     limits: Vec<String>,
     route: String,
     spoc_role: String,
@@ -223,7 +243,7 @@ fn group(ctx: &Ctx<'_>, t: &PowerType<'_>) -> Group {
         .holders
         .iter()
         .map(|(d, a)| {
-            let page = url(Kind::AgencyPowers, &d.common.id);
+            let page = Kind::AgencyPowers.url(&d.common.id);
             Holder {
                 id: d.common.id.clone(),
                 name: a.name.clone(),
@@ -241,13 +261,7 @@ fn group(ctx: &Ctx<'_>, t: &PowerType<'_>) -> Group {
                     .powers
                     .iter()
                     .filter(|p| p.power_type == t.code)
-                    .map(|p| HolderPower {
-                        basis: p.basis.clone(),
-                        basis_summary: a.basis_entry(&p.basis).map(|b| b.summary.clone()),
-                        warrant_required: p.warrant_required,
-                        exercised_by: p.exercised_by.clone(),
-                        notes: p.notes.clone(),
-                    })
+                    .map(|p| PowerBasis::of(a, p))
                     .collect(),
                 limits: a.limits.clone(),
                 route: a.engagement.route.clone(),

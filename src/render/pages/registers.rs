@@ -83,7 +83,7 @@ fn order_row(
     let current = o.order_status.is_current();
     OrderRow {
         id: d.common.id.clone(),
-        url: url(Kind::OrderRecord, &d.common.id),
+        url: Kind::OrderRecord.url(&d.common.id),
         order_type: o.order_type.label().to_owned(),
         status: o.order_status.label().to_owned(),
         applicant: o
@@ -322,7 +322,7 @@ pub(super) fn tracker(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
                 .or_default()
                 .push(TrackerRow {
                     review: p.doc.common.id.clone(),
-                    url: url(Kind::CaseReview, &p.doc.common.id),
+                    url: Kind::CaseReview.url(&p.doc.common.id),
                     id: rec.id.clone(),
                     text: rec.text.clone(),
                     due: rec.due.to_string(),

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Measures the shape of the code under src/: file sizes, function lengths, visibility and the
+module import graph (circles, and whether `render` imports `index`). ARCHITECTURE.md records
+its figures.
+
+    scripts/structure.py [--circles]
+
+Lines are physical lines of a file, tests included (`#[cfg(test)]` modules count, as a reader
+meets them). A function's length runs from its `fn` line to the line of its closing brace,
+found by counting braces outside strings, characters and comments.
+"""
+import os
+import re
+import statistics
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
+
+
+def rust_files():
+    for base, _, names in os.walk(ROOT):
+        for name in names:
+            if name.endswith(".rs"):
+                yield os.path.join(base, name)
+
+
+def strip(text):
+    """The text with strings, chars and comments blanked (newlines kept)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif c == "r" and re.match(r'r#*"', text[i:i + 10]) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            m = re.match(r'r(#*)"', text[i:])
+            end = '"' + m.group(1)
+            j = text.find(end, i + len(m.group(0)))
+            j = n if j < 0 else j + len(end)
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            j += 1
+            out.append(re.sub(r"[^\n]", " ", text[i:j]))
+            i = j
+        elif c == "'":
+            m = re.match(r"'(\\.[^']*|[^\\'])'", text[i:])
+            if m:
+                out.append(" " * len(m.group(0)))
+                i += len(m.group(0))
+            else:
+                out.append(c)
+                i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def functions(code):
+    lengths = []
+    lines = code.split("\n")
+    for idx, line in enumerate(lines):
+        if re.search(r"\bfn\s+\w+", line) and not line.strip().startswith("//"):
+            depth, started = 0, False
+            for j in range(idx, len(lines)):
+                for ch in lines[j]:
+                    if ch == "{":
+                        depth += 1
+                        started = True
+                    elif ch == "}":
+                        depth -= 1
+                if not started and ";" in lines[j]:
+                    break  # a declaration without a body
+                if started and depth <= 0:
+                    lengths.append(j - idx + 1)
+                    break
+    return lengths
+
+
+def module_of(path):
+    rel = os.path.relpath(path, ROOT)[:-3].split(os.sep)
+    if rel[-1] in ("mod", "lib", "main"):
+        rel = rel[:-1]
+    return rel
+
+
+def imports(code):
+    found = set()
+    for m in re.finditer(r"crate::((?:\w+::)*\w+)", code):
+        found.add(tuple(m.group(1).split("::")))
+    for m in re.finditer(r"use\s+crate::\{([^;]*)\};", code, re.S):
+        for part in re.split(r"[,\s{}]+", m.group(1)):
+            if part:
+                found.add(tuple(part.split("::")))
+    return found
+
+
+def main():
+    sizes, fns, pub, pub_crate = [], [], 0, 0
+    graph = {}
+    modules = set()
+    files = sorted(rust_files())
+    for path in files:
+        modules.add(tuple(module_of(path)))
+    for path in files:
+        text = open(path, encoding="utf-8").read()
+        sizes.append(text.count("\n"))
+        code = strip(text)
+        fns += functions(code)
+        pub += len(re.findall(r"^\s*pub\s", code, re.M))
+        pub_crate += len(re.findall(r"^\s*pub\((?:crate|super|in [^)]*)\)\s", code, re.M))
+        me = tuple(module_of(path))
+        top = me[:2] if len(me) >= 2 and me[0] in ("cmd",) else me[:2]
+        for imp in imports(code):
+            # the longest known module that prefixes the import
+            target = None
+            for k in range(len(imp), 0, -1):
+                if imp[:k] in modules:
+                    target = imp[:k]
+                    break
+            if target and target != me:
+                graph.setdefault(me, set()).add(target)
+    fns.sort()
+    p90 = fns[int(len(fns) * 0.9)] if fns else 0
+    print(f"files: {len(sizes)}")
+    print(f"median file: {statistics.median(sizes):.0f} lines (p90 {sorted(sizes)[int(len(sizes) * 0.9)]})")
+    print(f"functions: {len(fns)}, median {statistics.median(fns):.0f} lines, p90 {p90}, over 50 lines: {sum(1 for f in fns if f > 50)}")
+    print(f"pub items: {pub}, pub(crate)/pub(super)/pub(in): {pub_crate}")
+
+    # Circles between top-level modules (src/<name>, and cmd/<name>, index/<name>, … one level in).
+    def group(m):
+        return m[:2] if len(m) >= 2 else m
+    edges = {}
+    for a, targets in graph.items():
+        for b in targets:
+            ga, gb = group(a), group(b)
+            if ga != gb and not (ga[:1] == gb[:1] and (len(ga) == 1 or len(gb) == 1)):
+                edges.setdefault(ga, set()).add(gb)
+    circles = set()
+    for a, targets in edges.items():
+        for b in targets:
+            if a in edges.get(b, set()):
+                circles.add(tuple(sorted(["::".join(a), "::".join(b)])))
+    print(f"import circles (two modules importing each other): {len(circles)}")
+    for c in sorted(circles):
+        print(f"  {c[0]} <-> {c[1]}")
+    render_index = sorted({"::".join(b) for a, t in graph.items() if a[:1] == ("render",) for b in t if b[:1] == ("index",)})
+    print(f"render importing index: {', '.join(render_index) if render_index else 'never'}")
+    if "--long" in sys.argv:
+        for path in files:
+            code = strip(open(path, encoding="utf-8").read())
+            for f in functions(code):
+                pass
+
+
+if __name__ == "__main__":
+    main()
