@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Index and query benchmarks on a generated corpus. Prints a markdown report on stdout;
-# BENCHMARKS.md records a run. Usage: scripts/bench.sh [DOCS] [RUNS]
+# Index and query benchmarks on a generated corpus. Prints a markdown report on stdout; a run
+# worth keeping is saved as a dated file in benchmarks/ (benchmarks/2026-11-29-static-site.md is
+# one), and BENCHMARKS.md cites it where it changes a target's standing. The benchmark suite,
+# scripts/bench/suite.sh, is the entry point. Usage: scripts/bench.sh [DOCS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DOCS=${1:-10000}

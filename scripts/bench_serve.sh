@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Server load benchmark: `casebook serve` (release) on a generated corpus, loaded with wrk on
-# loopback. Prints a markdown report on stdout; BENCHMARKS.md records a run.
+# loopback. Prints a markdown report on stdout; a run worth keeping is saved as a dated file in
+# benchmarks/ (benchmarks/2026-11-29-serve.md is one). scripts/bench/suite.sh, the entry point,
+# measures the server too.
 # Usage: scripts/bench_serve.sh [DOCS] [SECONDS] [CONNECTIONS]
 # Needs wrk (Debian: apt-get install wrk). wrk and the server share the machine's cores.
 set -euo pipefail

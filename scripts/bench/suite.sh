@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark suite: Casebook against Hugo, tantivy-cli and the floor of reading the bytes, on
-# generated corpora with git history. Prints a markdown report; without --quick it also appends
-# the report, with the machine and date, to BENCHMARKS.md.
+# generated corpora with git history. Prints a markdown report; without --quick it also writes
+# the report, with the machine and date, to a file of its own, benchmarks/YYYY-MM-DD-suite.md
+# (benchmarks/YYYY-MM-DD-suite-2.md, -3, ... when that day already has one), and prints its
+# path. BENCHMARKS.md keeps where each target stands, citing the runs it takes figures from.
 #
 #   scripts/bench/suite.sh [--quick] [--sizes "1000 10000 100000"] [--runs N] [--seconds S]
 #
 #   --quick     1,000 documents, one run, 3 s load runs, debug binaries (already built by the
-#               tests), no report appended: what CI runs, so the suite cannot rot; its figures are
+#               tests), no file written: what CI runs, so the suite cannot rot; its figures are
 #               not benchmarks. References are measured only when already installed.
 #   --sizes     corpus sizes (default "1000 10000 100000")
 #   --runs      runs of each timed command under a minute (default 5; longer ones run once)
@@ -169,8 +171,9 @@ fresh_rows() {
 }
 
 REPORT=$WORK/report.md
+DAY=$(date -u +%Y-%m-%d) # the run's date: in its heading and its file name
 {
-    echo "## Suite run: $(date -u +%Y-%m-%d), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes $SIZES, $RUNS run(s), ${SECONDS_EACH} s loads$([ "$QUICK" = 1 ] && echo ', quick')"
+    echo "# Suite run: $DAY, $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), sizes $SIZES, $RUNS run(s), ${SECONDS_EACH} s loads$([ "$QUICK" = 1 ] && echo ', quick')"
     echo
     echo "Medians with [min–max] over the runs; a command over a minute runs once. Ratios are taken"
     echo "within this run. Produced by \`scripts/bench/suite.sh\`."
@@ -187,7 +190,7 @@ printf '/.casebook/\n/public*/\n' >"$S/.gitignore"
 addr=$(wait_addr "$WORK/serve-sample.log" "$SERVER" 's#^serving on http://\([^/]*\)/.*#\1#p')
 sleep 1
 {
-    echo "### The sample knowledge base ($(find "$S/knowledge" -name '*.md' | wc -l) documents)"
+    echo "## The sample knowledge base ($(find "$S/knowledge" -name '*.md' | wc -l) documents)"
     echo
     echo "| load (wrk, ${SECONDS_EACH} s) | requests/s | p50 | p99 | errors |"
     echo "|---|---|---|---|---|"
@@ -294,7 +297,7 @@ JSON
     cd "$ROOT"
     hugo_m=$(echo "$hugo_full" | cut -d' ' -f1)
     {
-        echo "### $N documents ($(awk -v b="$bytes" 'BEGIN {printf "%.1f MiB", b/1048576}') of markdown, $pages pages)"
+        echo "## $N documents ($(awk -v b="$bytes" 'BEGIN {printf "%.1f MiB", b/1048576}') of markdown, $pages pages)"
         echo
         echo "| measure | Casebook | reference | ratio |"
         echo "|---|---|---|---|"
@@ -326,6 +329,14 @@ done
 
 cat "$REPORT"
 if [ "$QUICK" = 0 ]; then
-    { echo; cat "$REPORT"; } >>"$ROOT/BENCHMARKS.md"
-    echo "(appended to BENCHMARKS.md)" >&2
+    # One file per run, never overwritten: the day's first is DAY-suite.md, then -2, -3, ...
+    mkdir -p "$ROOT/benchmarks"
+    OUT=benchmarks/$DAY-suite.md
+    n=2
+    while [ -e "$ROOT/$OUT" ]; do
+        OUT=benchmarks/$DAY-suite-$n.md
+        n=$((n + 1))
+    done
+    cp "$REPORT" "$ROOT/$OUT"
+    echo "report written to $OUT" >&2
 fi

@@ -1,12 +1,12 @@
 //! Issue 11: the relevance suite (`tests/relevance/queries.toml`), measured on the sample.
 //! Prints success@3 and nDCG@5 overall and by category, and fails below the floors, which are
-//! set from the measured values (BENCHMARKS.md records them).
+//! set from the measured values (BENCHMARKS.md gives the standing; benchmarks/ has each run).
 
 use std::collections::BTreeMap;
 
 use casebook::index::{KbIndex, SearchRequest};
 
-/// The lowest success@3 the suite may fall to (measured: see BENCHMARKS.md).
+/// The lowest success@3 the suite may fall to (measured: see BENCHMARKS.md, "Search relevance").
 const SUCCESS_AT_3_FLOOR: f64 = 0.95;
 /// The lowest mean nDCG@5 the suite may fall to.
 const NDCG_AT_5_FLOOR: f64 = 0.85;
