@@ -5,16 +5,19 @@
 #   scripts/fuzz.sh --short [SECONDS] [TARGET...]     (CI: 30 s each by default)
 #
 # --short is the quick run CI makes: an unoptimised build without debug assertions (about 4
-# minutes rather than 9), each target started from 200 of its kept inputs plus its regressions
-# in a folder of its own (so the kept corpus is neither replayed whole nor changed), and 60 s
-# before an input counts as a stall. A crash fails it all the same.
+# minutes rather than 9), each target started from its seeds plus its regressions in a
+# temporary folder of its own (so no grown corpus is read or changed), and 60 s before an
+# input counts as a stall. A crash fails it all the same.
 #
 # SECONDS per target (default 600); targets default to all four, two at a time (the machine's
-# cores). Each run starts from fuzz/corpus/<target> and adds what it finds there; a crash is
-# saved in fuzz/artifacts/<target>/ and fails the script. Keep a crash's input as a regression:
-# copy it into fuzz/regressions/<target>/ (tests/it/fuzz_regressions.rs replays every file
-# there and in the corpus). Logs go to fuzz/logs/<target>.log; the last lines of each are
-# printed (executions, coverage, corpus size).
+# cores). Git keeps, per target, at most 200 seeds (fuzz/seeds/<target>/, chosen by coverage
+# with `cargo fuzz cmin`) and every input that once failed (fuzz/regressions/<target>/); the
+# corpus a run grows is fuzz/corpus/<target>/, which git ignores. Each run copies the seeds
+# and regressions into that folder, starts from all it holds and adds what it finds there; a
+# crash is saved in fuzz/artifacts/<target>/ and fails the script. Keep a crash's input as a
+# regression: copy it into fuzz/regressions/<target>/ (tests/it/fuzz_regressions.rs replays
+# every file there and in fuzz/seeds/<target>/). Logs go to fuzz/logs/<target>.log; the last
+# lines of each are printed (executions, coverage, corpus size).
 #
 # Installs cargo-fuzz when it is missing. FUZZ_TIMEOUT sets the stall limit (default 10 s).
 # FUZZ_PROFILE=--dev builds without optimisation, but cargo-fuzz then turns debug assertions on
@@ -54,13 +57,12 @@ mkdir -p fuzz/logs
 status=0
 run() {
     local t="$1" corpus="fuzz/corpus/$1"
-    mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
-    if $short; then
-        corpus="$seeds/$t"
-        mkdir -p "$corpus"
-        find "fuzz/corpus/$t" -type f | sort | awk 'NR <= 200' | xargs -r cp -t "$corpus"
-        find "fuzz/regressions/$t" -type f -exec cp -t "$corpus" {} +
-    fi
+    if $short; then corpus="$seeds/$t"; fi
+    mkdir -p "$corpus" "fuzz/artifacts/$t"
+    # The seeds and regressions git keeps (a folder may be absent: a new target has none yet).
+    for kept in "fuzz/seeds/$t" "fuzz/regressions/$t"; do
+        [ ! -d "$kept" ] || find "$kept" -type f -exec cp -t "$corpus" {} +
+    done
     # -timeout: an input taking longer than this is a finding (a stall), as is a crash.
     if cargo fuzz run -s none "$profile" "$t" "$corpus" -- \
         -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=4096 -print_final_stats=1 \
