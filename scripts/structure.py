@@ -95,14 +95,21 @@ def module_of(path):
     return rel
 
 
-def imports(code):
+def imports(code, me, is_mod):
+    """The module paths `code` names: `crate::a::b`, and `super::x` or `self::x` resolved
+    against `me` (a `mod.rs` is its folder's module, so its `super` is one level up)."""
     found = set()
-    for m in re.finditer(r"crate::((?:\w+::)*\w+)", code):
-        found.add(tuple(m.group(1).split("::")))
-    for m in re.finditer(r"use\s+crate::\{([^;]*)\};", code, re.S):
-        for part in re.split(r"[,\s{}]+", m.group(1)):
-            if part:
-                found.add(tuple(part.split("::")))
+    parent = me if is_mod else me[:-1]
+    for m in re.finditer(r"\b(crate|super|self)::((?:\w+::)*\w+)", code):
+        base = {"crate": (), "super": parent[:-1] if is_mod else parent, "self": me}[m.group(1)]
+        if m.group(1) == "super" and not is_mod:
+            base = me[:-1]
+        found.add(base + tuple(m.group(2).split("::")))
+    for m in re.finditer(r"use\s+(crate|super)::\{([^;]*)\};", code, re.S):
+        base = () if m.group(1) == "crate" else (me[:-1] if not is_mod else parent[:-1])
+        for part in re.split(r"[,\s{}]+", m.group(2)):
+            if part and part != "self":
+                found.add(base + tuple(part.split("::")))
     return found
 
 
@@ -122,7 +129,8 @@ def main():
         pub_crate += len(re.findall(r"^\s*pub\((?:crate|super|in [^)]*)\)\s", code, re.M))
         me = tuple(module_of(path))
         top = me[:2] if len(me) >= 2 and me[0] in ("cmd",) else me[:2]
-        for imp in imports(code):
+        is_mod = os.path.basename(path) in ("mod.rs", "lib.rs", "main.rs")
+        for imp in imports(code, me, is_mod):
             # the longest known module that prefixes the import
             target = None
             for k in range(len(imp), 0, -1):

@@ -12,8 +12,6 @@
 //! `cmd` is the only layer that prints.
 
 pub(crate) mod api;
-pub mod build;
-pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -24,10 +22,9 @@ pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod model;
-pub mod output;
 #[cfg(feature = "pdf")]
 pub mod pdf;
-pub(crate) mod progress;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub(crate) mod scaffold;

@@ -13,13 +13,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::{self, Checked};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::load::{Repo, Source};
 use crate::model::enums::{Closed, OrderStatus, RecommendationStatus};
 use crate::model::stats::{Audience, Figure, Statistics};
 use crate::model::{Date, Document, KindData, Marking, Month, VocabName, Vocabulary};
+use crate::pipeline::check::{self, Checked};
 
 /// A run of whole months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,7 +258,7 @@ pub struct Report {
     /// The disclosure rule, for `public`.
     pub rule: &'static str,
     /// The partner infographic of the documents dated in the period.
-    pub infographic: crate::render::infographic::Infographic,
+    pub infographic: crate::model::stats::infographic::Infographic,
 }
 
 /// The documents a report of `ceiling` reads: published, at or below it.
@@ -484,7 +484,7 @@ pub fn report(
             "for the public (OFFICIAL edition), with small numbers hidden".to_owned()
         }
     };
-    let infographic = crate::render::infographic::infographic(
+    let infographic = crate::model::stats::infographic::infographic(
         &published,
         &format!(
             "of the documents dated in {}, {audience_words}",

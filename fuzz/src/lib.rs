@@ -4,11 +4,11 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use casebook::build::{self, BuildOptions};
+use casebook::pipeline::build::{self, BuildOptions};
 use casebook::config::Config;
 use casebook::load::Repo;
 use casebook::model::{Date, Marking};
-use casebook::output::SiteSnapshot;
+use casebook::pipeline::output::SiteSnapshot;
 use casebook::serve::{AppState, AuditLog, Current, Inner};
 
 #[path = "props.rs"]

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use casebook::check::check_loaded;
 use casebook::index::{KbIndex, SearchRequest, Sort};
 use casebook::load::{Loaded, content_hash};
 use casebook::model::{Date, SourceFile};
+use casebook::pipeline::check::check_loaded;
 use casebook::serve::{AppState, app};
 
 /// Front matter split, parse and validate, as a review and as the vocabulary file: no
@@ -53,7 +53,7 @@ pub fn front_matter(data: &[u8]) {
             );
             assert!(d.column >= 1, "{} at column {}", d.code, d.column);
         }
-        let report = casebook::cmd::check::render_all(&checked, false);
+        let report = casebook::pipeline::findings::render_all(&checked, false);
         assert!(checked.diagnostics.is_empty() || !report.is_empty());
     }
 }

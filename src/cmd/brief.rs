@@ -2,17 +2,18 @@
 //! builds the edition of the ceiling (incrementally, as `casebook build` does) and takes the
 //! briefing the site renders, so the file says exactly what the page says.
 
+use crate::pipeline::findings;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::build::{self, BuildOptions};
 use crate::cli::{BriefArgs, DocumentFormat};
 use crate::model::{Date, VocabName};
+use crate::pipeline::build::{self, BuildOptions};
 
-use super::{Context, EXIT_CONTENT, check};
+use super::{Context, EXIT_CONTENT};
 
 /// Runs `brief`.
 pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
@@ -20,10 +21,10 @@ pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
     let opts = BuildOptions::head(ceiling);
     let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;
     if built.index.is_none() {
-        eprint!("{}", check::render_all(&built.checked, false));
+        eprint!("{}", findings::render_all(&built.checked, false));
         eprintln!(
             "{}\nno briefing: fix the errors above and commit",
-            check::summary(&built.checked)
+            findings::summary(&built.checked)
         );
         return Ok(ExitCode::from(EXIT_CONTENT));
     }

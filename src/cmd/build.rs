@@ -1,17 +1,18 @@
 //! `casebook build`: check, then update the search index of the build's marking ceiling.
 
+use crate::pipeline::findings;
 use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::build::{self, BuildOptions};
 use crate::cli::BuildArgs;
 use crate::model::enums::Closed;
 use crate::model::{Date, Marking};
+use crate::pipeline::build::{self, BuildOptions};
 
 use super::progress::Reporter;
-use super::{Context, EXIT_CONTENT, check};
+use super::{Context, EXIT_CONTENT};
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
@@ -34,7 +35,7 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
     let mut stderr = std::io::stderr().lock();
     write!(stderr, "{}", reporter.remaining(&built.checked))?;
     if reporter.chatty() || built.index.is_none() {
-        writeln!(stderr, "{}", check::summary(&built.checked))?;
+        writeln!(stderr, "{}", findings::summary(&built.checked))?;
     }
     let Some(report) = built.index else {
         writeln!(
@@ -48,7 +49,7 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
         if let Some(site) = &built.site {
             writeln!(stderr, "{site}")?;
         }
-        for line in check::left_out(&built.checked, Some(ceiling), opts.drafts) {
+        for line in findings::left_out(&built.checked, Some(ceiling), opts.drafts) {
             writeln!(stderr, "{line}")?;
         }
         if args.rev.is_none() {
@@ -56,7 +57,7 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
                 .repo
                 .changed_since_head(&ctx.config.knowledge_dir)
                 .unwrap_or_default();
-            if let Some(note) = check::unchecked_changes(&changed) {
+            if let Some(note) = findings::unchecked_changes(&changed) {
                 writeln!(stderr, "{}", note.replace("not checked", "not built"))?;
             }
         }

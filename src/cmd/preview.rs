@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use notify::{RecursiveMode, Watcher};
 
-use crate::build::{self, BuildOptions, Built};
 use crate::cli::PreviewArgs;
 use crate::model::Date;
 use crate::model::words::count;
-use crate::output::SiteSnapshot;
+use crate::pipeline::build::{self, BuildOptions, Built};
+use crate::pipeline::output::SiteSnapshot;
 use crate::serve::watch::{Failure, Rebuild};
 use crate::serve::{self, AppState, Current, Inner};
 

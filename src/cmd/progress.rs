@@ -5,6 +5,7 @@
 //! one's output stays exactly the diagnostics and the summary, whatever the machine's speed);
 //! with `--quiet`, nothing but the diagnostics.
 
+use crate::pipeline::findings;
 use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,10 +17,10 @@ use std::time::{Duration, Instant};
 use annotate_snippets::Renderer;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::check::Checked;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SourceFile;
-use crate::progress::Progress;
+use crate::pipeline::check::Checked;
+use crate::pipeline::progress::Progress;
 
 /// How long a phase runs before it is shown.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
@@ -104,7 +105,7 @@ impl Reporter {
             .iter()
             .filter(|d| self.shown(d) && !streamed.contains(&key(d)))
             .collect();
-        super::check::render_list(&left, checked, self.styled)
+        findings::render_list(&left, checked, self.styled)
     }
 
     fn println(&self, line: &str) {
@@ -219,7 +220,7 @@ impl Progress for Reporter {
         };
         let mut text = String::new();
         for d in &shown {
-            text.push_str(&super::check::render(d, Some(file), &renderer));
+            text.push_str(&findings::render(d, Some(file), &renderer));
             text.push_str("\n\n");
         }
         if let Ok(mut streamed) = self.streamed.lock() {

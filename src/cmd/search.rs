@@ -6,11 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use crate::build;
 use crate::cli::{OutputFormat, SearchArgs, SortOrder};
 use crate::index::{FacetName, Hit, KbIndex, SearchRequest, SearchResponse, Sort};
 use crate::model::Marking;
 use crate::model::words::count;
+use crate::pipeline::build;
 
 use super::Context;
 

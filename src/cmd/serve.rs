@@ -1,6 +1,7 @@
 //! `casebook serve`: build, serve the site and search, and rebuild in the background when new
 //! commits arrive (a failing rebuild keeps the last good build and is reported in `/healthz`).
 
+use crate::pipeline::findings;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,14 +10,14 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 use axum::http::HeaderName;
 
-use crate::build::{self, BuildOptions};
 use crate::cli::ServeArgs;
 use crate::model::{Date, Marking};
-use crate::output::SiteSnapshot;
+use crate::pipeline::build::{self, BuildOptions};
+use crate::pipeline::output::SiteSnapshot;
 use crate::serve::watch::{Failure, Rebuild};
 use crate::serve::{self, AppState, Current, Inner};
 
-use super::{Context, EXIT_CONTENT, check};
+use super::{Context, EXIT_CONTENT};
 
 /// Runs `serve`.
 pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
@@ -149,12 +150,12 @@ fn first_build(ctx: &Context, opts: &BuildOptions) -> Result<First> {
     let built = build::build(&ctx.repo, &ctx.config, opts, Date::today())?;
     if built.index.is_none() {
         let styled = std::io::stderr().is_terminal();
-        eprint!("{}", check::render_all(&built.checked, styled));
+        eprint!("{}", findings::render_all(&built.checked, styled));
         let head = built.checked.commit.as_ref().map(|c| c.id.clone());
         if let (Some(head), Some((current, good))) = (head, last_good(ctx, opts)) {
             eprintln!(
                 "{}\nHEAD (commit {}) cannot be published: serving the last good build (commit {}) until a commit without errors arrives; `/healthz` says degraded",
-                check::summary(&built.checked),
+                findings::summary(&built.checked),
                 crate::load::short(&head),
                 crate::load::short(&good),
             );
@@ -163,7 +164,7 @@ fn first_build(ctx: &Context, opts: &BuildOptions) -> Result<First> {
         }
         eprintln!(
             "{}\nnot serving: fix the errors above and commit (there is no earlier good build on disk to serve meanwhile)",
-            check::summary(&built.checked)
+            findings::summary(&built.checked)
         );
         return Ok(First::Refused);
     }
@@ -235,8 +236,8 @@ fn last_good(ctx: &Context, opts: &BuildOptions) -> Option<(Current, String)> {
 }
 
 /// What a build refused for content errors reports: the log's detail and `/healthz`'s words.
-fn content_failure(checked: &crate::check::Checked, opts: &BuildOptions) -> Failure {
-    let summary = check::summary(checked);
+fn content_failure(checked: &crate::pipeline::check::Checked, opts: &BuildOptions) -> Failure {
+    let summary = findings::summary(checked);
     let mut health = format!("the commit has content errors: {summary}");
     // A diagnostic names a file and quotes its values; a server whose ceiling is below the
     // highest marking could be describing a document it must not show, so it gives only
@@ -253,7 +254,7 @@ fn content_failure(checked: &crate::check::Checked, opts: &BuildOptions) -> Fail
         health.push_str(" (details in the server log)");
     }
     Failure {
-        log: format!("\n{}{summary}", check::render_all(checked, false)),
+        log: format!("\n{}{summary}", findings::render_all(checked, false)),
         health,
         retry: false,
     }

@@ -2,18 +2,19 @@
 //! an audience: exact for an edition's own readers, with audited disclosure control for the
 //! public.
 
+use crate::pipeline::findings;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
-use crate::build::{self, BuildOptions};
 use crate::cli::{StatsArgs, StatsFormat};
 use crate::model::stats::{Audience, Published};
 use crate::model::words::count;
 use crate::model::{Date, Marking};
+use crate::pipeline::build::{self, BuildOptions};
 
-use super::{Context, EXIT_CONTENT, check};
+use super::{Context, EXIT_CONTENT};
 
 /// Runs `stats`.
 pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
@@ -33,10 +34,10 @@ pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
     let (checked, statistics) = build::statistics(&ctx.repo, &ctx.config, &opts, Date::today())?;
     let Some(statistics) = statistics else {
         let styled = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        eprint!("{}", check::render_all(&checked, styled));
+        eprint!("{}", findings::render_all(&checked, styled));
         eprintln!(
             "{}\nno statistics: fix the errors above",
-            check::summary(&checked)
+            findings::summary(&checked)
         );
         return Ok(ExitCode::from(EXIT_CONTENT));
     };

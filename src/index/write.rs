@@ -5,7 +5,7 @@
 //! both paths, and tantivy's own writer lock guards the index. A build killed at any point
 //! leaves the last committed index readable.
 
-use crate::output::sibling;
+use crate::pipeline::output::sibling;
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};

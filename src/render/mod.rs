@@ -5,7 +5,6 @@
 //! Must not import `index`: similar-document lists arrive as data.
 
 mod charts;
-pub mod infographic;
 mod pages;
 mod search;
 mod templates;

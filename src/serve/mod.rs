@@ -37,7 +37,7 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::index::KbIndex;
 use crate::model::Marking;
-use crate::output::SiteSnapshot;
+use crate::pipeline::output::SiteSnapshot;
 use crate::render::Templates;
 
 /// One build, as served.

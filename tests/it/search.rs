@@ -820,7 +820,7 @@ fn graded_reviews() -> Vec<Graded> {
     use casebook::model::KindData;
     let (repo, _) = sample();
     let opened = casebook::load::Repo::discover(repo.path()).expect("repo");
-    let checked = casebook::check::check(
+    let checked = casebook::pipeline::check::check(
         &opened,
         &casebook::load::Source::Revision("HEAD".to_owned()),
         &casebook::config::Config::default(),

@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderName, Request, StatusCode};
 use casebook::model::Marking;
-use casebook::output::SiteSnapshot;
+use casebook::pipeline::output::SiteSnapshot;
 use casebook::serve::{AppState, AuditLog, Current, Inner, app};
 use tower::ServiceExt;
 

@@ -21,6 +21,7 @@
 
 mod audit;
 mod disclose;
+pub mod infographic;
 mod orders;
 mod reviews;
 

@@ -20,7 +20,7 @@ fn infographic_page(
         "for readers of the {} edition: exact counts, since every reader can open every record counted",
         ctx.input.ceiling
     );
-    let info = crate::render::infographic::infographic(published, &words);
+    let info = crate::model::stats::infographic::infographic(published, &words);
     let marking = ctx.marking_of(ctx.input.docs.iter().map(|p| p.doc));
     out.insert(
         "statistics/infographic/index.html".into(),

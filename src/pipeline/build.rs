@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, Checked};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::pipeline::check::{self, Checked};
 use std::collections::HashMap;
 
 use crate::index::{self, BuildMeta, Published, Report};
@@ -13,8 +13,8 @@ use crate::load::History;
 use crate::load::{self, Repo, Source};
 use crate::model::stats::Statistics;
 use crate::model::{Corpus, Date, Document, Marking, Status, Withheld};
-use crate::output::{self, SiteReport};
-use crate::progress::{Progress, Silent};
+use crate::pipeline::output::{self, SiteReport};
+use crate::pipeline::progress::{Progress, Silent};
 use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
 
 /// What a build is asked to do.
