@@ -5,7 +5,8 @@ its figures.
 
     scripts/structure.py [--circles]
 
-Lines are physical lines of a file, tests included (`#[cfg(test)]` modules count, as a reader
+Imports are counted outside `#[cfg(test)]` modules (a test may use what sits above the
+code it tests). Lines are physical lines of a file, tests included (`#[cfg(test)]` modules count, as a reader
 meets them). A function's length runs from its `fn` line to the line of its closing brace,
 found by counting braces outside strings, characters and comments.
 """
@@ -129,6 +130,11 @@ def main():
         pub_crate += len(re.findall(r"^\s*pub\((?:crate|super|in [^)]*)\)\s", code, re.M))
         me = tuple(module_of(path))
         top = me[:2] if len(me) >= 2 and me[0] in ("cmd",) else me[:2]
+        # A test module may use what is above the code it tests: only the code itself counts.
+        if os.path.basename(path) == "tests.rs":
+            continue  # a module of tests only
+        test = re.search(r"#\[cfg\(test\)\]\s*mod \w+ \{", code)
+        code = code[: test.start()] if test else code
         is_mod = os.path.basename(path) in ("mod.rs", "lib.rs", "main.rs")
         for imp in imports(code, me, is_mod):
             # the longest known module that prefixes the import
@@ -155,14 +161,37 @@ def main():
             ga, gb = group(a), group(b)
             if ga != gb and not (ga[:1] == gb[:1] and (len(ga) == 1 or len(gb) == 1)):
                 edges.setdefault(ga, set()).add(gb)
-    circles = set()
-    for a, targets in edges.items():
-        for b in targets:
-            if a in edges.get(b, set()):
-                circles.add(tuple(sorted(["::".join(a), "::".join(b)])))
-    print(f"import circles (two modules importing each other): {len(circles)}")
+    # Circles: groups of modules that reach each other through imports (strongly connected
+    # components of more than one module, found with Tarjan's algorithm).
+    index, low, stack, on, circles = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in edges.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append("::".join(w))
+                if w == v:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    print(f"import circles: {len(circles)}")
     for c in sorted(circles):
-        print(f"  {c[0]} <-> {c[1]}")
+        print(f"  {' -> '.join(c)}")
     render_index = sorted({"::".join(b) for a, t in graph.items() if a[:1] == ("render",) for b in t if b[:1] == ("index",)})
     print(f"render importing index: {', '.join(render_index) if render_index else 'never'}")
     if "--long" in sys.argv:

@@ -10,7 +10,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 
 use super::analysis::analysed;
-use super::search::KbIndex;
+use super::kb::KbIndex;
 
 /// One clause of the query text: its text for tantivy (a synonym group written as
 /// `("NRM" OR "National Referral Mechanism")`), what the searcher wrote, and whether it is a

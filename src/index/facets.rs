@@ -9,28 +9,10 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use super::kb::KbIndex;
 use super::query::AliasClause;
-use super::search::{Failures, KbIndex, SearchRequest, combine};
+use super::request::{Failures, SearchRequest, combine};
 use crate::model::FacetName;
-
-/// Every facet path present in a facet field.
-pub(super) fn facet_terms(searcher: &Searcher, field: tantivy::schema::Field) -> Vec<Facet> {
-    let mut out = BTreeSet::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().stream() else {
-            continue;
-        };
-        while stream.advance() {
-            if let Ok(f) = Facet::from_encoded(stream.key().to_vec()) {
-                out.insert(f);
-            }
-        }
-    }
-    out.into_iter().collect()
-}
 
 impl KbIndex {
     /// The facet path for a code written by a user, if the index has it.

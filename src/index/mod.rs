@@ -9,23 +9,30 @@ mod dictionary;
 mod document;
 mod expand;
 mod facets;
+mod holders;
+mod kb;
 mod purge;
 mod query;
+mod request;
 mod schema;
 mod search;
 mod snippets;
 mod suggest;
+mod terms;
 mod vocab;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use crate::model::FacetName;
-pub use answers::{Answer, Holder, HolderPower};
+pub use answers::Answer;
 pub use document::{IndexDoc, doc_key, index_doc};
+pub use holders::{Holder, HolderPower};
+pub use kb::KbIndex;
 pub use query::{MAX_DEPTH, MAX_QUERY_BYTES, depth as query_depth};
+pub use request::{SearchRequest, Sort};
 pub use schema::SCHEMA_VERSION;
-pub use search::{Hit, HitLink, KbIndex, SearchRequest, SearchResponse, Sort};
+pub use search::{Hit, HitLink, SearchResponse};
 pub use snippets::Snippet;
 pub use suggest::{CorrectedWord, Correction};
 pub use vocab::{PowerType, SearchVocab};
@@ -68,3 +75,14 @@ impl IndexError {
 }
 
 pub use write::{BuildLock, damaged, lock, update_locked};
+
+/// A writer of one thread, as every build and purge uses; a lock held by another build is
+/// `Busy`.
+fn writer(index: &tantivy::Index) -> Result<tantivy::IndexWriter, IndexError> {
+    index
+        .writer_with_num_threads(1, 64 * 1024 * 1024)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => IndexError::Busy(PathBuf::from("index")),
+            other => IndexError::tantivy(other),
+        })
+}

@@ -10,7 +10,7 @@ use tantivy::merge_policy::NoMergePolicy;
 use tantivy::{Index, IndexWriter};
 
 use super::IndexError;
-use super::write::writer;
+use super::writer;
 
 /// The key the index keeps for a document's indexed form: the git blob id of its source, and
 /// when the edition leaves out a document it names, `+` and the verdicts of

@@ -2,10 +2,9 @@
 //! a facet, AND across facets) with disjunctive counts, sorting, pagination, highlighted
 //! snippets, "did you mean" suggestions and the answer box.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -14,55 +13,18 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, RangeQuery,
     TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
-};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
-use super::IndexError;
 use super::analysis::analysed;
-use super::answers::{Answer, Holder, holders};
+use super::answers::Answer;
 use super::expand::Clause;
-use super::facets::facet_terms;
+use super::kb::KbIndex;
 use super::query::{self};
-use super::schema::Fields;
+use super::request::{Failures, SearchRequest, Sort, combine};
 use super::snippets::{FieldSnippets, Snippet, snippet};
 use super::suggest::Correction;
-use super::vocab::SearchVocab;
-use super::write::{BuildMeta, open_checked, read_meta};
 use crate::model::FacetName;
-
-/// How results are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    /// Best match first.
-    #[default]
-    Relevance,
-    /// Most recent first.
-    Newest,
-}
-
-/// A search as asked for by the command line or the server.
-#[derive(Debug, Clone, Default)]
-pub struct SearchRequest {
-    /// Query text.
-    pub q: String,
-    /// Facet filters: OR within a facet, AND across facets.
-    pub filters: BTreeMap<FacetName, Vec<String>>,
-    /// First year.
-    pub from: Option<i32>,
-    /// Last year.
-    pub to: Option<i32>,
-    /// Order.
-    pub sort: Sort,
-    /// 1-based page.
-    pub page: usize,
-    /// Hits per page.
-    pub per_page: usize,
-    /// Search the words exactly as typed: no automatic spelling correction.
-    pub exact: bool,
-}
 
 /// One result.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -190,127 +152,7 @@ impl SearchResponse {
     }
 }
 
-/// An open, checksum-verified index.
-pub struct KbIndex {
-    pub(super) index: Index,
-    pub(super) reader: IndexReader,
-    pub(super) fields: Fields,
-    pub(super) facet_paths: BTreeMap<FacetName, Vec<Facet>>,
-    pub(super) lexicon: std::sync::OnceLock<Vec<(String, u64)>>,
-    /// The words suggestions prefer: the vocabularies' and the tags of the published documents.
-    pub(super) domain: std::sync::OnceLock<Vec<String>>,
-    /// Labels and power types of the build.
-    pub(super) terms: SearchVocab,
-    /// Power-type code → the agencies that hold it (agency notes in id order).
-    pub(super) holders: BTreeMap<String, Vec<Holder>>,
-    /// Power-type code → the analysed forms of its label and everyday words.
-    pub(super) triggers: Vec<(String, Vec<Vec<String>>)>,
-    /// Synonym groups: each form as written and as analysed.
-    pub(super) synonyms: Vec<Vec<(String, Vec<String>)>>,
-    /// The analysed forms of the learning themes' labels of two or more words: a power word
-    /// inside one ("premature closure") does not make a query a power question.
-    pub(super) phrases: Vec<Vec<String>>,
-}
-
-/// Errors met while answering one search, reported as warnings.
-pub(super) type Failures = std::cell::RefCell<Vec<String>>;
-
 impl KbIndex {
-    /// Opens the index at `dir` (verifying every file's checksum).
-    pub fn open(dir: &Path) -> Result<KbIndex, IndexError> {
-        let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(IndexError::tantivy)?;
-        let searcher = reader.searcher();
-        let mut facet_paths = BTreeMap::new();
-        for name in FacetName::ALL {
-            facet_paths.insert(name, facet_terms(&searcher, fields.facet(name)));
-        }
-        let terms = read_meta(&index).map(|m| m.terms).unwrap_or_default();
-        let holders = holders(&searcher, &fields);
-        let mut analyzer = index
-            .tokenizer_for_field(fields.title)
-            .map_err(IndexError::tantivy)?;
-        let triggers = terms
-            .power_types
-            .iter()
-            .map(|p| {
-                let forms = std::iter::once(&p.label)
-                    .chain(&p.words)
-                    .map(|w| analysed(&mut analyzer, w))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                (p.code.clone(), forms)
-            })
-            .collect();
-        let synonyms = terms
-            .synonyms
-            .iter()
-            .map(|group| {
-                group
-                    .iter()
-                    .map(|form| {
-                        // Compared without the small words a query drops (`house in multiple
-                        // occupation` is typed and kept as `house multiple occupation`).
-                        let mut stems = analysed(&mut analyzer, form);
-                        stems.retain(|s| !super::query::is_question_word(s));
-                        (form.clone(), stems)
-                    })
-                    .filter(|(_, stems)| !stems.is_empty())
-                    .collect()
-            })
-            .collect();
-        let phrases = terms
-            .labels
-            .get(FacetName::Theme.key())
-            .into_iter()
-            .flat_map(|labels| labels.values())
-            .map(|label| analysed(&mut analyzer, label))
-            .filter(|stems| stems.len() >= 2)
-            .collect();
-        Ok(KbIndex {
-            index,
-            reader,
-            fields,
-            facet_paths,
-            phrases,
-            lexicon: std::sync::OnceLock::new(),
-            domain: std::sync::OnceLock::new(),
-            terms,
-            holders,
-            triggers,
-            synonyms,
-        })
-    }
-
-    /// What the index was built from.
-    pub fn meta(&self) -> Option<BuildMeta> {
-        read_meta(&self.index)
-    }
-
-    /// Number of documents in the index.
-    pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
-    /// Every indexed document's id and source blob, sorted by id: what the index holds.
-    pub fn manifest(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = super::write::indexed_blobs(&self.index)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        out.sort();
-        out
-    }
-
-    /// Every indexed document's id and marking.
-    pub fn markings(&self) -> HashMap<String, String> {
-        super::write::column_by_id(&self.index, "marking").unwrap_or_default()
-    }
-
     /// Runs a search. A word that matches nothing and is a likely misspelling is searched as
     /// its nearest indexed word, and the response says so (`correction`), unless the request
     /// is `exact` or the corrected search finds nothing either.
@@ -839,24 +681,4 @@ fn boosted(query: Box<dyn Query>, years: Option<&dyn Query>) -> Box<dyn Query> {
         ])),
         None => query,
     }
-}
-
-/// `text` AND every alias clause AND every filter AND the year range.
-pub(super) fn combine<'a>(
-    text: &dyn Query,
-    aliases: &[(Occur, Box<dyn Query>)],
-    filters: impl Iterator<Item = &'a Box<dyn Query>>,
-    years: Option<Box<dyn Query>>,
-) -> Box<dyn Query> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
-    clauses.extend(aliases.iter().map(|(o, q)| (*o, q.box_clone())));
-    clauses.extend(filters.map(|q| (Occur::Must, q.box_clone())));
-    clauses.extend(years.map(|y| (Occur::Must, y)));
-    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) || clauses.len() == 1 {
-        if clauses.len() == 1 {
-            return clauses.remove(0).1;
-        }
-        clauses.push((Occur::Must, Box::new(AllQuery)));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }

@@ -9,12 +9,12 @@
 //! mentions is not a misspelling), an English word (`marriage` is not `carriage`), and the
 //! name after "Operation" or "Op". A correction is never a function word (`Fort` is not
 //! `for`). The edit distance allowed is 1 for a word of four or five letters, 2 for longer.
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::dictionary::{is_english, is_function_word};
-use super::search::KbIndex;
+use super::kb::KbIndex;
+use super::terms::from_index;
 
 /// A query rewritten word by word.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,31 +89,6 @@ impl KbIndex {
             words,
         })
     }
-}
-
-use tantivy::Searcher;
-use tantivy::schema::Field;
-
-/// Every word of the index (three letters or more, alphabetic) with its document frequency.
-pub(super) fn from_index(searcher: &Searcher, field: Field) -> Vec<(String, u64)> {
-    let mut words: BTreeMap<String, u64> = BTreeMap::new();
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field) else {
-            continue;
-        };
-        let Ok(mut stream) = inverted.terms().stream() else {
-            continue;
-        };
-        while stream.advance() {
-            let Ok(word) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if word.chars().count() >= 3 && word.chars().all(char::is_alphabetic) {
-                *words.entry(word.to_owned()).or_insert(0) += u64::from(stream.value().doc_freq);
-            }
-        }
-    }
-    words.into_iter().collect()
 }
 
 /// The nearest word to `word` within a small edit distance (1 for four or five letters, 2 for

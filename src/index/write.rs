@@ -5,6 +5,7 @@
 //! both paths, and tantivy's own writer lock guards the index. A build killed at any point
 //! leaves the last committed index readable.
 
+use super::writer;
 use crate::pipeline::output::sibling;
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -382,15 +383,6 @@ pub(super) fn column_by_id(
     Ok(out)
 }
 
-pub(super) fn writer(index: &Index) -> Result<IndexWriter, IndexError> {
-    index
-        .writer_with_num_threads(1, 64 * 1024 * 1024)
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => IndexError::Busy(PathBuf::from("index")),
-            other => IndexError::tantivy(other),
-        })
-}
-
 /// Commits with the build's metadata as payload, then lets merges finish.
 ///
 /// With `compact`, when deleted documents (changed or removed ones, kept until their segment
@@ -424,7 +416,7 @@ fn commit(mut writer: IndexWriter, meta: &BuildMeta, compact: bool) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::search::KbIndex;
+    use crate::index::kb::KbIndex;
     use crate::model::Date;
     use crate::model::FacetName;
 
