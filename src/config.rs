@@ -5,9 +5,43 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
 use crate::model::Marking;
 use crate::model::enums::Closed;
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `casebook.toml` (or `--config`) is wrong.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Invalid {
+        /// The configuration file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file cannot be read (the cause is the error's `source`).
+    #[error("{}", path.display())]
+    Io {
+        /// The configuration file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    /// Whether reading again may succeed: a file that could not be read may be readable next
+    /// time; a wrong setting stays wrong until it is changed.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, ConfigError::Io { .. })
+    }
+}
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 /// The configuration of one content repository.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -88,7 +122,7 @@ impl Config {
             let (line, column) = e
                 .span()
                 .map_or((1, 1), |s| crate::model::source::position(text, s.start));
-            Error::Config {
+            ConfigError::Invalid {
                 path: path.to_owned(),
                 line,
                 column,
@@ -106,7 +140,7 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 Ok(Config::default())
             }
-            Err(source) => Err(Error::Io {
+            Err(source) => Err(ConfigError::Io {
                 path: path.to_owned(),
                 source,
             }),
@@ -122,7 +156,7 @@ impl Config {
         let fail = |key: &str, message: String| {
             let offset = text.find(key).unwrap_or(0);
             let (line, column) = crate::model::source::position(text, offset);
-            Err(Error::Config {
+            Err(ConfigError::Invalid {
                 path: path.to_owned(),
                 line,
                 column,

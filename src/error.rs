@@ -7,25 +7,35 @@ use std::path::PathBuf;
 /// A failure that stops a command.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The repository cannot be opened or read in the state it is in.
-    #[error("{0}")]
-    Repository(String),
-    /// `casebook.toml` (or `--config`) is wrong.
-    #[error("{path}:{line}:{column}: {message}")]
-    Config {
-        /// The configuration file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
+    /// The repository, a revision or the working tree cannot be read (the cause says whether
+    /// trying again may succeed).
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
+    /// `casebook.toml` (or `--config`) is wrong or cannot be read.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// `build --output-dir` was given a folder it did not write, whose files it would delete.
+    #[error(
+        "{} holds files that `casebook build` did not write; choose a new or empty folder (the build deletes files it no longer produces)",
+        .0.display()
+    )]
+    ForeignFolder(PathBuf),
+    /// The periodic report cannot be made for the period asked for.
+    #[error(transparent)]
+    Report(#[from] crate::report::ReportError),
+    /// A briefing or report cannot be typeset as a PDF.
+    #[error("the {what} cannot be typeset as a PDF: {message}")]
+    Typeset {
+        /// `briefing`, `report`.
+        what: &'static str,
+        /// What the typesetter said.
         message: String,
     },
-    /// The revision itself cannot be built whatever is retried: it has no knowledge folder, or
-    /// a template in it is a link, too large or not UTF-8. Another commit fixes it.
-    #[error("{0}")]
-    Content(String),
+    /// This build of Casebook was made without the PDF engine (the `pdf` feature).
+    #[error(
+        "this casebook was built without the PDF engine (the `pdf` feature), so the {0} cannot be made as a PDF: use --format html"
+    )]
+    NoPdfEngine(&'static str),
     /// The site cannot be rendered (a broken template override); nothing was written.
     #[error(transparent)]
     Render(#[from] crate::render::RenderError),
@@ -50,8 +60,18 @@ impl Error {
     /// content, templates or configuration) is not transient.
     pub fn is_transient(&self) -> bool {
         match self {
-            Error::Repository(_) | Error::Io { .. } | Error::Index(_) => true,
-            Error::Config { .. } | Error::Content(_) | Error::Render(_) => false,
+            Error::Load(e) => e.is_transient(),
+            Error::Index(e) => e.is_transient(),
+            Error::Io { source, .. } => !matches!(
+                source.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+            ),
+            Error::Config(e) => e.is_transient(),
+            Error::ForeignFolder(_)
+            | Error::Report(_)
+            | Error::Typeset { .. }
+            | Error::NoPdfEngine(_)
+            | Error::Render(_) => false,
         }
     }
 
@@ -85,8 +105,13 @@ mod tests {
         let busy = Error::from(crate::index::IndexError::Busy(PathBuf::from("index")));
         assert!(busy.is_transient());
         assert!(busy.to_string().starts_with("index busy"), "{busy}");
-        assert!(Error::Repository("moved".into()).is_transient());
-        assert!(!Error::Content("no `knowledge/` folder".into()).is_transient());
+        let moved = crate::load::LoadError::NotARepository(PathBuf::from("/srv/kb"));
+        assert!(Error::from(moved).is_transient());
+        let no_folder = crate::load::LoadError::NoKnowledgeFolder {
+            dir: "knowledge".into(),
+            place: "commit 1a2b3c4".into(),
+        };
+        assert!(!Error::from(no_folder).is_transient());
         let template = Error::from(crate::render::RenderError::Template {
             name: "page.html".into(),
             line: 3,

@@ -11,7 +11,6 @@
 //! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
 //! `cmd` is the only layer that prints.
 
-pub(crate) mod api;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -27,5 +26,4 @@ pub mod pdf;
 pub mod pipeline;
 pub mod render;
 pub mod report;
-pub(crate) mod scaffold;
 pub mod serve;

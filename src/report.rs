@@ -14,12 +14,28 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::load::{Repo, Source};
 use crate::model::enums::{Closed, OrderStatus, RecommendationStatus};
 use crate::model::stats::{Audience, Figure, Statistics};
 use crate::model::{Date, Document, KindData, Marking, Month, VocabName, Vocabulary};
 use crate::pipeline::check::{self, Checked};
+
+/// Why a periodic report cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The period starts after today.
+    #[error("the period {0} has not started yet")]
+    NotStarted(String),
+    /// Every commit is later than the period's end.
+    #[error("the repository has no commit before the end of {0}: nothing to report")]
+    NothingBefore(String),
+    /// The public infographic's disclosure audit did not pass.
+    #[error(
+        "the disclosure audit could not prove every hidden count of the period's infographic safe: the report is not released"
+    )]
+    AuditFailed,
+}
 
 /// A run of whole months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,18 +315,12 @@ pub fn report(
     };
     let (start, end) = period.edges();
     if start > today_edge(today) {
-        return Err(Error::Repository(format!(
-            "the period {} has not started yet",
-            period.words()
-        )));
+        return Err(ReportError::NotStarted(period.words()).into());
     }
     let before = state_at(repo, config, start, today)?;
     let after = state_at(repo, config, end, today)?;
     let Some((end_id, end_state)) = after else {
-        return Err(Error::Repository(format!(
-            "the repository has no commit before the end of {}: nothing to report",
-            period.words()
-        )));
+        return Err(ReportError::NothingBefore(period.words()).into());
     };
     let vocab = &end_state.corpus.vocabulary;
     let now = shown(&end_state, ceiling);
@@ -470,9 +480,7 @@ pub fn report(
     let published = Statistics::compute(&dated, vocab).disclose(audience);
     // A release whose audit could not prove every hidden count safe is never made.
     if published.audit.as_ref().is_some_and(|a| !a.passed) {
-        return Err(Error::Content(
-            "the disclosure audit could not prove every hidden count of the period's infographic safe: the report is not released".to_owned(),
-        ));
+        return Err(ReportError::AuditFailed.into());
     }
     let audience_words = match audience {
         Audience::Internal => format!(
@@ -774,6 +782,43 @@ fn compare(now: &Counts, before: &Counts, audience: Audience) -> (Vec<Compared>,
             .collect(),
         published.rule,
     )
+}
+
+impl Report {
+    /// The report as a page with the site's frame (marking banners top and bottom), marked
+    /// `marking`.
+    pub fn page(
+        &self,
+        overrides: &[(String, String)],
+        title: &str,
+        marking: Marking,
+    ) -> std::result::Result<String, crate::render::RenderError> {
+        let (short_title, title_lead) = crate::render::short_title(title);
+        let site = minijinja::context! {
+            title, short_title, title_lead, root => "/", ceiling => self.ceiling.clone(),
+        };
+        crate::render::render_template(
+            "report.html",
+            overrides,
+            minijinja::context! {
+                site, page_marking => marking.to_string(),
+                r => minijinja::value::Serde(self),
+                info => minijinja::value::Serde(&self.infographic),
+            },
+        )
+    }
+
+    /// The report as markdown.
+    pub fn markdown(
+        &self,
+        overrides: &[(String, String)],
+    ) -> std::result::Result<String, crate::render::RenderError> {
+        crate::render::render_template(
+            "report.md",
+            overrides,
+            minijinja::context! { r => minijinja::value::Serde(self) },
+        )
+    }
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 
+use super::scaffold;
 use crate::cli::InitArgs;
 use crate::load;
 use crate::model::Date;
-use crate::scaffold;
 
 use super::display_path;
 

@@ -11,6 +11,7 @@ pub mod new;
 pub mod preview;
 pub mod progress;
 pub mod report;
+mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod stats;

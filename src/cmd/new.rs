@@ -6,12 +6,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
 
+use super::scaffold;
 use crate::cli::{NewArgs, NewKind};
 use crate::load::{self, Source};
 use crate::model::document::{id_shape_ok, kind_of_id};
 use crate::model::enums::Closed;
 use crate::model::{Date, Kind, VocabName, declared_id};
-use crate::scaffold;
 
 use super::{Context, display_path};
 

@@ -144,7 +144,7 @@ struct Saves {
 }
 
 impl Rebuild for Saves {
-    fn next(&mut self) -> Result<String, String> {
+    fn next(&mut self) -> Result<String, crate::load::LoadError> {
         if self.saves.recv().is_err() {
             // The watcher has gone: nothing more will change.
             std::thread::park();
@@ -187,7 +187,7 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &Built, snapshots: &Path) -> 
     let site = opts.output.clone().context("a preview has its own site")?;
     let overrides = ctx.repo.read_worktree_templates("templates")?;
     let snapshot = SiteSnapshot::take(&site, snapshots)?;
-    let current = Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)?;
+    let current = Current::open(&index, snapshot, &overrides)?;
     Ok(match &built.statistics {
         Some(s) => current
             .with_statistics(&s.disclose(crate::model::stats::Audience::edition(opts.ceiling))),

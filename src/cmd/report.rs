@@ -39,11 +39,13 @@ pub fn run(args: &ReportArgs, ctx: &Context) -> Result<ExitCode> {
                 Audience::Internal => ctx.config.ceiling(),
                 Audience::Partners | Audience::Public => crate::model::Marking::Official,
             };
-            let page = crate::render::report_page(&made, &overrides, &ctx.config.title, marking)
+            let page = made
+                .page(&overrides, &ctx.config.title, marking)
                 .context("the report cannot be rendered")?;
             crate::render::standalone(&page, crate::render::style_sheet(), &ctx.config.base_url)
         }
-        ReportFormat::Md => crate::render::report_markdown(&made, &overrides)
+        ReportFormat::Md => made
+            .markdown(&overrides)
             .context("the report cannot be rendered")?,
     };
     match &args.out {

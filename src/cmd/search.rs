@@ -50,7 +50,7 @@ pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &crate::api::search_json(&response))?;
+            serde_json::to_writer_pretty(&mut stdout, &crate::serve::SearchJson::new(&response))?;
             writeln!(stdout)?;
         }
         OutputFormat::Human => {

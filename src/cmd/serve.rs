@@ -187,13 +187,9 @@ struct Commits {
 }
 
 impl Rebuild for Commits {
-    fn next(&mut self) -> Result<String, String> {
+    fn next(&mut self) -> Result<String, crate::load::LoadError> {
         std::thread::sleep(self.poll);
-        self.ctx
-            .repo
-            .resolve("HEAD")
-            .map(|c| c.id)
-            .map_err(|e| format!("cannot read the repository's HEAD: {e}"))
+        self.ctx.repo.resolve("HEAD").map(|c| c.id)
     }
 
     fn build(&mut self, _version: &str) -> Result<Current, Failure> {
@@ -291,7 +287,7 @@ fn open(ctx: &Context, opts: &BuildOptions, built: &build::Built) -> Result<Curr
     let index = build::index_dir(root, &ctx.config, opts.ceiling, false);
     let site = build::output_dir(root, &ctx.config, opts.ceiling);
     let snapshot = SiteSnapshot::take(&site, &snapshots_dir(ctx, opts.ceiling))?;
-    let current = Current::open(&index, snapshot, &overrides).map_err(anyhow::Error::msg)?;
+    let current = Current::open(&index, snapshot, &overrides)?;
     Ok(match &built.statistics {
         Some(s) => current
             .with_statistics(&s.disclose(crate::model::stats::Audience::edition(opts.ceiling))),

@@ -20,23 +20,29 @@ pub fn briefing_pdf(data: &serde_json::Value, today: crate::model::Date) -> Resu
 
 /// The periodic report as a PDF dated `today`.
 pub fn report_pdf(report: &crate::report::Report, today: crate::model::Date) -> Result<Vec<u8>> {
-    let data = serde_json::to_value(report)
-        .map_err(|e| Error::Content(format!("the report cannot be written as data: {e}")))?;
+    let data = serde_json::to_value(report).map_err(|e| Error::Typeset {
+        what: "report",
+        message: e.to_string(),
+    })?;
     typeset("report", &data, today)
 }
 
 #[cfg(feature = "pdf")]
-fn typeset(what: &str, data: &serde_json::Value, today: crate::model::Date) -> Result<Vec<u8>> {
+fn typeset(
+    what: &'static str,
+    data: &serde_json::Value,
+    today: crate::model::Date,
+) -> Result<Vec<u8>> {
     let layout = if what == "briefing" { BRIEFING } else { REPORT };
     let date = chrono::NaiveDate::from_ymd_opt(today.year(), today.month().month, today.day())
         .unwrap_or_default();
-    crate::pdf::render_dated(layout, data, date)
-        .map_err(|e| Error::Content(format!("the {what} cannot be typeset as a PDF: {e}")))
+    crate::pdf::render_dated(layout, data, date).map_err(|e| Error::Typeset {
+        what,
+        message: e.to_string(),
+    })
 }
 
 #[cfg(not(feature = "pdf"))]
-fn typeset(what: &str, _: &serde_json::Value, _: crate::model::Date) -> Result<Vec<u8>> {
-    Err(Error::Content(format!(
-        "this casebook was built without the PDF engine (the `pdf` feature), so the {what} cannot be made as a PDF: use --format html"
-    )))
+fn typeset(what: &'static str, _: &serde_json::Value, _: crate::model::Date) -> Result<Vec<u8>> {
+    Err(Error::NoPdfEngine(what))
 }

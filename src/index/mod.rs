@@ -47,9 +47,9 @@ pub enum IndexError {
     /// The index cannot be used and must be rebuilt.
     #[error("the index cannot be used: {0}")]
     Corrupt(String),
-    /// tantivy failed.
+    /// tantivy failed (its error kept whole, for `is_transient`).
     #[error("index error: {0}")]
-    Tantivy(String),
+    Tantivy(tantivy::TantivyError),
     /// A file operation failed (the cause is the error's `source`, so a report that prints
     /// the chain shows it once).
     #[error("{}", path.display())]
@@ -70,7 +70,23 @@ impl IndexError {
     }
 
     fn tantivy(e: tantivy::TantivyError) -> IndexError {
-        IndexError::Tantivy(e.to_string())
+        IndexError::Tantivy(e)
+    }
+
+    /// Whether writing again, unchanged, may succeed: another build held the index, or a file
+    /// operation failed (a full disk, a folder being replaced). A schema or argument error
+    /// of tantivy is not.
+    pub fn is_transient(&self) -> bool {
+        use tantivy::TantivyError as T;
+        match self {
+            IndexError::Busy(_) | IndexError::Io { .. } => true,
+            IndexError::Tantivy(e) => !matches!(
+                e,
+                T::SchemaError(_) | T::InvalidArgument(_) | T::FieldNotFound(_)
+            ),
+            // Rebuilt by the build itself: a retry rebuilds it.
+            IndexError::Corrupt(_) => true,
+        }
     }
 }
 

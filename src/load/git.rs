@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use git2::{ErrorCode, ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 
-use crate::error::{Error, Result};
+use super::error::LoadError;
+
+type Result<T, E = LoadError> = std::result::Result<T, E>;
 
 use super::{Entry, EntryContent, MAX_FILE};
 
@@ -31,21 +33,12 @@ impl Repo {
     /// Finds the repository containing `start`, like git does.
     pub fn discover(start: &Path) -> Result<Repo> {
         let repo = Repository::discover(start).map_err(|e| match e.code() {
-            ErrorCode::NotFound => Error::Repository(format!(
-                "not a git repository (or any parent up to the root): {}",
-                start.display()
-            )),
-            ErrorCode::Owner => Error::Repository(format!(
-                "refusing to open {}: the repository is owned by another user (add it to git's safe.directory if you trust it)",
-                start.display()
-            )),
-            _ => Error::Repository(format!("cannot open the repository at {}: {}", start.display(), e.message())),
+            ErrorCode::NotFound => LoadError::NotARepository(start.to_owned()),
+            ErrorCode::Owner => LoadError::NotOwned(start.to_owned()),
+            _ => LoadError::git(format!("cannot open the repository at {}", start.display()))(e),
         })?;
         let Some(root) = repo.workdir().map(Path::to_path_buf) else {
-            return Err(Error::Repository(format!(
-                "{} is a bare repository: casebook needs a clone with a working tree",
-                repo.path().display()
-            )));
+            return Err(LoadError::Bare(repo.path().to_owned()));
         };
         Ok(Repo { repo, root })
     }
@@ -64,14 +57,13 @@ impl Repo {
     /// (file name, text); none when the folder is absent. Symlinks, oversized and non-UTF-8
     /// files are refused.
     pub fn read_templates(&self, commit: &Commit, dir: &str) -> Result<Vec<(String, String)>> {
-        let err =
-            |e: git2::Error| Error::Repository(format!("cannot read `{dir}/`: {}", e.message()));
-        let oid = git2::Oid::from_str(&commit.id).map_err(err)?;
+        let err = LoadError::git(format!("cannot read `{dir}/`"));
+        let oid = git2::Oid::from_str(&commit.id).map_err(&err)?;
         let tree = self
             .repo
             .find_commit(oid)
             .and_then(|c| c.tree())
-            .map_err(err)?;
+            .map_err(&err)?;
         let Ok(entry) = tree.get_path(Path::new(dir)) else {
             return Ok(Vec::new());
         };
@@ -83,7 +75,11 @@ impl Repo {
             let Some(name) = e.name().ok().filter(|n| n.ends_with(".html")) else {
                 continue;
             };
-            let refuse = |why: &str| Error::Content(format!("template `{dir}/{name}` {why}"));
+            let refuse = |why: &'static str| LoadError::Template {
+                path: format!("{dir}/{name}"),
+                why,
+                committed: true,
+            };
             match self.content(e.id(), e.filemode(), true)? {
                 EntryContent::Bytes(b) => {
                     let text = String::from_utf8(b).map_err(|_| refuse("is not valid UTF-8"))?;
@@ -109,7 +105,11 @@ impl Repo {
             if !name.ends_with(".html") {
                 continue;
             }
-            let refuse = |why: &str| Error::Repository(format!("template `{dir}/{name}` {why}"));
+            let refuse = |why: &'static str| LoadError::Template {
+                path: format!("{dir}/{name}"),
+                why,
+                committed: false,
+            };
             let meta =
                 std::fs::symlink_metadata(entry.path()).map_err(|_| refuse("cannot be read"))?;
             if meta.file_type().is_symlink() {
@@ -137,18 +137,15 @@ impl Repo {
             .err()
             .is_some_and(|e| e.code() == ErrorCode::UnbornBranch);
         if head_unborn && rev == "HEAD" {
-            return Err(Error::Repository(
-                "the repository has no commits yet: commit your documents, or use `--worktree`"
-                    .to_owned(),
-            ));
+            return Err(LoadError::NoCommits);
         }
         let object = self
             .repo
             .revparse_single(rev)
-            .map_err(|_| Error::Repository(format!("unknown revision `{rev}`")))?;
+            .map_err(|_| LoadError::UnknownRevision(rev.to_owned()))?;
         let commit = object
             .peel_to_commit()
-            .map_err(|_| Error::Repository(format!("revision `{rev}` is not a commit")))?;
+            .map_err(|_| LoadError::NotACommit(rev.to_owned()))?;
         let detached = rev == "HEAD" && self.repo.head_detached().unwrap_or(false);
         Ok(Commit {
             id: commit.id().to_string(),
@@ -159,28 +156,22 @@ impl Repo {
     /// Every file under `dir` in the commit's tree, with its content unless it is a symlink,
     /// has a non-UTF-8 name, or is over the size cap.
     pub fn read_tree(&self, commit: &Commit, dir: &str) -> Result<Vec<Entry>> {
-        let git_err = |e: git2::Error| {
-            Error::Repository(format!(
-                "cannot read commit {}: {}",
-                short(&commit.id),
-                e.message()
-            ))
-        };
-        let oid = git2::Oid::from_str(&commit.id).map_err(git_err)?;
+        let git_err = LoadError::git(format!("cannot read commit {}", short(&commit.id)));
+        let oid = git2::Oid::from_str(&commit.id).map_err(&git_err)?;
         let tree = self
             .repo
             .find_commit(oid)
             .and_then(|c| c.tree())
-            .map_err(git_err)?;
+            .map_err(&git_err)?;
         let sub = match tree.get_path(Path::new(dir)) {
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => {
-                self.repo.find_tree(entry.id()).map_err(git_err)?
+                self.repo.find_tree(entry.id()).map_err(&git_err)?
             }
             Ok(_) | Err(_) => {
-                return Err(Error::Content(format!(
-                    "no `{dir}/` folder in commit {}: is this a casebook content repository? (`casebook init` creates one)",
-                    short(&commit.id)
-                )));
+                return Err(LoadError::NoKnowledgeFolder {
+                    dir: dir.to_owned(),
+                    place: format!("commit {}", short(&commit.id)),
+                });
             }
         };
         let mut found = Vec::new();
@@ -196,7 +187,7 @@ impl Repo {
             }
             TreeWalkResult::Ok
         })
-        .map_err(git_err)?;
+        .map_err(&git_err)?;
         found
             .into_iter()
             // A symbolic link is reported whatever its name: it may stand for a folder.
@@ -244,14 +235,12 @@ impl Repo {
     /// Every wanted file under `dir` in the git index: what the next commit will hold
     /// (`check --staged`, the pre-commit hook).
     pub fn read_staged(&self, dir: &str) -> Result<Vec<Entry>> {
-        let fail = |e: git2::Error| {
-            Error::Repository(format!("cannot read the staging area: {}", e.message()))
-        };
+        let fail = LoadError::git("cannot read the staging area");
         // A hook run by `git commit -a` or `git commit PATH` is given the index the commit will
         // record in GIT_INDEX_FILE (relative to the top of the working tree).
         let index = match std::env::var_os("GIT_INDEX_FILE") {
-            Some(file) => git2::Index::open(&self.root().join(file)).map_err(fail)?,
-            None => self.repo.index().map_err(fail)?,
+            Some(file) => git2::Index::open(&self.root().join(file)).map_err(&fail)?,
+            None => self.repo.index().map_err(&fail)?,
         };
         let prefix = format!("{dir}/");
         let mut found = Vec::new();
@@ -277,9 +266,10 @@ impl Repo {
         }
         found.sort_by(|a, b| a.path.cmp(&b.path));
         if found.is_empty() && !index.iter().any(|e| e.path.starts_with(prefix.as_bytes())) {
-            return Err(Error::Repository(format!(
-                "no `{dir}/` folder in the staging area: is this a casebook content repository? (`casebook init` creates one)"
-            )));
+            return Err(LoadError::NoKnowledgeFolder {
+                dir: dir.to_owned(),
+                place: "the staging area".to_owned(),
+            });
         }
         Ok(found)
     }
@@ -288,15 +278,14 @@ impl Repo {
     /// 1970, UTC, by committer time): the knowledge base as it stood then. None when every
     /// commit is later.
     pub fn commit_before(&self, edge: i64) -> Result<Option<String>> {
-        let err =
-            |e: git2::Error| Error::Repository(format!("cannot read the history: {}", e.message()));
+        let err = LoadError::git("cannot read the history");
         let head = self.resolve("HEAD")?;
-        let mut walk = self.repo.revwalk().map_err(err)?;
-        walk.push(Oid::from_str(&head.id).map_err(err)?)
-            .map_err(err)?;
-        walk.simplify_first_parent().map_err(err)?;
+        let mut walk = self.repo.revwalk().map_err(&err)?;
+        walk.push(Oid::from_str(&head.id).map_err(&err)?)
+            .map_err(&err)?;
+        walk.simplify_first_parent().map_err(&err)?;
         for oid in walk {
-            let c = self.repo.find_commit(oid.map_err(err)?).map_err(err)?;
+            let c = self.repo.find_commit(oid.map_err(&err)?).map_err(&err)?;
             if c.time().seconds() < edge {
                 return Ok(Some(c.id().to_string()));
             }
@@ -314,12 +303,10 @@ impl Repo {
             .recurse_untracked_dirs(true)
             .include_ignored(false)
             .exclude_submodules(true);
-        let statuses = self.repo.statuses(Some(&mut opts)).map_err(|e| {
-            Error::Repository(format!(
-                "cannot compare the working tree with HEAD: {}",
-                e.message()
-            ))
-        })?;
+        let statuses = self
+            .repo
+            .statuses(Some(&mut opts))
+            .map_err(LoadError::git("cannot compare the working tree with HEAD"))?;
         let mut out: Vec<String> = statuses
             .iter()
             .filter(|s| s.status() != git2::Status::CURRENT)
@@ -341,17 +328,17 @@ impl Repo {
         let odb = self
             .repo
             .odb()
-            .map_err(|e| Error::Repository(e.message().to_owned()))?;
+            .map_err(LoadError::git("cannot open the object database"))?;
         let (size, _) = odb
             .read_header(id)
-            .map_err(|e| Error::Repository(format!("cannot read object {id}: {}", e.message())))?;
+            .map_err(LoadError::git(format!("cannot read object {id}")))?;
         if size > MAX_FILE {
             return Ok(EntryContent::TooLarge(size));
         }
         let blob = self
             .repo
             .find_blob(id)
-            .map_err(|e| Error::Repository(format!("cannot read object {id}: {}", e.message())))?;
+            .map_err(LoadError::git(format!("cannot read object {id}")))?;
         Ok(EntryContent::Bytes(blob.content().to_vec()))
     }
 }
@@ -360,11 +347,9 @@ impl Repo {
 /// keeping its branch) and commits everything in it that `.gitignore` does not exclude, as the
 /// author git is configured with. Returns the commit id and the branch it is on.
 pub fn init_and_commit(dir: &Path, message: &str, branch: &str) -> Result<(String, String)> {
-    let fail = |what: &str, e: git2::Error| Error::Repository(format!("{what}: {}", e.message()));
+    let fail = |what: &str, e: git2::Error| LoadError::git(what)(e);
     if !git2::Reference::is_valid_name(&format!("refs/heads/{branch}")) {
-        return Err(Error::Repository(format!(
-            "`{branch}` is not a valid branch name"
-        )));
+        return Err(LoadError::BranchName(branch.to_owned()));
     }
     let repo = match Repository::open(dir) {
         Ok(r) => r,
@@ -377,12 +362,7 @@ pub fn init_and_commit(dir: &Path, message: &str, branch: &str) -> Result<(Strin
                 .map_err(|e| fail("cannot create the git repository", e))?
         }
     };
-    let author = repo.signature().map_err(|_| {
-        Error::Repository(
-            "git does not know who you are, so the first commit cannot be made: run\n  git config --global user.name \"Your Name\"\n  git config --global user.email \"you@example.org\"\nthen `git add -A && git commit -m \"New knowledge base\"` in the new folder"
-                .to_owned(),
-        )
-    })?;
+    let author = repo.signature().map_err(|_| LoadError::NoIdentity)?;
     let mut index = repo.index().map_err(|e| fail("cannot open the index", e))?;
     index
         .add_all(["*"], git2::IndexAddOption::DEFAULT, None)

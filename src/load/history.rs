@@ -6,7 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use git2::{Delta, DiffFindOptions, DiffOptions, Oid, Sort};
 
-use crate::error::{Error, Result};
+use super::error::LoadError;
+
+type Result<T, E = LoadError> = std::result::Result<T, E>;
 
 use super::git::{Commit, Repo};
 
@@ -82,14 +84,13 @@ impl Repo {
         recent: usize,
     ) -> Result<History> {
         let repo = self.git();
-        let err =
-            |e: git2::Error| Error::Repository(format!("cannot read the history: {}", e.message()));
-        let mut walk = repo.revwalk().map_err(err)?;
-        walk.push(Oid::from_str(&commit.id).map_err(err)?)
-            .map_err(err)?;
-        walk.simplify_first_parent().map_err(err)?;
+        let err = LoadError::git("cannot read the history");
+        let mut walk = repo.revwalk().map_err(&err)?;
+        walk.push(Oid::from_str(&commit.id).map_err(&err)?)
+            .map_err(&err)?;
+        walk.simplify_first_parent().map_err(&err)?;
         walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
-            .map_err(err)?;
+            .map_err(&err)?;
         let mut history = History {
             shallow: repo.is_shallow(),
             ..History::default()
@@ -98,21 +99,21 @@ impl Repo {
         let mut current: HashMap<String, String> =
             paths.iter().map(|p| (p.clone(), p.clone())).collect();
         for oid in walk {
-            let c = repo.find_commit(oid.map_err(err)?).map_err(err)?;
-            let tree = c.tree().map_err(err)?;
+            let c = repo.find_commit(oid.map_err(&err)?).map_err(&err)?;
+            let tree = c.tree().map_err(&err)?;
             let parent = c
                 .parents()
                 .next()
                 .map(|p| p.tree())
                 .transpose()
-                .map_err(err)?;
+                .map_err(&err)?;
             let mut opts = DiffOptions::new();
             opts.pathspec(dir);
             let mut diff = repo
                 .diff_tree_to_tree(parent.as_ref(), Some(&tree), Some(&mut opts))
-                .map_err(err)?;
+                .map_err(&err)?;
             diff.find_similar(Some(DiffFindOptions::new().renames(true)))
-                .map_err(err)?;
+                .map_err(&err)?;
             let info = CommitInfo {
                 id: c.id().to_string(),
                 time: c.time().seconds(),

@@ -2,6 +2,7 @@
 //! size, encoding and file-type checks before any parser, and parses front matter into raw
 //! structs (serde_yaml). The only home of git2 and serde_yaml.
 
+mod error;
 mod front_matter;
 mod git;
 mod history;
@@ -9,6 +10,7 @@ mod vocab;
 mod worktree;
 mod yaml_events;
 
+pub use error::LoadError;
 pub use front_matter::{
     MAX_FRONT_MATTER, fields as front_matter_fields, parse, split, yaml_syntax,
 };
@@ -17,7 +19,6 @@ pub use history::{CommitInfo, FileHistory, History};
 pub use vocab::{built_in as built_in_vocabulary, extend as extend_vocabulary};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::error::Result;
 use crate::model::SourceFile;
 
 /// The largest document file Casebook reads (1 MiB).
@@ -90,7 +91,7 @@ fn wanted(path: &str, dir: &str) -> bool {
 
 impl Repo {
     /// Reads the knowledge folder from `source`.
-    pub fn load(&self, source: &Source, dir: &str) -> Result<Loaded> {
+    pub fn load(&self, source: &Source, dir: &str) -> Result<Loaded, LoadError> {
         let (entries, commit) = match source {
             Source::Revision(rev) => {
                 let commit = self.resolve(rev)?;

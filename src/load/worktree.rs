@@ -5,7 +5,9 @@
 use std::fs;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use super::error::LoadError;
+
+type Result<T, E = LoadError> = std::result::Result<T, E>;
 
 use super::{Entry, EntryContent, MAX_FILE};
 
@@ -15,10 +17,10 @@ pub(super) fn read_dir(root: &Path, dir: &str) -> Result<Vec<Entry>> {
     match fs::symlink_metadata(&base) {
         Ok(m) if m.is_dir() => {}
         _ => {
-            return Err(Error::Repository(format!(
-                "no `{dir}/` folder in the working tree at {}",
-                root.display()
-            )));
+            return Err(LoadError::NoWorktreeFolder {
+                dir: dir.to_owned(),
+                root: root.to_owned(),
+            });
         }
     }
     let mut out = Vec::new();
@@ -30,7 +32,7 @@ pub(super) fn read_dir(root: &Path, dir: &str) -> Result<Vec<Entry>> {
 }
 
 fn walk(folder: &Path, rel: &str, out: &mut Vec<Entry>) -> Result<()> {
-    let io = |source| Error::Io {
+    let io = |source| LoadError::Io {
         path: folder.to_owned(),
         source,
     };

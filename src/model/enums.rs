@@ -271,6 +271,16 @@ impl Kind {
         }
     }
 
+    /// The kind in the plural, heading its list: `Case reviews`. (The agency notes' list keeps
+    /// the kind's own label, "Agency powers".)
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::CaseReview => "Case reviews",
+            Kind::OrderRecord => "Order records",
+            Kind::AgencyPowers => "Agency powers",
+        }
+    }
+
     /// The site URL of the document of this kind with `id`: `/reviews/CR-2024-007/`.
     pub fn url(self, id: &str) -> String {
         format!("/{}/{id}/", self.folder())

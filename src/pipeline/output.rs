@@ -62,10 +62,7 @@ pub fn stage_own_site(dir: &Path, site: &Site) -> Result<Staged> {
         Ok(mut entries) => {
             let empty = entries.next().is_none();
             if !empty && !dir.join(MARKER).is_file() {
-                return Err(Error::Repository(format!(
-                    "{} holds files that `casebook build` did not write; choose a new or empty folder (the build deletes files it no longer produces)",
-                    dir.display()
-                )));
+                return Err(Error::ForeignFolder(dir.to_owned()));
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

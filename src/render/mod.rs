@@ -235,39 +235,17 @@ pub fn short_title(title: &str) -> (&str, &str) {
     }
 }
 
-/// The periodic report as a page with the site's frame (marking banners top and bottom),
-/// marked `marking`.
-pub fn report_page(
-    report: &crate::report::Report,
+/// The template `name` (the built-in one, or the override of that name) rendered with `ctx`:
+/// for what is made outside the site build (the periodic report).
+pub fn render_template(
+    name: &str,
     overrides: &[(String, String)],
-    title: &str,
-    marking: Marking,
+    ctx: minijinja::Value,
 ) -> Result<String, RenderError> {
     let env = templates::environment(overrides)?;
-    let (short_title, title_lead) = short_title(title);
-    let site = minijinja::context! {
-        title, short_title, title_lead, root => "/", ceiling => report.ceiling.clone(),
-    };
-    env.get_template("report.html")
-        .and_then(|t| {
-            t.render(minijinja::context! {
-                site, page_marking => marking.to_string(),
-                r => minijinja::value::Serde(report),
-                info => minijinja::value::Serde(&report.infographic),
-            })
-        })
-        .map_err(|e| templates::template_error("report.html", &e))
-}
-
-/// The periodic report as markdown.
-pub fn report_markdown(
-    report: &crate::report::Report,
-    overrides: &[(String, String)],
-) -> Result<String, RenderError> {
-    let env = templates::environment(overrides)?;
-    env.get_template("report.md")
-        .and_then(|t| t.render(minijinja::context! { r => minijinja::value::Serde(report) }))
-        .map_err(|e| templates::template_error("report.md", &e))
+    env.get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| templates::template_error(name, &e))
 }
 
 /// The site's built-in style sheet (what a page made into one file carries inside it).

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::index::{FacetName, SearchRequest, SearchResponse};
 use crate::render::{
     AnswerBox, AnswerHolder, FacetGroup, FacetTerm, Link, ResultHit, SearchPage, Selected,
+    snippet_html,
 };
 
 use super::params::{self, Parsed};
@@ -417,4 +418,73 @@ pub(super) async fn document(
         state.0.audit.view(user.as_ref(), &id, &current);
     }
     response
+}
+
+/// The JSON Casebook answers searches with, the same from `/api/search` and from `casebook
+/// search --format json` (DESIGN.md, "Search"): the index's response, each hit's snippet also
+/// given as `snippet_html` (HTML-escaped text, the matches in `<mark>`). The one place the
+/// API's shape is written down; `tests/it/serve.rs` snapshots it whole.
+#[derive(Serialize)]
+pub(crate) struct SearchJson<'a> {
+    query: &'a str,
+    total: usize,
+    took_ms: u64,
+    page: usize,
+    per_page: usize,
+    warnings: &'a [String],
+    hits: Vec<HitJson<'a>>,
+    facets: &'a std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>,
+    labels: &'a std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    answers: &'a [crate::index::Answer],
+    #[serde(skip_serializing_if = "is_zero")]
+    partial_total: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    partial_hits: Vec<HitJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<&'a crate::index::Correction>,
+}
+
+/// A hit with its snippet as HTML.
+#[derive(Serialize)]
+struct HitJson<'a> {
+    #[serde(flatten)]
+    hit: &'a crate::index::Hit,
+    snippet_html: String,
+}
+
+impl<'a> SearchJson<'a> {
+    /// The JSON of `response`.
+    pub(crate) fn new(response: &'a SearchResponse) -> SearchJson<'a> {
+        let hits = |list: &'a [crate::index::Hit]| {
+            list.iter()
+                .map(|hit| HitJson {
+                    hit,
+                    snippet_html: snippet_html(&hit.snippet.text, &hit.snippet.highlights),
+                })
+                .collect()
+        };
+        SearchJson {
+            query: &response.query,
+            total: response.total,
+            took_ms: response.took_ms,
+            page: response.page,
+            per_page: response.per_page,
+            warnings: &response.warnings,
+            hits: hits(&response.hits),
+            facets: &response.facets,
+            labels: &response.labels,
+            answers: &response.answers,
+            partial_total: response.partial_total,
+            partial_hits: hits(&response.partial_hits),
+            suggestion: response.suggestion.as_deref(),
+            correction: response.correction.as_ref(),
+        }
+    }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

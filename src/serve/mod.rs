@@ -15,6 +15,7 @@ pub mod run;
 pub mod watch;
 mod wire;
 
+pub(crate) use api::SearchJson;
 pub use audit::AuditLog;
 
 use std::collections::HashMap;
@@ -122,8 +123,8 @@ pub struct Answer {
 impl Answer {
     /// The answer to a search, its JSON written once.
     pub fn new(response: crate::index::SearchResponse) -> Answer {
-        let json = crate::api::search_json(&response);
-        let text = serde_json::to_string(&json).unwrap_or_else(|_| "null".to_owned());
+        let text = serde_json::to_string(&api::SearchJson::new(&response))
+            .unwrap_or_else(|_| "null".to_owned());
         Answer {
             response,
             json: bytes::Bytes::from(crate::render::escape_json_for_html(&text)),
@@ -155,10 +156,10 @@ impl Current {
         index_dir: &Path,
         site: SiteSnapshot,
         overrides: &[(String, String)],
-    ) -> Result<Current, String> {
-        let index = KbIndex::open(index_dir).map_err(|e| e.to_string())?;
-        let templates = Templates::new(overrides).map_err(|e| e.to_string())?;
-        let meta = index.meta().ok_or("the index records no build")?;
+    ) -> Result<Current, OpenError> {
+        let index = KbIndex::open(index_dir)?;
+        let templates = Templates::new(overrides)?;
+        let meta = index.meta().ok_or(OpenError::NoBuild)?;
         let statistics = std::fs::read(site.path().join("statistics/statistics.json")).ok();
         Ok(Current {
             statistics,
@@ -171,6 +172,20 @@ impl Current {
             built_at: meta.built_at,
         })
     }
+}
+
+/// Why a build on disk cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The index cannot be opened.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    /// A template override does not compile.
+    #[error(transparent)]
+    Templates(#[from] crate::render::RenderError),
+    /// The index holds no record of the build that wrote it.
+    #[error("the index records no build")]
+    NoBuild,
 }
 
 /// The build being served and what is wrong, if anything: one value, replaced whole, so

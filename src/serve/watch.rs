@@ -24,14 +24,14 @@ impl From<crate::error::Error> for Failure {
         let health = match &e {
             // Reasons in the commit itself: its content, templates or configuration.
             Error::Render(e) => format!("the rebuild failed: {e}"),
-            Error::Content(message) => format!("the rebuild failed: {message}"),
-            Error::Config { .. } => {
+            Error::Config(crate::config::ConfigError::Invalid { .. }) => {
                 "the rebuild failed: the configuration is wrong (details in the server log)"
                     .to_owned()
             }
-            Error::Repository(_) | Error::Io { .. } | Error::Index(_) => {
+            _ if e.is_transient() => {
                 "the rebuild failed; retrying (details in the server log)".to_owned()
             }
+            other => format!("the rebuild failed: {other}"),
         };
         let retry = e.is_transient();
         Failure {
@@ -47,7 +47,7 @@ pub trait Rebuild: Send + 'static {
     /// Waits until it is time to look again (a poll interval, a file saved), then names the
     /// version that should be served now (a commit id, a count of saves), or says why it
     /// cannot be read.
-    fn next(&mut self) -> Result<String, String>;
+    fn next(&mut self) -> Result<String, crate::load::LoadError>;
     /// Builds `version`, ready to serve.
     fn build(&mut self, version: &str) -> Result<Current, Failure>;
     /// How `version` is named in the log (`commit 1a2b3c4`).
@@ -113,7 +113,9 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
             Ok(v) => v,
             Err(e) => {
                 if !unreadable {
-                    tracing::error!("{e}; still serving the last good build");
+                    tracing::error!(
+                        "cannot read the repository's HEAD: {e}; still serving the last good build"
+                    );
                 }
                 unreadable = true;
                 state.failed("cannot read the repository (details in the server log)".to_owned());

@@ -48,7 +48,7 @@ fn missing_knowledge_folder() {
         )
         .expect_err("no knowledge folder");
     assert!(!err.is_transient(), "{err}");
-    let failure = casebook::serve::watch::Failure::from(err);
+    let failure = casebook::serve::watch::Failure::from(casebook::error::Error::from(err));
     assert!(!failure.retry);
     assert!(
         failure.health.contains("no `knowledge/` folder"),

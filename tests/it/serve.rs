@@ -109,6 +109,22 @@ async fn api_search_answers_the_design_shape() {
     );
 }
 
+/// The whole shape of `/api/search` (every key, a hit's, an answer box's), on a question that
+/// fills each part: a change to the API's JSON shows here. `took_ms` varies from run to run,
+/// and the scores are the ranking's business (`tests/it/search.rs`), not the shape's.
+#[tokio::test]
+async fn api_search_json_snapshot() {
+    let s = state(None);
+    let (status, _, body) = get(&s, "/api/search?q=who+can+close+premises&per_page=2").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut json: serde_json::Value = serde_json::from_str(&body).expect("json");
+    json["took_ms"] = serde_json::Value::from(0);
+    for hit in json["hits"].as_array_mut().expect("hits") {
+        hit["score"] = serde_json::Value::from(1.0);
+    }
+    insta::assert_json_snapshot!("api_search", json);
+}
+
 #[tokio::test]
 async fn the_search_page_works_without_javascript() {
     let s = state(None);

@@ -13,23 +13,21 @@ use super::*;
 use crate::render::{PageDoc, RenderError, Site};
 
 pub(super) fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
-    for (kind, heading, intro) in [
+    for (kind, intro) in [
         (
             Kind::CaseReview,
-            "Case reviews",
             "Deep dives, debriefs and audits of past investigations, newest first.",
         ),
         (
             Kind::OrderRecord,
-            "Order records",
             "Uses and considered uses of Slavery and Trafficking Prevention and Risk Orders.",
         ),
         (
             Kind::AgencyPowers,
-            "Agency powers",
             "What each partner agency can do, on what basis, and how to engage it, A to Z.",
         ),
     ] {
+        let heading = kind.plural();
         let docs = ctx.input.docs.iter().filter(|p| p.doc.common.kind == kind);
         // Agencies are looked up by name; reviews and orders are read newest first.
         let order = if kind == Kind::AgencyPowers {

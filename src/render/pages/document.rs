@@ -904,11 +904,12 @@ pub(super) fn document_page(
     };
     let redact: &markdown::Redact<'_> = &|t| ctx.input.withheld.redact(t);
     let body = markdown::to_html(p.body, &resolve, redact);
-    let (template, kind_label) = match d.common.kind {
-        Kind::CaseReview => ("review.html", "Case review"),
-        Kind::OrderRecord => ("order.html", "Order record"),
-        Kind::AgencyPowers => ("agency.html", "Agency powers"),
+    let template = match d.common.kind {
+        Kind::CaseReview => "review.html",
+        Kind::OrderRecord => "order.html",
+        Kind::AgencyPowers => "agency.html",
     };
+    let kind_label = d.common.kind.label();
     let (learning, related_reviews) = match &d.data {
         KindData::CaseReview(r) => super::learning::of_review(ctx, d, r),
         _ => (Vec::new(), Vec::new()),
