@@ -22,7 +22,7 @@ pub enum Error {
     ForeignFolder(PathBuf),
     /// The periodic report cannot be made for the period asked for.
     #[error(transparent)]
-    Report(#[from] crate::report::ReportError),
+    Report(#[from] ReportError),
     /// A briefing or report cannot be typeset as a PDF.
     #[error("the {what} cannot be typeset as a PDF: {message}")]
     Typeset {
@@ -90,6 +90,22 @@ impl Error {
         }
         out
     }
+}
+
+/// Why a periodic report cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The period starts after today.
+    #[error("the period {0} has not started yet")]
+    NotStarted(String),
+    /// Every commit is later than the period's end.
+    #[error("the repository has no commit before the end of {0}: nothing to report")]
+    NothingBefore(String),
+    /// The public infographic's disclosure audit did not pass.
+    #[error(
+        "the disclosure audit could not prove every hidden count of the period's infographic safe: the report is not released"
+    )]
+    AuditFailed,
 }
 
 /// The library's result type.

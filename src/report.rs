@@ -14,28 +14,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{ReportError, Result};
 use crate::load::{Repo, Source};
 use crate::model::enums::{Closed, OrderStatus, RecommendationStatus};
 use crate::model::stats::{Audience, Figure, Statistics};
 use crate::model::{Date, Document, KindData, Marking, Month, VocabName, Vocabulary};
 use crate::pipeline::check::{self, Checked};
 
-/// Why a periodic report cannot be made.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// The period starts after today.
-    #[error("the period {0} has not started yet")]
-    NotStarted(String),
-    /// Every commit is later than the period's end.
-    #[error("the repository has no commit before the end of {0}: nothing to report")]
-    NothingBefore(String),
-    /// The public infographic's disclosure audit did not pass.
-    #[error(
-        "the disclosure audit could not prove every hidden count of the period's infographic safe: the report is not released"
-    )]
-    AuditFailed,
-}
 
 /// A run of whole months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

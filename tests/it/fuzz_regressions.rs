@@ -1,7 +1,8 @@
-//! Every input the fuzz targets kept (their corpora in `fuzz/corpus/`) and every input that
-//! once failed (`fuzz/regressions/`), run again through the same properties as the fuzzers
-//! (`fuzz/src/props.rs`). `scripts/fuzz.sh` grows the corpora; a failure found there is
-//! fixed and its input copied into `fuzz/regressions/<target>/`.
+//! Every input that once failed a fuzz target (`fuzz/regressions/`) and every seed the
+//! targets start from (`fuzz/seeds/`, at most 200 per target, chosen by coverage), run again
+//! through the same properties as the fuzzers (`fuzz/src/props.rs`). `scripts/fuzz.sh` grows
+//! each target's corpus in `fuzz/corpus/`, which git does not keep and this test does not read;
+//! a failure found there is fixed and its input copied into `fuzz/regressions/<target>/`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,13 +10,17 @@ use std::path::{Path, PathBuf};
 #[allow(dead_code, unreachable_pub)]
 mod props;
 
-/// The kept inputs of `target`: its corpus and its regressions, in name order.
+/// The kept inputs of `target`: its regressions, then its seeds, each in name order. A target
+/// may have no regressions folder (git keeps no empty folder), but its seeds must be there.
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let mut out = Vec::new();
-    for folder in ["regressions", "corpus"] {
-        let Ok(entries) = std::fs::read_dir(root.join(folder).join(target)) else {
-            continue;
+    for (folder, required) in [("regressions", false), ("seeds", true)] {
+        let dir = root.join(folder).join(target);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => panic!("{target}: cannot read {}: {e}", dir.display()),
         };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
