@@ -21,10 +21,9 @@ use crate::model::stats::{Audience, Figure, Statistics};
 use crate::model::{Date, Document, KindData, Marking, Month, VocabName, Vocabulary};
 use crate::pipeline::check::{self, Checked};
 
-
 /// A run of whole months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     /// First month.
     pub first: Month,
     /// Last month (inclusive).
@@ -33,7 +32,7 @@ pub struct Period {
 
 impl Period {
     /// Reads `2026-Q3`, `2026`, `2026-07` or `2026-07..2026-12`.
-    pub fn parse(text: &str) -> std::result::Result<Period, String> {
+    pub(crate) fn parse(text: &str) -> std::result::Result<Period, String> {
         let text = text.trim();
         let bad = || {
             format!(
@@ -78,14 +77,14 @@ impl Period {
     }
 
     /// How many months it holds.
-    pub fn months(&self) -> i64 {
+    pub(crate) fn months(&self) -> i64 {
         (self.last.year as i64 - self.first.year as i64) * 12 + self.last.month as i64
             - self.first.month as i64
             + 1
     }
 
     /// The period of the same length just before it.
-    pub fn previous(&self) -> Period {
+    pub(crate) fn previous(&self) -> Period {
         Period {
             first: self.first.plus_months(-self.months()),
             last: self.first.plus_months(-1),
@@ -93,13 +92,13 @@ impl Period {
     }
 
     /// Whether `m` falls in it.
-    pub fn contains(&self, m: Month) -> bool {
+    pub(crate) fn contains(&self, m: Month) -> bool {
         self.first <= m && m <= self.last
     }
 
     /// Its start and its end as instants (seconds since 1970, UTC): the first moment of its
     /// first month, and the first moment after its last.
-    pub fn edges(&self) -> (i64, i64) {
+    pub(crate) fn edges(&self) -> (i64, i64) {
         let at = |m: Month| {
             chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1)
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -109,7 +108,7 @@ impl Period {
     }
 
     /// In words: "July to September 2026", "2026", "March 2026".
-    pub fn words(&self) -> String {
+    pub(crate) fn words(&self) -> String {
         if self.first.month == 1 && self.last.month == 12 && self.first.year == self.last.year {
             return self.first.year.to_string();
         }
@@ -132,7 +131,7 @@ impl Period {
 
 /// A review in a report, with its graded learning.
 #[derive(Debug, Clone, Serialize)]
-pub struct ReviewEntry {
+pub(crate) struct ReviewEntry {
     /// Id.
     pub id: String,
     /// Title.
@@ -151,7 +150,7 @@ pub struct ReviewEntry {
 
 /// A learning point in a report.
 #[derive(Debug, Clone, Serialize)]
-pub struct PointEntry {
+pub(crate) struct PointEntry {
     /// The grade's code.
     pub grade: &'static str,
     /// The grade in words.
@@ -166,7 +165,7 @@ pub struct PointEntry {
 
 /// A recommendation in a report.
 #[derive(Debug, Clone, Serialize)]
-pub struct RecEntry {
+pub(crate) struct RecEntry {
     /// The review that makes it.
     pub review: String,
     /// `R1`…
@@ -183,7 +182,7 @@ pub struct RecEntry {
 
 /// An order in a report.
 #[derive(Debug, Clone, Serialize)]
-pub struct OrderEntry {
+pub(crate) struct OrderEntry {
     /// Id.
     pub id: String,
     /// Title.
@@ -198,7 +197,7 @@ pub struct OrderEntry {
 
 /// One of the period's figures beside the previous period's.
 #[derive(Debug, Clone, Serialize)]
-pub struct Compared {
+pub(crate) struct Compared {
     /// What is counted.
     pub label: &'static str,
     /// In the period, as released.
@@ -209,7 +208,7 @@ pub struct Compared {
 
 /// The report.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// The period, in words.
     pub period: String,
     /// The period before it, in words.
@@ -287,7 +286,7 @@ fn state_at(
 }
 
 /// Makes the report of `period` for `audience`, from the repository's history up to `HEAD`.
-pub fn report(
+pub(crate) fn report(
     repo: &Repo,
     config: &Config,
     period: Period,
@@ -772,7 +771,7 @@ fn compare(now: &Counts, before: &Counts, audience: Audience) -> (Vec<Compared>,
 impl Report {
     /// The report as a page with the site's frame (marking banners top and bottom), marked
     /// `marking`.
-    pub fn page(
+    pub(crate) fn page(
         &self,
         overrides: &[(String, String)],
         title: &str,
@@ -794,7 +793,7 @@ impl Report {
     }
 
     /// The report as markdown.
-    pub fn markdown(
+    pub(crate) fn markdown(
         &self,
         overrides: &[(String, String)],
     ) -> std::result::Result<String, crate::render::RenderError> {

@@ -16,7 +16,7 @@ use crate::pipeline::build::{self, BuildOptions};
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `brief`.
-pub fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &BriefArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
     let opts = BuildOptions::head(ceiling);
     let built = build::build(&ctx.repo, &ctx.config, &opts, Date::today())?;

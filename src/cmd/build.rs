@@ -15,7 +15,7 @@ use super::progress::Reporter;
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `build`.
-pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = ceiling(args.max_marking.as_deref(), ctx)?;
     if let Some(url) = &args.base_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -72,7 +72,7 @@ pub fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
 }
 
 /// The ceiling from `--max-marking`, or the configuration's.
-pub fn ceiling(arg: Option<&str>, ctx: &Context) -> Result<Marking> {
+pub(super) fn ceiling(arg: Option<&str>, ctx: &Context) -> Result<Marking> {
     match arg {
         None => Ok(ctx.config.ceiling()),
         Some(m) => match Marking::from_code(m) {

@@ -17,7 +17,7 @@ use super::progress::Reporter;
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `check`.
-pub fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &CheckArgs, ctx: &Context) -> Result<ExitCode> {
     let source = match (&args.rev, args.worktree, args.staged) {
         (_, true, _) => Source::Worktree,
         (_, _, true) => Source::Staged,

@@ -39,7 +39,7 @@ struct DocumentHistory {
 }
 
 /// Runs `history`.
-pub fn run(args: &HistoryArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &HistoryArgs, ctx: &Context) -> Result<ExitCode> {
     let rev = args.rev.clone().unwrap_or_else(|| "HEAD".to_owned());
     let dir = ctx.config.knowledge_dir.trim_end_matches('/');
     let loaded = ctx.repo.load(&Source::Revision(rev.clone()), dir)?;

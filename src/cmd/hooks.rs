@@ -19,7 +19,7 @@ const MARKER: &str = "# casebook-hook: pre-commit";
 const BACKUP: &str = "pre-commit.before-casebook";
 
 /// Runs `hooks`.
-pub fn run(args: &HooksArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &HooksArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = ctx.repo.hooks_dir();
     match args.action {
         HooksAction::Install { force } => install(&dir, force)?,

@@ -14,7 +14,7 @@ use crate::model::Date;
 use super::display_path;
 
 /// Runs `init`.
-pub fn run(args: &InitArgs) -> Result<ExitCode> {
+pub(super) fn run(args: &InitArgs) -> Result<ExitCode> {
     let dir = match &args.dir {
         Some(d) => d.clone(),
         None => std::env::current_dir().context("cannot tell the current folder")?,

@@ -1,20 +1,20 @@
 //! The subcommands: each parses nothing itself, takes its `Args` and the context, calls the
 //! library, and prints. The only layer that writes to the terminal.
 
-pub mod brief;
-pub mod build;
-pub mod check;
-pub mod history;
-pub mod hooks;
-pub mod init;
-pub mod new;
-pub mod preview;
-pub mod progress;
-pub mod report;
+mod brief;
+mod build;
+mod check;
+mod history;
+mod hooks;
+mod init;
+mod new;
+mod preview;
+mod progress;
+mod report;
 mod scaffold;
-pub mod search;
-pub mod serve;
-pub mod stats;
+mod search;
+mod serve;
+mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

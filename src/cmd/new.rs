@@ -16,7 +16,7 @@ use crate::model::{Date, Kind, VocabName, declared_id};
 use super::{Context, display_path};
 
 /// Runs `new`.
-pub fn run(args: &NewArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &NewArgs, ctx: &Context) -> Result<ExitCode> {
     let kind = match args.kind {
         NewKind::CaseReview => Kind::CaseReview,
         NewKind::Order => Kind::OrderRecord,

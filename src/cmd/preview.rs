@@ -29,7 +29,7 @@ const BIND: &str = "127.0.0.1:8090";
 const SETTLE: Duration = Duration::from_millis(150);
 
 /// Runs `preview`.
-pub fn run(args: &PreviewArgs, ctx: Context) -> Result<ExitCode> {
+pub(super) fn run(args: &PreviewArgs, ctx: Context) -> Result<ExitCode> {
     serve::log::init();
     serve::watch::prefer_small_memory();
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), &ctx)?;

@@ -37,7 +37,7 @@ enum Mode {
 }
 
 /// The command line's `Progress`.
-pub struct Reporter {
+pub(super) struct Reporter {
     mode: Mode,
     errors_only: bool,
     styled: bool,
@@ -65,7 +65,7 @@ struct Phase {
 impl Reporter {
     /// A reporter for stderr: bars on a terminal, lines otherwise, nothing when `quiet`;
     /// diagnostics streamed only for human output on a terminal.
-    pub fn new(quiet: bool, errors_only: bool, human: bool) -> Reporter {
+    pub(super) fn new(quiet: bool, errors_only: bool, human: bool) -> Reporter {
         let terminal = std::io::stderr().is_terminal();
         let mode = match (quiet, terminal) {
             (true, _) => Mode::Quiet,
@@ -84,13 +84,8 @@ impl Reporter {
     }
 
     /// Whether summary lines (counts, reports) are printed.
-    pub fn chatty(&self) -> bool {
+    pub(super) fn chatty(&self) -> bool {
         self.mode != Mode::Quiet
-    }
-
-    /// Whether colour is used.
-    pub fn styled(&self) -> bool {
-        self.styled
     }
 
     fn shown(&self, d: &Diagnostic) -> bool {
@@ -98,7 +93,7 @@ impl Reporter {
     }
 
     /// The diagnostics not printed yet (and not filtered out), rendered with code frames.
-    pub fn remaining(&self, checked: &Checked) -> String {
+    pub(super) fn remaining(&self, checked: &Checked) -> String {
         let streamed = self.streamed.lock().map(|s| s.clone()).unwrap_or_default();
         let left: Vec<&Diagnostic> = checked
             .diagnostics

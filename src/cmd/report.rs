@@ -14,7 +14,7 @@ use crate::report::{self, Period};
 use super::Context;
 
 /// Runs `report`.
-pub fn run(args: &ReportArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &ReportArgs, ctx: &Context) -> Result<ExitCode> {
     let period = Period::parse(&args.period).map_err(anyhow::Error::msg)?;
     let audience = args.audience.audience();
     let today = Date::today();

@@ -15,7 +15,7 @@ use crate::pipeline::build;
 use super::Context;
 
 /// Runs `search`.
-pub fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), ctx)?;
     let dir = build::index_dir(ctx.repo.root(), &ctx.config, ceiling, args.drafts);
     let index = KbIndex::open(&dir).with_context(|| {
@@ -157,7 +157,7 @@ fn request(args: &SearchArgs) -> SearchRequest {
 
 /// Results for people: the answer box, then rank, id, kind, date, title, snippet; then
 /// warnings and facet counts, in labels.
-pub fn human(r: &SearchResponse, terminal: bool) -> String {
+pub(super) fn human(r: &SearchResponse, terminal: bool) -> String {
     let mut out = String::new();
     for a in &r.answers {
         let what = if a.related { "Also see" } else { "Answer" };

@@ -20,7 +20,7 @@ use crate::serve::{self, AppState, Current, Inner};
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `serve`.
-pub fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
+pub(super) fn run(args: &ServeArgs, ctx: Context) -> Result<ExitCode> {
     serve::log::init();
     serve::watch::prefer_small_memory();
     let ceiling = super::build::ceiling(args.max_marking.as_deref(), &ctx)?;

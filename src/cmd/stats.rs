@@ -17,7 +17,7 @@ use crate::pipeline::build::{self, BuildOptions};
 use super::{Context, EXIT_CONTENT};
 
 /// Runs `stats`.
-pub fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
+pub(super) fn run(args: &StatsArgs, ctx: &Context) -> Result<ExitCode> {
     let audience = args.audience.audience();
     let ceiling = match (audience, args.max_marking.as_deref()) {
         (Audience::Internal, m) => super::build::ceiling(m, ctx)?,

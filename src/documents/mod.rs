@@ -14,12 +14,15 @@ const BRIEFING: &str = include_str!("briefing.typ");
 const REPORT: &str = include_str!("report.typ");
 
 /// The briefing whose data is `data` (a theme's `briefing.json`) as a PDF dated `today`.
-pub fn briefing_pdf(data: &serde_json::Value, today: crate::model::Date) -> Result<Vec<u8>> {
+pub(crate) fn briefing_pdf(data: &serde_json::Value, today: crate::model::Date) -> Result<Vec<u8>> {
     typeset("briefing", data, today)
 }
 
 /// The periodic report as a PDF dated `today`.
-pub fn report_pdf(report: &crate::report::Report, today: crate::model::Date) -> Result<Vec<u8>> {
+pub(crate) fn report_pdf(
+    report: &crate::report::Report,
+    today: crate::model::Date,
+) -> Result<Vec<u8>> {
     let data = serde_json::to_value(report).map_err(|e| Error::Typeset {
         what: "report",
         message: e.to_string(),

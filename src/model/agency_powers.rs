@@ -79,7 +79,7 @@ pub struct Engagement {
 }
 
 /// A powers note not verified for this many months is flagged as stale.
-pub const STALE_AFTER_MONTHS: i64 = 12;
+pub(crate) const STALE_AFTER_MONTHS: i64 = 12;
 
 /// Acts whose powers run in England and Wales only, whatever the agency's own reach: a power
 /// runs no wider than the Act that gives it (an STPO or STRO application, under Part 2 of the
@@ -177,7 +177,7 @@ fn section_ranges(section: &str) -> Vec<std::ops::RangeInclusive<u32>> {
 }
 
 /// Validates an agency powers note's own fields.
-pub fn validate(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Option<AgencyPowers> {
+pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawAgencyPowers) -> Option<AgencyPowers> {
     let agency = ctx.req_term(VocabName::Agencies, "agency", &raw.agency);
     if let (Some(agency), Some(id)) = (&agency, &raw.id) {
         let expected = format!("AG-{agency}");

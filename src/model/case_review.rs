@@ -195,7 +195,7 @@ pub struct Recommendation {
 }
 
 /// Validates a case review's own fields.
-pub fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
+pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawCaseReview) -> Option<CaseReview> {
     let operation = ctx.text("operation", &raw.operation);
     let review_type = ctx.required_closed("review_type", &raw.review_type);
     let lead_agency = ctx.req_term(VocabName::Agencies, "lead_agency", &raw.lead_agency);
@@ -415,7 +415,7 @@ const MSA_OFFENCES_FROM: (i32, u32) = (2015, 7);
 /// and Asylum Act 2002 s145), trafficking for exploitation (Asylum and Immigration (Treatment
 /// of Claimants, etc.) Act 2004 s4), and slavery, servitude and forced or compulsory labour
 /// (Coroners and Justice Act 2009 s71). Each is in the built-in vocabulary.
-pub const EARLIER_OFFENCES: &[&str] = &[
+pub(crate) const EARLIER_OFFENCES: &[&str] = &[
     "SOA2003-s57",
     "SOA2003-s58",
     "SOA2003-s58A",

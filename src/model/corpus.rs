@@ -74,7 +74,7 @@ fn links(file: &ParsedFile) -> Links<'_> {
 /// Checks the rules between documents. `files` is every file that parsed, in path order;
 /// `unreadable` holds the ids (taken from file names) of documents whose front matter could
 /// not be read, so that references to them are not reported as well.
-pub fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<Diagnostic> {
+pub(crate) fn cross_check(files: &[ParsedFile], unreadable: &[(String, Kind)]) -> Vec<Diagnostic> {
     let all: Vec<Links<'_>> = files.iter().map(links).collect();
     let mut diags = Vec::new();
     let mut by_id: BTreeMap<&str, &Links<'_>> = BTreeMap::new();

@@ -10,12 +10,12 @@ PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST
 TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
 
 /// True when `code` is an assigned ISO 3166-1 alpha-2 code (upper case).
-pub fn is_country(code: &str) -> bool {
+pub(crate) fn is_country(code: &str) -> bool {
     code.len() == 2 && CODES.split(' ').any(|c| c == code)
 }
 
 /// The name of a country, for pages (`AL` → `Albania`); the code itself when unknown.
-pub fn name(code: &str) -> String {
+pub(crate) fn name(code: &str) -> String {
     let short = match code {
         "GB" => Some("United Kingdom"),
         "US" => Some("United States"),
@@ -39,7 +39,7 @@ pub fn name(code: &str) -> String {
 }
 
 /// Every code, for "did you mean" hints.
-pub fn codes() -> impl Iterator<Item = &'static str> {
+pub(crate) fn codes() -> impl Iterator<Item = &'static str> {
     CODES.split(' ')
 }
 

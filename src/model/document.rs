@@ -64,7 +64,7 @@ impl Document {
 }
 
 /// What a document with no recorded date shows for it.
-pub const NO_DATE: &str = "date not recorded";
+pub(crate) const NO_DATE: &str = "date not recorded";
 
 /// The fields of one kind.
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +120,7 @@ pub struct LintAllow {
 }
 
 /// The common fields as written (borrowed from whichever raw struct holds them).
-pub struct RawCommon<'r> {
+pub(crate) struct RawCommon<'r> {
     /// `id`
     pub id: &'r Option<String>,
     /// `kind`
@@ -150,7 +150,7 @@ pub struct RawCommon<'r> {
 }
 
 /// Validates the common fields of a document found in `folder_kind`'s folder.
-pub fn validate_common(
+pub(crate) fn validate_common(
     ctx: &mut Ctx<'_>,
     raw: &RawCommon<'_>,
     folder_kind: Kind,
@@ -230,7 +230,7 @@ fn validate_id(ctx: &mut Ctx<'_>, id: &Option<String>, kind: Kind) -> Option<Str
 }
 
 /// True when `id` has the shape of `kind`'s ids.
-pub fn id_shape_ok(id: &str, kind: Kind) -> bool {
+pub(crate) fn id_shape_ok(id: &str, kind: Kind) -> bool {
     let Some(rest) = id.strip_prefix(kind.id_prefix()) else {
         return false;
     };
@@ -257,7 +257,7 @@ pub fn id_shape_ok(id: &str, kind: Kind) -> bool {
 }
 
 /// The kind whose id prefix `id` starts with, if any.
-pub fn kind_of_id(id: &str) -> Option<Kind> {
+pub(crate) fn kind_of_id(id: &str) -> Option<Kind> {
     [Kind::CaseReview, Kind::OrderRecord, Kind::AgencyPowers]
         .into_iter()
         .find(|k| id_shape_ok(id, *k))
@@ -343,7 +343,7 @@ fn validate_tags(ctx: &mut Ctx<'_>, tags: &Option<Vec<String>>) -> Vec<String> {
 }
 
 /// Lower-case ASCII words joined by single hyphens.
-pub fn is_kebab(s: &str) -> bool {
+pub(crate) fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|w| {
             !w.is_empty()

@@ -35,7 +35,7 @@ mod child_age;
 
 /// What a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingKind {
+pub(crate) enum FindingKind {
     /// National Insurance number, e.g. `AB123456C`.
     NiNumber,
     /// Full UK postcode, e.g. `SO23 9AJ`.
@@ -67,7 +67,7 @@ pub enum FindingKind {
 }
 impl FindingKind {
     /// Human label, e.g. "National Insurance number", "postcode", "vehicle registration", "vehicle registration (older style)", "phone number", "email address", "date of birth", "passport number", "police reference".
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FindingKind::NiNumber => "National Insurance number",
             FindingKind::Postcode => "postcode",
@@ -86,7 +86,7 @@ impl FindingKind {
     }
 
     /// What to do about a finding of this kind.
-    pub fn hint(self) -> &'static str {
+    pub(crate) fn hint(self) -> &'static str {
         match self {
             FindingKind::DateOfBirth => {
                 "remove the date of birth; give an age band (18-24, under 18) if it matters"
@@ -120,7 +120,7 @@ impl FindingKind {
     }
 
     /// True for the kinds that are only warnings (OldVehicleRegistration); all others are errors.
-    pub fn is_warning(self) -> bool {
+    pub(crate) fn is_warning(self) -> bool {
         self == FindingKind::OldVehicleRegistration
     }
 
@@ -146,7 +146,7 @@ impl FindingKind {
 
 /// One finding: byte range in the scanned text and what it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// What was found.
     pub kind: FindingKind,
     /// Byte offset of the first byte of the finding.
@@ -301,14 +301,14 @@ impl Rule {
 }
 
 /// The compiled patterns; build once (it is Sync) and reuse for every document.
-pub struct Lint {
+pub(crate) struct Lint {
     rules: Vec<Rule>,
     id_token: Regex,
 }
 
 impl Lint {
     /// Compiles every pattern.
-    pub fn new() -> Lint {
+    pub(crate) fn new() -> Lint {
         use FindingKind as K;
         let rules = vec![
             Rule::new(K::NiNumber, NI_NUMBER, |h| ni_prefix_ok(h.as_str())),
@@ -340,7 +340,7 @@ impl Lint {
     }
 
     /// Scans `text`; returns findings sorted by start, not overlapping (when two patterns hit the same bytes keep the most specific/most serious one), excluding anything `allowed` (each allowed string is compared after the same normalisation as the finding: exact text, and for phone numbers by digits).
-    pub fn scan(&self, text: &str, allowed: &[&str]) -> Vec<Finding> {
+    pub(crate) fn scan(&self, text: &str, allowed: &[&str]) -> Vec<Finding> {
         let mut candidates = Vec::new();
         for rule in &self.rules {
             self.collect(rule, text, &mut candidates);
@@ -391,7 +391,7 @@ impl Default for Lint {
 
 /// The patterns compiled once for the process (a server checks every rebuild, a hook every
 /// commit: compiling them costs about 40 ms each time).
-pub fn shared() -> &'static Lint {
+pub(crate) fn shared() -> &'static Lint {
     static LINT: std::sync::LazyLock<Lint> = std::sync::LazyLock::new(Lint::new);
     &LINT
 }

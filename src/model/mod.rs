@@ -3,24 +3,24 @@
 //! Pure: no file, git or terminal I/O. Validation takes what the loader parsed (`ParsedFile`)
 //! and returns typed `Document`s plus `Diagnostic`s; it never panics on any input.
 
-pub mod agency_powers;
-pub mod case_review;
-pub mod corpus;
-pub mod countries;
-pub mod date;
-pub mod document;
+pub(crate) mod agency_powers;
+pub(crate) mod case_review;
+pub(crate) mod corpus;
+pub(crate) mod countries;
+pub(crate) mod date;
+pub(crate) mod document;
 pub mod enums;
-pub mod facet;
-pub mod lint;
-pub mod order_record;
-pub mod raw;
-pub mod similar;
-pub mod source;
-pub mod stats;
-pub mod validate;
-pub mod vocab;
-pub mod withheld;
-pub mod words;
+pub(crate) mod facet;
+pub(crate) mod lint;
+pub(crate) mod order_record;
+pub(crate) mod raw;
+pub(crate) mod similar;
+pub(crate) mod source;
+pub(crate) mod stats;
+pub(crate) mod validate;
+pub(crate) mod vocab;
+pub(crate) mod withheld;
+pub(crate) mod words;
 
 pub use corpus::Corpus;
 pub use date::{Date, Month};

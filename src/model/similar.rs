@@ -92,7 +92,7 @@ const BUDGET: usize = 3_000;
 /// one code). Candidates are ranked by the weights of every code they share, then by id. Each
 /// step depends only on the documents, so the lists are a fixed function of the knowledge base,
 /// and the work grows with the number of documents times the budget, not with its square.
-pub fn similar(docs: &[&Document], vocab: &Vocabulary, n: usize) -> Vec<Vec<usize>> {
+pub(crate) fn similar(docs: &[&Document], vocab: &Vocabulary, n: usize) -> Vec<Vec<usize>> {
     // Codes as numbers, and each document's codes (sorted) with their weights.
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut weight_of: Vec<f32> = Vec::new();

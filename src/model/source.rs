@@ -145,7 +145,7 @@ pub fn is_placeholder(text: &str) -> bool {
 /// Where each line of `text` starts (the first at 0). A line ends at `\n`, `\r\n` or a `\r`
 /// alone: the line endings of YAML and of CommonMark, so a line number means the same line in
 /// front matter, in the body and in an editor.
-pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
     std::iter::once(0).chain(
         bytes
@@ -159,7 +159,7 @@ pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
 /// Line and column lookups in one file that cost what they must: the line by binary search over
 /// the line starts, the column counted from the previous lookup when it was earlier on the same
 /// line (findings arrive mostly in order), so many findings on one long line stay linear.
-pub struct Lines<'t> {
+pub(crate) struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
     /// The last lookup: its byte offset and column.
@@ -168,7 +168,7 @@ pub struct Lines<'t> {
 
 impl<'t> Lines<'t> {
     /// The line starts of `text`, found once.
-    pub fn new(text: &'t str) -> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Lines<'t> {
         let starts = line_starts(text).collect();
         Lines {
             text,
@@ -178,7 +178,7 @@ impl<'t> Lines<'t> {
     }
 
     /// 1-based line and character column of a byte offset.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(self.text.len());
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
@@ -198,7 +198,7 @@ impl<'t> Lines<'t> {
 
 /// The 1-based line and character column of byte `offset` in `text`, for a single lookup
 /// (`Lines` for many in one file).
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
     Lines::new(text).position(offset)
 }
 

@@ -172,7 +172,7 @@ fn example(field: &str, vocab: &Vocabulary) -> Option<String> {
 }
 
 /// Everything validation of one document needs, plus the diagnostics it has found so far.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// Path of the file.
     pub path: &'a str,
     /// Where the fields are.
@@ -187,7 +187,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context with no findings yet.
-    pub fn new(path: &'a str, spans: &'a Spans, vocab: &'a Vocabulary, today: Date) -> Self {
+    pub(crate) fn new(path: &'a str, spans: &'a Spans, vocab: &'a Vocabulary, today: Date) -> Self {
         Ctx {
             path,
             spans,
@@ -198,42 +198,42 @@ impl<'a> Ctx<'a> {
     }
 
     /// A diagnostic about `field`, placed at its value (or the nearest enclosing one).
-    pub fn diag(&self, code: Code, field: &str, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&self, code: Code, field: &str, message: impl Into<String>) -> Diagnostic {
         let span = self.spans.locate(field);
         self.at(code, span, message).field(field)
     }
 
     /// A diagnostic at a span.
-    pub fn at(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn at(&self, code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at_file(code, self.path, message).at(span.line, span.column, span.len)
     }
 
     /// Records a diagnostic.
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
     /// Records a diagnostic about `field`.
-    pub fn report(&mut self, code: Code, field: &str, message: impl Into<String>) {
+    pub(crate) fn report(&mut self, code: Code, field: &str, message: impl Into<String>) {
         let d = self.diag(code, field, message);
         self.push(d);
     }
 
     /// Records a diagnostic about `field` with a hint.
-    pub fn report_hint(&mut self, code: Code, field: &str, message: String, hint: String) {
+    pub(crate) fn report_hint(&mut self, code: Code, field: &str, message: String, hint: String) {
         let d = self.diag(code, field, message).hint(hint);
         self.push(d);
     }
 
     /// Of two fields, the one written later in the file (a rule relating two fields points at
     /// the later one).
-    pub fn later<'f>(&self, a: &'f str, b: &'f str) -> &'f str {
+    pub(crate) fn later<'f>(&self, a: &'f str, b: &'f str) -> &'f str {
         let (sa, sb) = (self.spans.locate(a), self.spans.locate(b));
         if sb.offset >= sa.offset { b } else { a }
     }
 
     /// Reports a missing required field and passes the value on.
-    pub fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
+    pub(crate) fn required<T>(&mut self, field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {
             let d = self.missing(field);
             self.push(d);
@@ -294,7 +294,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required, non-blank string.
-    pub fn text(&mut self, field: &str, value: &Option<String>) -> Option<String> {
+    pub(crate) fn text(&mut self, field: &str, value: &Option<String>) -> Option<String> {
         let value = self.required(field, value.as_ref())?;
         if value.trim().is_empty() {
             self.report(Code::InvalidValue, field, format!("`{field}` is empty"));
@@ -304,7 +304,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A closed-vocabulary value (no report when absent).
-    pub fn closed<E: Closed>(&mut self, field: &str, value: &Option<String>) -> Option<E> {
+    pub(crate) fn closed<E: Closed>(&mut self, field: &str, value: &Option<String>) -> Option<E> {
         let value = value.as_ref()?;
         if let Some(v) = E::from_code(value) {
             return Some(v);
@@ -324,13 +324,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required closed-vocabulary value.
-    pub fn required_closed<E: Closed>(&mut self, field: &str, value: &Option<String>) -> Option<E> {
+    pub(crate) fn required_closed<E: Closed>(
+        &mut self,
+        field: &str,
+        value: &Option<String>,
+    ) -> Option<E> {
         self.required(field, value.as_ref())?;
         self.closed(field, value)
     }
 
     /// Checks one open-vocabulary code; true when it is known.
-    pub fn term(&mut self, name: VocabName, field: &str, code: &str) -> bool {
+    pub(crate) fn term(&mut self, name: VocabName, field: &str, code: &str) -> bool {
         if self.vocab.contains(name, code) {
             return true;
         }
@@ -353,7 +357,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional open-vocabulary code.
-    pub fn opt_term(
+    pub(crate) fn opt_term(
         &mut self,
         name: VocabName,
         field: &str,
@@ -364,7 +368,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required open-vocabulary code.
-    pub fn req_term(
+    pub(crate) fn req_term(
         &mut self,
         name: VocabName,
         field: &str,
@@ -375,7 +379,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A list of open-vocabulary codes; `min_one` makes it required and non-empty.
-    pub fn terms(
+    pub(crate) fn terms(
         &mut self,
         name: VocabName,
         field: &str,
@@ -402,7 +406,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional `YYYY-MM-DD` date.
-    pub fn date(&mut self, field: &str, value: &Option<String>) -> Option<Date> {
+    pub(crate) fn date(&mut self, field: &str, value: &Option<String>) -> Option<Date> {
         let value = value.as_ref()?;
         let date = Date::parse(value);
         if date.is_none() {
@@ -418,7 +422,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A required date that may not be in the future.
-    pub fn past_date(&mut self, field: &str, value: &Option<String>) -> Option<Date> {
+    pub(crate) fn past_date(&mut self, field: &str, value: &Option<String>) -> Option<Date> {
         self.required(field, value.as_ref())?;
         let date = self.date(field, value)?;
         if date > self.today {
@@ -432,7 +436,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional `YYYY-MM` month that may not be in the future (this month is allowed).
-    pub fn past_month(&mut self, field: &str, value: &Option<String>) -> Option<Month> {
+    pub(crate) fn past_month(&mut self, field: &str, value: &Option<String>) -> Option<Month> {
         let month = self.month(field, value)?;
         let now = self.today.month();
         if month > now {
@@ -445,7 +449,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// An optional `YYYY-MM` month.
-    pub fn month(&mut self, field: &str, value: &Option<String>) -> Option<Month> {
+    pub(crate) fn month(&mut self, field: &str, value: &Option<String>) -> Option<Month> {
         let value = value.as_ref()?;
         let month = Month::parse(value);
         if month.is_none() {

@@ -121,7 +121,7 @@ pub struct Term {
 }
 
 /// The page of the power type `code`: `/powers/closure/`.
-pub fn power_url(code: &str) -> String {
+pub(crate) fn power_url(code: &str) -> String {
     format!("/powers/{code}/")
 }
 
@@ -258,12 +258,15 @@ impl Vocabulary {
 
 /// The candidate closest to `input` (case-insensitive Damerau–Levenshtein over characters),
 /// when it is within a third of the input's length, or differs only in case.
-pub fn nearest<'a>(input: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    input: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     nearest_within(input, candidates, (input.chars().count() / 3).max(2))
 }
 
 /// The candidate closest to `input` within `limit` edits (case-insensitive).
-pub fn nearest_within<'a>(
+pub(crate) fn nearest_within<'a>(
     input: &str,
     candidates: impl Iterator<Item = &'a str>,
     limit: usize,

@@ -15,7 +15,7 @@ use super::enums::{Kind, Marking};
 
 /// Why an edition leaves a document out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
+pub(crate) enum Reason {
     /// Its marking is above the edition's ceiling (whatever its status).
     AboveCeiling,
     /// It is at or below the ceiling but not published: a draft, in review or withdrawn.
@@ -24,7 +24,7 @@ pub enum Reason {
 
 impl Reason {
     /// The words that stand for the document `id` (only its kind is read from the id).
-    pub fn words(self, id: &str) -> &'static str {
+    pub(crate) fn words(self, id: &str) -> &'static str {
         let review = kind_of_id(id) == Some(Kind::CaseReview);
         match (self, review) {
             (Reason::AboveCeiling, true) => "a review at a higher marking",

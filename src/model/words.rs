@@ -5,18 +5,18 @@
 use std::cmp::Ordering;
 
 /// `one` when `n` is 1, else `many`.
-pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
 /// The count and its noun: "1 year", "3 years", "0 errors".
-pub fn count(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", plural(n, one, many))
 }
 
 /// The order of names in a list a reader scans: alphabetical by the name shown, whatever its
 /// case, a leading "The" ignored (The Salvation Army under S), as in an A to Z.
-pub fn by_name(a: &str, b: &str) -> Ordering {
+pub(crate) fn by_name(a: &str, b: &str) -> Ordering {
     let key = |s: &str| {
         let s = s.trim();
         let s = s

@@ -11,7 +11,7 @@ use tracing_subscriber::fmt::format::{FormatEvent, FormatFields, Writer};
 use tracing_subscriber::registry::LookupSpan;
 
 /// The audit trail's target.
-pub const AUDIT: &str = "casebook::audit";
+pub(crate) const AUDIT: &str = "casebook::audit";
 
 /// Formats events as the server's log lines.
 struct Lines;
@@ -42,7 +42,7 @@ where
 
 /// Sends the log to standard error. Harmless when a subscriber is already set (a test, or a
 /// program embedding the server with its own).
-pub fn init() {
+pub(crate) fn init() {
     let subscriber = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_max_level(Level::INFO)

@@ -9,9 +9,9 @@
 
 mod api;
 mod audit;
-pub mod log;
+pub(crate) mod log;
 mod params;
-pub mod run;
+pub(crate) mod run;
 pub mod watch;
 mod wire;
 

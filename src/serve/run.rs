@@ -13,14 +13,14 @@ use super::AppState;
 
 /// How long a client may take to send a request's headers (and how long an idle keep-alive
 /// connection waits for the next request).
-pub const HEADER_READ: Duration = Duration::from_secs(10);
+pub(crate) const HEADER_READ: Duration = Duration::from_secs(10);
 
 /// How long requests in flight may take to finish after a stop is asked for.
-pub const DRAIN: Duration = Duration::from_secs(20);
+pub(crate) const DRAIN: Duration = Duration::from_secs(20);
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
-pub enum RunError {
+pub(crate) enum RunError {
     /// The runtime could not start.
     #[error("cannot start the server runtime: {0}")]
     Runtime(std::io::Error),
@@ -36,7 +36,7 @@ pub enum RunError {
 
 /// Serves `state` on `bind` until Ctrl-C, SIGTERM or `Inner::stop`, then lets requests in flight finish (up
 /// to `DRAIN`). Logs `serving on http://ADDR/` once listening.
-pub fn run(bind: &str, state: AppState) -> Result<(), RunError> {
+pub(crate) fn run(bind: &str, state: AppState) -> Result<(), RunError> {
     log_faults();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -356,7 +356,7 @@ impl OrderRecord {
 }
 
 /// Validates an order record's own fields.
-pub fn validate(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Option<OrderRecord> {
+pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Option<OrderRecord> {
     let head = made::head(ctx, raw);
     let made = made::made_fields(ctx, raw, head.status, head.order_type, head.applied);
     let prohibitions = terms::prohibitions(ctx, raw, head.order_type, head.status);

@@ -23,7 +23,7 @@ use super::{Cell, Op, Relation, Statistics, Suppression};
 
 /// The values a hidden count can take, given everything published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Range {
+pub(crate) struct Range {
     /// The smallest.
     pub min: u64,
     /// The largest; none when nothing published bounds it.
@@ -32,7 +32,7 @@ pub struct Range {
 
 impl Range {
     /// At least three values: a reader cannot narrow the count to one or two.
-    pub fn protected(self) -> bool {
+    pub(crate) fn protected(self) -> bool {
         self.max.is_none_or(|max| max >= self.min + 2)
     }
 }
@@ -254,7 +254,10 @@ fn linked_to(relations: &[Relation], target: &Cell) -> BTreeSet<Cell> {
 /// The range of every hidden count of `stats` published with `hidden` suppressed: what a
 /// reader can work out from the release. A count whose range the solver could not prove is
 /// absent.
-pub fn ranges(stats: &Statistics, hidden: &BTreeMap<Cell, Suppression>) -> BTreeMap<Cell, Range> {
+pub(crate) fn ranges(
+    stats: &Statistics,
+    hidden: &BTreeMap<Cell, Suppression>,
+) -> BTreeMap<Cell, Range> {
     let problem = Problem::new(stats);
     hidden
         .keys()

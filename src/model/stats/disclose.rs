@@ -108,10 +108,10 @@ impl Shown {
 }
 
 /// How a count of 1 to 5 is shown.
-pub const SMALL: &str = "1-5";
+pub(crate) const SMALL: &str = "1-5";
 
 /// The rule of a `public` release, as it states it.
-pub const RULE: &str = "Counts from 1 to 5 are shown as 1-5. Further counts are hidden (shown as \"hidden\") wherever a hidden count could otherwise be worked out from the figures, totals and tables published beside it: an audit of everything this release publishes checks that every hidden count could be any of at least three values.";
+pub(crate) const RULE: &str = "Counts from 1 to 5 are shown as 1-5. Further counts are hidden (shown as \"hidden\") wherever a hidden count could otherwise be worked out from the figures, totals and tables published beside it: an audit of everything this release publishes checks that every hidden count could be any of at least three values.";
 
 /// A table as published.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,7 +10,7 @@ use crate::model::stats::{Published, PublishedTable};
 
 /// The infographic, ready for its template (the site's page, and inside `casebook report`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Infographic {
+pub(crate) struct Infographic {
     /// Who the figures are for, in words ("for readers of this edition: exact counts").
     pub audience: String,
     /// True when small numbers are hidden.
@@ -25,7 +25,7 @@ pub struct Infographic {
 
 /// A headline figure as the infographic shows it.
 #[derive(Debug, Clone, Serialize)]
-pub struct Headline {
+pub(crate) struct Headline {
     /// The count as shown (`57`, `1-5`, `hidden`).
     pub value: String,
     /// What it counts.
@@ -34,7 +34,7 @@ pub struct Headline {
 
 /// A group of panels under a heading.
 #[derive(Debug, Clone, Serialize)]
-pub struct Section {
+pub(crate) struct Section {
     /// The heading ("The victims").
     pub heading: &'static str,
     /// Its panels, in order.
@@ -43,7 +43,7 @@ pub struct Section {
 
 /// One table of the statistics as a small bar table.
 #[derive(Debug, Clone, Serialize)]
-pub struct Panel {
+pub(crate) struct Panel {
     /// The table's id (its CSV on the statistics page).
     pub id: &'static str,
     /// Heading.
@@ -62,7 +62,7 @@ pub struct Panel {
 
 /// One row: its label, its count as shown and the length of its bar.
 #[derive(Debug, Clone, Serialize)]
-pub struct Bar {
+pub(crate) struct Bar {
     /// The row's label.
     pub label: String,
     /// Its count as shown.
@@ -98,7 +98,7 @@ const SECTIONS: &[(&str, &[&str])] = &[
 ];
 
 /// The infographic of `published`, the statistics as released to `audience_words`.
-pub fn infographic(published: &Published, audience_words: &str) -> Infographic {
+pub(crate) fn infographic(published: &Published, audience_words: &str) -> Infographic {
     let sections = SECTIONS
         .iter()
         .map(|(heading, ids)| Section {

@@ -21,11 +21,11 @@
 
 mod audit;
 mod disclose;
-pub mod infographic;
+pub(crate) mod infographic;
 mod orders;
 mod reviews;
 
-pub use reviews::counted_reviews;
+pub(crate) use reviews::counted_reviews;
 #[cfg(test)]
 mod tests;
 
@@ -36,11 +36,9 @@ use serde::Serialize;
 use super::document::Document;
 use super::vocab::{VocabName, Vocabulary};
 
-pub use audit::{Range, ranges};
-pub use disclose::{
-    Audience, Published, PublishedFigure, PublishedRow, PublishedTable, RULE, SMALL, Shown,
-    Suppression, TableHead,
-};
+#[cfg(test)]
+use audit::ranges;
+pub(crate) use disclose::{Audience, Published, PublishedRow, PublishedTable, Suppression};
 
 /// The statistics of a set of published documents, before any disclosure control.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -256,7 +254,7 @@ impl Counter {
 }
 
 /// A reporting area's name, without qualifiers ("Hampshire", not "Hampshire (county-wide)").
-pub fn reporting_area_label(vocab: &Vocabulary, area: &str) -> String {
+pub(crate) fn reporting_area_label(vocab: &Vocabulary, area: &str) -> String {
     reporting_area(vocab, area)
 }
 

@@ -17,7 +17,7 @@ use super::{
 const REVIEWS: &str = "individual-reviews";
 
 /// A case review counted in the statistics: reviews of individual cases, each case once.
-pub fn counted_reviews<'a>(docs: &[&'a Document]) -> Vec<(&'a Document, &'a CaseReview)> {
+pub(crate) fn counted_reviews<'a>(docs: &[&'a Document]) -> Vec<(&'a Document, &'a CaseReview)> {
     let reviews: Vec<(&Document, &CaseReview)> = docs
         .iter()
         .filter_map(|d| match &d.data {
