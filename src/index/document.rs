@@ -72,176 +72,9 @@ pub fn index_doc(
         .for_each(|t| text.add_meta(&withheld.redact(t).replace('-', " ")));
     text.code_and_label(vocab, VocabName::Agencies, &c.owner);
     match &doc.data {
-        KindData::CaseReview(r) => {
-            text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
-            text.add_meta(&r.operation);
-            text.add_meta(r.review_type.label());
-            text.places(vocab, &r.areas);
-            text.labels(vocab, VocabName::Exploitation, &r.exploitation);
-            for o in &r.offences {
-                text.code_and_label(vocab, VocabName::Offences, &o.code);
-                text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&o.outcome));
-            }
-            text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&r.outcome));
-            text.labels(
-                vocab,
-                VocabName::ReferralSources,
-                std::slice::from_ref(&r.referral_source),
-            );
-            text.code_and_label(vocab, VocabName::Agencies, &r.lead_agency);
-            for a in &r.agencies {
-                text.code_and_label(vocab, VocabName::Agencies, &a.code);
-            }
-            text.add_meta(&victim_words(&r.victims));
-            // The front matter's sections by name, so `perpetrators`, `recommendations` or
-            // `good practice` finds every review that records them.
-            text.add_meta("victims perpetrators offences outcome");
-            if !r.recommendations.is_empty() {
-                text.add_meta("recommendations");
-            }
-            if !r.learning.is_empty() {
-                text.add_meta("learning points good practice");
-            }
-            text.countries(&r.victims.nationalities);
-            text.countries(&r.perpetrators.nationalities);
-            for role in &r.perpetrators.roles {
-                text.add_meta(role.label());
-            }
-            if r.perpetrators.ocg == Some(true) {
-                text.add_meta("organised crime group");
-            }
-            if r.nrm.is_some() {
-                text.add_meta("National Referral Mechanism NRM referrals");
-            }
-            // Each point with its grade's words, so "effective interpreters" finds the point.
-            for p in &r.learning {
-                text.add_learning(&format!("{} ({})", p.text, p.grade.label()));
-                if let Some(e) = &p.evidence {
-                    text.add_learning(e);
-                }
-            }
-            for rr in &r.related_reviews {
-                text.add_learning(&format!("{} {} {}", rr.title, rr.kind.label(), rr.board));
-            }
-            r.recommendations
-                .iter()
-                .for_each(|rec| text.add_learning(&rec.text));
-            if let Some(l) = markdown::section_text(body, "Learning") {
-                text.add_learning(&l);
-            }
-            // The themes' names last: a snippet shows the learning's own words before a list
-            // of labels when both hold the word asked for.
-            text.learning_labels(vocab, VocabName::Themes, &r.themes);
-            areas(&mut facets, vocab, &r.areas);
-            exploitation(&mut facets, vocab, &r.exploitation);
-            let mut agencies = vec![r.lead_agency.clone()];
-            agencies.extend(r.agencies.iter().map(|a| a.code.clone()));
-            push_all(&mut facets, FacetName::Agency, &agencies);
-            push_all(&mut facets, FacetName::Theme, &r.themes);
-            let mut grades: Vec<String> = r
-                .learning
-                .iter()
-                .map(|p| p.grade.code().to_owned())
-                .collect();
-            grades.sort();
-            grades.dedup();
-            push_all(&mut facets, FacetName::Grade, &grades);
-            push_all(
-                &mut facets,
-                FacetName::Outcome,
-                std::slice::from_ref(&r.outcome),
-            );
-        }
-        KindData::OrderRecord(o) => {
-            text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
-            text.add_meta(&format!(
-                "{} {} {} {} {} {}",
-                o.order_type,
-                order_name(o.order_type),
-                o.basis.label(),
-                o.order_status.label(),
-                o.court.label(),
-                o.applicant.map_or("", |a| a.label()),
-            ));
-            text.places(vocab, &o.areas);
-            text.labels(vocab, VocabName::Exploitation, &o.exploitation);
-            text.labels(vocab, VocabName::Prohibitions, &o.prohibitions);
-            if let Some(f) = &o.foreign_travel {
-                text.add_meta(&format!("foreign travel prohibition {}", f.scope.label()));
-                if f.passport_surrender {
-                    text.add_meta("passport surrender");
-                }
-            }
-            if o.notification_requirement == Some(true) {
-                text.add_meta("notification requirement name and address");
-            }
-            for b in &o.breaches {
-                let what = match (&b.prohibition, b.requirement) {
-                    (Some(p), _) => vocab.label(VocabName::Prohibitions, p).to_owned(),
-                    (None, Some(r)) => r.label().to_owned(),
-                    (None, None) => String::new(),
-                };
-                text.add_meta(&format!("breach {what} {}", b.what_followed()));
-            }
-            for e in &o.events {
-                text.add_meta(e.event.label());
-            }
-            if let Some(m) = &o.management {
-                for p in &m.partners {
-                    text.code_and_label(vocab, VocabName::Agencies, p);
-                }
-            }
-            if let Some(reason) = &o.not_pursued_reason {
-                text.add_learning(reason);
-            }
-            areas(&mut facets, vocab, &o.areas);
-            exploitation(&mut facets, vocab, &o.exploitation);
-            let mut agencies = vec![c.owner.clone()];
-            agencies.extend(o.management.iter().flat_map(|m| m.partners.iter().cloned()));
-            push_all(&mut facets, FacetName::Agency, &agencies);
-            facets.push((
-                FacetName::OrderType,
-                format!("/order_type/{}", o.order_type),
-            ));
-        }
-        KindData::AgencyPowers(a) => {
-            text.summary = a.remit.clone();
-            text.add_meta(&format!("{} {}", a.agency, a.name));
-            text.add_meta(a.jurisdiction.label());
-            if let Some(p) = &a.parent_body {
-                text.add_meta(p);
-            }
-            text.add_meta(&a.engagement.route);
-            text.add_meta(&a.engagement.spoc_role);
-            for p in &a.powers {
-                let label = vocab.label(VocabName::PowerTypes, &p.power_type);
-                let mut line = format!("{label}: {}.", p.basis.trim_end_matches('.'));
-                if let Some(by) = &p.exercised_by {
-                    line.push_str(&format!(" Exercised by: {by}."));
-                }
-                if let Some(notes) = &p.notes {
-                    line.push(' ');
-                    line.push_str(notes);
-                }
-                text.add_powers(&line);
-                // The everyday words for the power ("close" for closure) find the note.
-                if let Some(term) = vocab.get(VocabName::PowerTypes, &p.power_type) {
-                    text.add_meta(&term.words.join(" "));
-                }
-            }
-            for b in &a.legal_bases {
-                text.add_powers(&format!("{} {}: {}", b.act, b.section, b.summary));
-            }
-            a.limits.iter().for_each(|l| text.add_powers(l));
-            text.powers_data = powers_data(a);
-            push_all(
-                &mut facets,
-                FacetName::Agency,
-                std::slice::from_ref(&a.agency),
-            );
-            let types: Vec<String> = a.powers.iter().map(|p| p.power_type.clone()).collect();
-            push_all(&mut facets, FacetName::Power, &types);
-        }
+        KindData::CaseReview(r) => review_text(&mut text, &mut facets, r, body, vocab),
+        KindData::OrderRecord(o) => order_text(&mut text, &mut facets, c, o, body, vocab),
+        KindData::AgencyPowers(a) => agency_text(&mut text, &mut facets, a, vocab),
     }
     let date = doc.date();
     text.add_body(&markdown::plain_text(markdown::without_fictional_notice(
@@ -272,6 +105,194 @@ pub fn index_doc(
         facets,
     };
     redacted(indexed, withheld)
+}
+
+/// A case review's searchable text and facets: its front matter's codes with their labels,
+/// its learning points with their grades, recommendations and themes.
+fn review_text(
+    text: &mut Texts,
+    facets: &mut Vec<(FacetName, String)>,
+    r: &crate::model::case_review::CaseReview,
+    body: &str,
+    vocab: &Vocabulary,
+) {
+    text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
+    text.add_meta(&r.operation);
+    text.add_meta(r.review_type.label());
+    text.places(vocab, &r.areas);
+    text.labels(vocab, VocabName::Exploitation, &r.exploitation);
+    for o in &r.offences {
+        text.code_and_label(vocab, VocabName::Offences, &o.code);
+        text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&o.outcome));
+    }
+    text.labels(vocab, VocabName::Outcomes, std::slice::from_ref(&r.outcome));
+    text.labels(
+        vocab,
+        VocabName::ReferralSources,
+        std::slice::from_ref(&r.referral_source),
+    );
+    text.code_and_label(vocab, VocabName::Agencies, &r.lead_agency);
+    for a in &r.agencies {
+        text.code_and_label(vocab, VocabName::Agencies, &a.code);
+    }
+    text.add_meta(&victim_words(&r.victims));
+    // The front matter's sections by name, so `perpetrators`, `recommendations` or
+    // `good practice` finds every review that records them.
+    text.add_meta("victims perpetrators offences outcome");
+    if !r.recommendations.is_empty() {
+        text.add_meta("recommendations");
+    }
+    if !r.learning.is_empty() {
+        text.add_meta("learning points good practice");
+    }
+    text.countries(&r.victims.nationalities);
+    text.countries(&r.perpetrators.nationalities);
+    for role in &r.perpetrators.roles {
+        text.add_meta(role.label());
+    }
+    if r.perpetrators.ocg == Some(true) {
+        text.add_meta("organised crime group");
+    }
+    if r.nrm.is_some() {
+        text.add_meta("National Referral Mechanism NRM referrals");
+    }
+    // Each point with its grade's words, so "effective interpreters" finds the point.
+    for p in &r.learning {
+        text.add_learning(&format!("{} ({})", p.text, p.grade.label()));
+        if let Some(e) = &p.evidence {
+            text.add_learning(e);
+        }
+    }
+    for rr in &r.related_reviews {
+        text.add_learning(&format!("{} {} {}", rr.title, rr.kind.label(), rr.board));
+    }
+    r.recommendations
+        .iter()
+        .for_each(|rec| text.add_learning(&rec.text));
+    if let Some(l) = markdown::section_text(body, "Learning") {
+        text.add_learning(&l);
+    }
+    // The themes' names last: a snippet shows the learning's own words before a list
+    // of labels when both hold the word asked for.
+    text.learning_labels(vocab, VocabName::Themes, &r.themes);
+    areas(facets, vocab, &r.areas);
+    exploitation(facets, vocab, &r.exploitation);
+    let mut agencies = vec![r.lead_agency.clone()];
+    agencies.extend(r.agencies.iter().map(|a| a.code.clone()));
+    push_all(facets, FacetName::Agency, &agencies);
+    push_all(facets, FacetName::Theme, &r.themes);
+    let mut grades: Vec<String> = r
+        .learning
+        .iter()
+        .map(|p| p.grade.code().to_owned())
+        .collect();
+    grades.sort();
+    grades.dedup();
+    push_all(facets, FacetName::Grade, &grades);
+    push_all(facets, FacetName::Outcome, std::slice::from_ref(&r.outcome));
+}
+
+/// An order record's searchable text and facets: its type, basis, terms, events and breaches.
+fn order_text(
+    text: &mut Texts,
+    facets: &mut Vec<(FacetName, String)>,
+    c: &crate::model::document::Common,
+    o: &crate::model::order_record::OrderRecord,
+    body: &str,
+    vocab: &Vocabulary,
+) {
+    text.summary = markdown::section_text(body, "Summary").unwrap_or_default();
+    text.add_meta(&format!(
+        "{} {} {} {} {} {}",
+        o.order_type,
+        order_name(o.order_type),
+        o.basis.label(),
+        o.order_status.label(),
+        o.court.label(),
+        o.applicant.map_or("", |a| a.label()),
+    ));
+    text.places(vocab, &o.areas);
+    text.labels(vocab, VocabName::Exploitation, &o.exploitation);
+    text.labels(vocab, VocabName::Prohibitions, &o.prohibitions);
+    if let Some(f) = &o.foreign_travel {
+        text.add_meta(&format!("foreign travel prohibition {}", f.scope.label()));
+        if f.passport_surrender {
+            text.add_meta("passport surrender");
+        }
+    }
+    if o.notification_requirement == Some(true) {
+        text.add_meta("notification requirement name and address");
+    }
+    for b in &o.breaches {
+        let what = match (&b.prohibition, b.requirement) {
+            (Some(p), _) => vocab.label(VocabName::Prohibitions, p).to_owned(),
+            (None, Some(r)) => r.label().to_owned(),
+            (None, None) => String::new(),
+        };
+        text.add_meta(&format!("breach {what} {}", b.what_followed()));
+    }
+    for e in &o.events {
+        text.add_meta(e.event.label());
+    }
+    if let Some(m) = &o.management {
+        for p in &m.partners {
+            text.code_and_label(vocab, VocabName::Agencies, p);
+        }
+    }
+    if let Some(reason) = &o.not_pursued_reason {
+        text.add_learning(reason);
+    }
+    areas(facets, vocab, &o.areas);
+    exploitation(facets, vocab, &o.exploitation);
+    let mut agencies = vec![c.owner.clone()];
+    agencies.extend(o.management.iter().flat_map(|m| m.partners.iter().cloned()));
+    push_all(facets, FacetName::Agency, &agencies);
+    facets.push((
+        FacetName::OrderType,
+        format!("/order_type/{}", o.order_type),
+    ));
+}
+
+/// An agency note's searchable text and facets: its powers in words, their legal bases and
+/// everyday names, and the structured powers the answer box reads.
+fn agency_text(
+    text: &mut Texts,
+    facets: &mut Vec<(FacetName, String)>,
+    a: &crate::model::agency_powers::AgencyPowers,
+    vocab: &Vocabulary,
+) {
+    text.summary = a.remit.clone();
+    text.add_meta(&format!("{} {}", a.agency, a.name));
+    text.add_meta(a.jurisdiction.label());
+    if let Some(p) = &a.parent_body {
+        text.add_meta(p);
+    }
+    text.add_meta(&a.engagement.route);
+    text.add_meta(&a.engagement.spoc_role);
+    for p in &a.powers {
+        let label = vocab.label(VocabName::PowerTypes, &p.power_type);
+        let mut line = format!("{label}: {}.", p.basis.trim_end_matches('.'));
+        if let Some(by) = &p.exercised_by {
+            line.push_str(&format!(" Exercised by: {by}."));
+        }
+        if let Some(notes) = &p.notes {
+            line.push(' ');
+            line.push_str(notes);
+        }
+        text.add_powers(&line);
+        // The everyday words for the power ("close" for closure) find the note.
+        if let Some(term) = vocab.get(VocabName::PowerTypes, &p.power_type) {
+            text.add_meta(&term.words.join(" "));
+        }
+    }
+    for b in &a.legal_bases {
+        text.add_powers(&format!("{} {}: {}", b.act, b.section, b.summary));
+    }
+    a.limits.iter().for_each(|l| text.add_powers(l));
+    text.powers_data = powers_data(a);
+    push_all(facets, FacetName::Agency, std::slice::from_ref(&a.agency));
+    let types: Vec<String> = a.powers.iter().map(|p| p.power_type.clone()).collect();
+    push_all(facets, FacetName::Power, &types);
 }
 
 /// The index's key for `doc` (see `purge::key`): its source `blob`, and how the edition shows
