@@ -64,7 +64,6 @@ pub fn index_doc(
 ) -> IndexDoc {
     let c = &doc.common;
     let mut text = Texts::default();
-    let mut facets = vec![(FacetName::Kind, format!("/kind/{}", c.kind))];
     // The front matter as searchable text: tags, the owner, and below each kind's codes with
     // their labels.
     c.tags
@@ -72,9 +71,22 @@ pub fn index_doc(
         .for_each(|t| text.add_meta(&withheld.redact(t).replace('-', " ")));
     text.code_and_label(vocab, VocabName::Agencies, &c.owner);
     match &doc.data {
-        KindData::CaseReview(r) => review_text(&mut text, &mut facets, r, body, vocab),
-        KindData::OrderRecord(o) => order_text(&mut text, &mut facets, c, o, body, vocab),
-        KindData::AgencyPowers(a) => agency_text(&mut text, &mut facets, a, vocab),
+        KindData::CaseReview(r) => review_text(&mut text, r, body, vocab),
+        KindData::OrderRecord(o) => order_text(&mut text, o, body, vocab),
+        KindData::AgencyPowers(a) => agency_text(&mut text, a, vocab),
+    }
+    // Every facet's codes as the model gives them; areas and exploitation types under the
+    // term they roll up to (`/area/hampshire/havant`), so a filter on the parent finds both.
+    let mut facets = Vec::new();
+    for name in FacetName::ALL {
+        for code in doc.codes(name) {
+            let up = name.vocabulary().and_then(|v| vocab.parent(v, &code));
+            let path = match up {
+                Some(parent) => format!("/{}/{parent}/{code}", name.key()),
+                None => format!("/{}/{code}", name.key()),
+            };
+            facets.push((name, path));
+        }
     }
     let date = doc.date();
     text.add_body(&markdown::plain_text(markdown::without_fictional_notice(
@@ -107,11 +119,10 @@ pub fn index_doc(
     redacted(indexed, withheld)
 }
 
-/// A case review's searchable text and facets: its front matter's codes with their labels,
+/// A case review's searchable text: its front matter's codes with their labels,
 /// its learning points with their grades, recommendations and themes.
 fn review_text(
     text: &mut Texts,
-    facets: &mut Vec<(FacetName, String)>,
     r: &crate::model::case_review::CaseReview,
     body: &str,
     vocab: &Vocabulary,
@@ -175,28 +186,11 @@ fn review_text(
     // The themes' names last: a snippet shows the learning's own words before a list
     // of labels when both hold the word asked for.
     text.learning_labels(vocab, VocabName::Themes, &r.themes);
-    areas(facets, vocab, &r.areas);
-    exploitation(facets, vocab, &r.exploitation);
-    let mut agencies = vec![r.lead_agency.clone()];
-    agencies.extend(r.agencies.iter().map(|a| a.code.clone()));
-    push_all(facets, FacetName::Agency, &agencies);
-    push_all(facets, FacetName::Theme, &r.themes);
-    let mut grades: Vec<String> = r
-        .learning
-        .iter()
-        .map(|p| p.grade.code().to_owned())
-        .collect();
-    grades.sort();
-    grades.dedup();
-    push_all(facets, FacetName::Grade, &grades);
-    push_all(facets, FacetName::Outcome, std::slice::from_ref(&r.outcome));
 }
 
-/// An order record's searchable text and facets: its type, basis, terms, events and breaches.
+/// An order record's searchable text: its type, basis, terms, events and breaches.
 fn order_text(
     text: &mut Texts,
-    facets: &mut Vec<(FacetName, String)>,
-    c: &crate::model::document::Common,
     o: &crate::model::order_record::OrderRecord,
     body: &str,
     vocab: &Vocabulary,
@@ -242,22 +236,12 @@ fn order_text(
     if let Some(reason) = &o.not_pursued_reason {
         text.add_learning(reason);
     }
-    areas(facets, vocab, &o.areas);
-    exploitation(facets, vocab, &o.exploitation);
-    let mut agencies = vec![c.owner.clone()];
-    agencies.extend(o.management.iter().flat_map(|m| m.partners.iter().cloned()));
-    push_all(facets, FacetName::Agency, &agencies);
-    facets.push((
-        FacetName::OrderType,
-        format!("/order_type/{}", o.order_type),
-    ));
 }
 
-/// An agency note's searchable text and facets: its powers in words, their legal bases and
+/// An agency note's searchable text: its powers in words, their legal bases and
 /// everyday names, and the structured powers the answer box reads.
 fn agency_text(
     text: &mut Texts,
-    facets: &mut Vec<(FacetName, String)>,
     a: &crate::model::agency_powers::AgencyPowers,
     vocab: &Vocabulary,
 ) {
@@ -290,9 +274,6 @@ fn agency_text(
     }
     a.limits.iter().for_each(|l| text.add_powers(l));
     text.powers_data = powers_data(a);
-    push_all(facets, FacetName::Agency, std::slice::from_ref(&a.agency));
-    let types: Vec<String> = a.powers.iter().map(|p| p.power_type.clone()).collect();
-    push_all(facets, FacetName::Power, &types);
 }
 
 /// The index's key for `doc` (see `purge::key`): its source `blob`, and how the edition shows
@@ -473,7 +454,7 @@ impl Texts {
             };
             self.add_meta(&term.label);
             self.add_meta(&term.words.join(", "));
-            if let Some(r) = term.reporting_area.as_deref().filter(|r| r != code) {
+            if let Some(r) = vocab.parent(VocabName::Areas, code) {
                 self.add_meta(vocab.label(VocabName::Areas, r));
             }
         }
@@ -490,42 +471,6 @@ impl Texts {
         for code in codes {
             self.add_learning(vocab.label(name, code));
         }
-    }
-}
-
-fn push_all(facets: &mut Vec<(FacetName, String)>, name: FacetName, codes: &[String]) {
-    for code in codes {
-        let path = format!("/{}/{}", name.key(), code);
-        if !facets.contains(&(name, path.clone())) {
-            facets.push((name, path));
-        }
-    }
-}
-
-fn areas(facets: &mut Vec<(FacetName, String)>, vocab: &Vocabulary, codes: &[String]) {
-    for code in codes {
-        let reporting = vocab
-            .get(VocabName::Areas, code)
-            .and_then(|t| t.reporting_area.clone())
-            .filter(|r| r != code);
-        let path = match reporting {
-            Some(r) => format!("/area/{r}/{code}"),
-            None => format!("/area/{code}"),
-        };
-        facets.push((FacetName::Area, path));
-    }
-}
-
-fn exploitation(facets: &mut Vec<(FacetName, String)>, vocab: &Vocabulary, codes: &[String]) {
-    for code in codes {
-        let parent = vocab
-            .get(VocabName::Exploitation, code)
-            .and_then(|t| t.parent.clone());
-        let path = match parent {
-            Some(p) => format!("/exploitation/{p}/{code}"),
-            None => format!("/exploitation/{code}"),
-        };
-        facets.push((FacetName::Exploitation, path));
     }
 }
 

@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAn
 
 /// Bumped whenever the schema or what goes into a field changes: an index built with
 /// another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 12;
+pub const SCHEMA_VERSION: u32 = 13;
 
 /// The English stemming analyser's name.
 pub(super) const TOKENIZER: &str = "casebook_en";
@@ -88,6 +88,8 @@ pub(super) struct Fields {
     pub(super) f_power: Field,
     /// Facet: order type.
     pub(super) f_order_type: Field,
+    pub(super) f_prohibition: Field,
+    pub(super) f_offence: Field,
     /// Facet: marking.
     pub(super) f_marking: Field,
     /// Facet: year.
@@ -157,6 +159,8 @@ impl Fields {
             f_grade: b.add_facet_field("f_grade", facet()),
             f_power: b.add_facet_field("f_power", facet()),
             f_order_type: b.add_facet_field("f_order_type", facet()),
+            f_prohibition: b.add_facet_field("f_prohibition", facet()),
+            f_offence: b.add_facet_field("f_offence", facet()),
             f_marking: b.add_facet_field("f_marking", facet()),
             f_year: b.add_facet_field("f_year", facet()),
         };
@@ -175,6 +179,8 @@ impl Fields {
             FacetName::Grade => self.f_grade,
             FacetName::Power => self.f_power,
             FacetName::OrderType => self.f_order_type,
+            FacetName::Prohibition => self.f_prohibition,
+            FacetName::Offence => self.f_offence,
             FacetName::Marking => self.f_marking,
             FacetName::Year => self.f_year,
         }

@@ -8,6 +8,7 @@ use super::agency_powers::AgencyPowers;
 use super::case_review::CaseReview;
 use super::date::Date;
 use super::enums::{Closed, Kind, Marking, Status};
+use super::facet::FacetName;
 use super::order_record::OrderRecord;
 use super::raw::RawLintAllow;
 use super::validate::Ctx;
@@ -33,6 +34,55 @@ pub struct Document {
 }
 
 impl Document {
+    /// The codes the document carries for `facet`, each once, in the order the document gives
+    /// them: the one definition that search facets, browse pages, similarity and statistics
+    /// read. An agency is a review's lead agency and the agencies involved, an order's owner
+    /// and its management partners, an agency note's own agency. Markings and years are not
+    /// codes of the document's own (none).
+    pub fn codes(&self, facet: FacetName) -> Vec<String> {
+        let mut out: Vec<String> = match (&self.data, facet) {
+            (_, FacetName::Kind) => vec![self.common.kind.code().to_owned()],
+            (KindData::CaseReview(r), FacetName::Area) => r.areas.clone(),
+            (KindData::OrderRecord(o), FacetName::Area) => o.areas.clone(),
+            (KindData::CaseReview(r), FacetName::Exploitation) => r.exploitation.clone(),
+            (KindData::OrderRecord(o), FacetName::Exploitation) => o.exploitation.clone(),
+            (KindData::CaseReview(r), FacetName::Agency) => std::iter::once(&r.lead_agency)
+                .chain(r.agencies.iter().map(|a| &a.code))
+                .cloned()
+                .collect(),
+            (KindData::OrderRecord(o), FacetName::Agency) => std::iter::once(&self.common.owner)
+                .chain(o.management.iter().flat_map(|m| &m.partners))
+                .cloned()
+                .collect(),
+            (KindData::AgencyPowers(a), FacetName::Agency) => vec![a.agency.clone()],
+            (KindData::CaseReview(r), FacetName::Theme) => r.themes.clone(),
+            (KindData::CaseReview(r), FacetName::Outcome) => vec![r.outcome.clone()],
+            (KindData::CaseReview(r), FacetName::Grade) => {
+                let mut grades: Vec<String> = r
+                    .learning
+                    .iter()
+                    .map(|p| p.grade.code().to_owned())
+                    .collect();
+                grades.sort();
+                grades
+            }
+            (KindData::CaseReview(r), FacetName::Offence) => {
+                r.offences.iter().map(|o| o.code.clone()).collect()
+            }
+            (KindData::OrderRecord(o), FacetName::OrderType) => {
+                vec![o.order_type.code().to_owned()]
+            }
+            (KindData::OrderRecord(o), FacetName::Prohibition) => o.prohibitions.clone(),
+            (KindData::AgencyPowers(a), FacetName::Power) => {
+                a.powers.iter().map(|p| p.power_type.clone()).collect()
+            }
+            _ => Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|c| seen.insert(c.clone()));
+        out
+    }
+
     /// Its page on the site: `/reviews/CR-2024-007/`.
     pub fn url(&self) -> String {
         self.common.kind.url(&self.common.id)

@@ -26,6 +26,10 @@ pub enum FacetName {
     Power,
     /// Order type.
     OrderType,
+    /// What an order prohibits (order records).
+    Prohibition,
+    /// An offence a case review records.
+    Offence,
     /// Protective marking.
     Marking,
     /// Year.
@@ -34,7 +38,7 @@ pub enum FacetName {
 
 impl FacetName {
     /// Every facet the index counts.
-    pub const ALL: [FacetName; 11] = [
+    pub const ALL: [FacetName; 13] = [
         FacetName::Kind,
         FacetName::Area,
         FacetName::Exploitation,
@@ -44,6 +48,8 @@ impl FacetName {
         FacetName::Outcome,
         FacetName::Power,
         FacetName::OrderType,
+        FacetName::Prohibition,
+        FacetName::Offence,
         FacetName::Marking,
         FacetName::Year,
     ];
@@ -73,6 +79,8 @@ impl FacetName {
             FacetName::Grade => "grade",
             FacetName::Power => "power",
             FacetName::OrderType => "order_type",
+            FacetName::Prohibition => "prohibition",
+            FacetName::Offence => "offence",
             FacetName::Marking => "marking",
             FacetName::Year => "year",
         }
@@ -95,6 +103,8 @@ impl FacetName {
             FacetName::Grade => "Learning grade",
             FacetName::Power => "Power",
             FacetName::OrderType => "Order type",
+            FacetName::Prohibition => "Order prohibition",
+            FacetName::Offence => "Offence",
             FacetName::Marking => "Marking",
             FacetName::Year => "Year",
         }
@@ -109,6 +119,8 @@ impl FacetName {
             FacetName::Theme => Some(VocabName::Themes),
             FacetName::Outcome => Some(VocabName::Outcomes),
             FacetName::Power => Some(VocabName::PowerTypes),
+            FacetName::Prohibition => Some(VocabName::Prohibitions),
+            FacetName::Offence => Some(VocabName::Offences),
             FacetName::Kind
             | FacetName::OrderType
             | FacetName::Grade

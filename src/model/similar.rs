@@ -13,9 +13,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::enums::Closed;
-use super::vocab::{VocabName, Vocabulary};
-use super::{Document, KindData};
+use super::vocab::Vocabulary;
+use super::{Document, FacetName};
 
 /// A document's codes, each with the weight a shared one adds.
 fn features(doc: &Document, vocab: &Vocabulary) -> Vec<(String, f32)> {
@@ -25,56 +24,23 @@ fn features(doc: &Document, vocab: &Vocabulary) -> Vec<(String, f32)> {
     for t in &doc.common.tags {
         add(format!("tag:{t}"), 2.0);
     }
-    let exploitation = |codes: &[String], add: &mut dyn FnMut(String, f32)| {
-        for c in codes {
-            add(format!("exploitation:{c}"), 3.0);
-            if let Some(parent) = vocab
-                .get(VocabName::Exploitation, c)
-                .and_then(|t| t.parent.clone())
-            {
-                add(format!("exploitation:{parent}"), 1.0);
+    // Each facet's codes as the model gives them, with the weight a shared one adds; a shared
+    // parent (reporting area, exploitation type's parent) adds less than the code itself.
+    for (facet, weight, parent_weight) in [
+        (FacetName::Exploitation, 3.0, 1.0),
+        (FacetName::Area, 1.5, 0.5),
+        (FacetName::Theme, 2.0, 0.0),
+        (FacetName::Offence, 2.0, 0.0),
+        (FacetName::Agency, 1.0, 0.0),
+        (FacetName::Prohibition, 2.0, 0.0),
+        (FacetName::OrderType, 1.0, 0.0),
+        (FacetName::Power, 2.0, 0.0),
+    ] {
+        for code in doc.codes(facet) {
+            if let Some(parent) = facet.vocabulary().and_then(|v| vocab.parent(v, &code)) {
+                add(format!("{}:{parent}", facet.key()), parent_weight);
             }
-        }
-    };
-    let areas = |codes: &[String], add: &mut dyn FnMut(String, f32)| {
-        for c in codes {
-            add(format!("area:{c}"), 1.5);
-            if let Some(r) = vocab
-                .get(VocabName::Areas, c)
-                .and_then(|t| t.reporting_area.clone())
-                .filter(|r| r != c)
-            {
-                add(format!("area:{r}"), 0.5);
-            }
-        }
-    };
-    match &doc.data {
-        KindData::CaseReview(r) => {
-            exploitation(&r.exploitation, &mut add);
-            areas(&r.areas, &mut add);
-            for t in &r.themes {
-                add(format!("theme:{t}"), 2.0);
-            }
-            for o in &r.offences {
-                add(format!("offence:{}", o.code), 2.0);
-            }
-            for a in &r.agencies {
-                add(format!("agency:{}", a.code), 1.0);
-            }
-        }
-        KindData::OrderRecord(o) => {
-            exploitation(&o.exploitation, &mut add);
-            areas(&o.areas, &mut add);
-            for p in &o.prohibitions {
-                add(format!("prohibition:{p}"), 2.0);
-            }
-            add(format!("order:{}", o.order_type.code()), 1.0);
-        }
-        KindData::AgencyPowers(a) => {
-            add(format!("agency:{}", a.agency), 1.0);
-            for p in &a.powers {
-                add(format!("power:{}", p.power_type), 2.0);
-            }
+            add(format!("{}:{code}", facet.key()), weight);
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

@@ -204,6 +204,20 @@ impl Vocabulary {
         self.terms.get(&name).map(|list| &list[i])
     }
 
+    /// The term a code rolls up to, when it has one other than itself: an area's reporting
+    /// area (`havant` → `hampshire`), an exploitation type's parent (`county-lines` →
+    /// `criminal`). The one definition of the roll-ups that search facets, browse pages,
+    /// similarity and statistics use.
+    pub fn parent(&self, name: VocabName, code: &str) -> Option<&str> {
+        let term = self.get(name, code)?;
+        let up = match name {
+            VocabName::Areas => term.reporting_area.as_deref(),
+            VocabName::Exploitation => term.parent.as_deref(),
+            _ => None,
+        };
+        up.filter(|p| *p != code)
+    }
+
     /// True when `code` is a term of `name`.
     pub fn contains(&self, name: VocabName, code: &str) -> bool {
         self.index.contains_key(&(name, code.to_owned()))

@@ -259,19 +259,13 @@ pub(crate) fn reporting_area_label(vocab: &Vocabulary, area: &str) -> String {
 }
 
 fn reporting_area(vocab: &Vocabulary, area: &str) -> String {
-    let reporting = vocab
-        .get(VocabName::Areas, area)
-        .and_then(|t| t.reporting_area.clone())
-        .unwrap_or_else(|| area.to_owned());
-    let label = vocab.label(VocabName::Areas, &reporting);
+    let reporting = vocab.parent(VocabName::Areas, area).unwrap_or(area);
+    let label = vocab.label(VocabName::Areas, reporting);
     label.split(" (").next().unwrap_or(label).to_owned()
 }
 
 /// The top-level exploitation type's label (county lines → criminal exploitation).
 fn parent_type(vocab: &Vocabulary, code: &str) -> String {
-    let parent = vocab
-        .get(VocabName::Exploitation, code)
-        .and_then(|t| t.parent.clone())
-        .unwrap_or_else(|| code.to_owned());
-    vocab.label(VocabName::Exploitation, &parent).to_owned()
+    let parent = vocab.parent(VocabName::Exploitation, code).unwrap_or(code);
+    vocab.label(VocabName::Exploitation, parent).to_owned()
 }

@@ -7,7 +7,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use crate::model::{Document, Kind, KindData, VocabName};
+use crate::model::{Document, FacetName, Kind, VocabName};
 
 use super::*;
 use crate::render::{PageDoc, RenderError, Site};
@@ -43,40 +43,20 @@ pub(super) fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     Ok(())
 }
 
-/// The codes of one browse dimension a document carries (areas roll up to their reporting area).
-fn codes_of(ctx: &Ctx<'_>, d: &Document, dim: &str) -> Vec<String> {
-    let mut codes: Vec<String> = match (&d.data, dim) {
-        (KindData::CaseReview(r), "area") => r.areas.clone(),
-        (KindData::OrderRecord(o), "area") => o.areas.clone(),
-        (KindData::CaseReview(r), "exploitation") => r.exploitation.clone(),
-        (KindData::OrderRecord(o), "exploitation") => o.exploitation.clone(),
-        (KindData::CaseReview(r), "agency") => r.agencies.iter().map(|a| a.code.clone()).collect(),
-        (KindData::AgencyPowers(a), "agency") => vec![a.agency.clone()],
-        (KindData::OrderRecord(o), "agency") => o
-            .management
-            .iter()
-            .flat_map(|m| m.partners.clone())
-            .collect(),
-        (KindData::CaseReview(r), "theme") => r.themes.clone(),
-        (KindData::OrderRecord(o), "prohibition") => o.prohibitions.clone(),
-        _ => Vec::new(),
-    };
-    let parents: Vec<String> = codes
-        .iter()
-        .filter_map(|c| match dim {
-            "area" => ctx
-                .input
-                .vocab
-                .get(VocabName::Areas, c)
-                .and_then(|t| t.reporting_area.clone()),
-            "exploitation" => ctx
-                .input
-                .vocab
-                .get(VocabName::Exploitation, c)
-                .and_then(|t| t.parent.clone()),
-            _ => None,
+/// The codes of one browse dimension a document carries (the model's `Document::codes`), and
+/// the terms they roll up to (an area's reporting area, an exploitation type's parent), so a
+/// reporting area's page lists the documents of every area in it.
+fn codes_of(ctx: &Ctx<'_>, d: &Document, facet: FacetName) -> Vec<String> {
+    let mut codes = d.codes(facet);
+    let parents: Vec<String> = facet
+        .vocabulary()
+        .map(|v| {
+            codes
+                .iter()
+                .filter_map(|c| ctx.input.vocab.parent(v, c).map(str::to_owned))
+                .collect()
         })
-        .collect();
+        .unwrap_or_default();
     codes.extend(parents);
     codes.sort();
     codes.dedup();
@@ -98,21 +78,21 @@ struct Group {
 
 pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let dims = [
-        ("area", "Areas", VocabName::Areas),
-        (
-            "exploitation",
-            "Exploitation types",
-            VocabName::Exploitation,
-        ),
-        ("agency", "Agencies", VocabName::Agencies),
-        ("theme", "Learning themes", VocabName::Themes),
-        ("prohibition", "Order prohibitions", VocabName::Prohibitions),
+        (FacetName::Area, "Areas"),
+        (FacetName::Exploitation, "Exploitation types"),
+        (FacetName::Agency, "Agencies"),
+        (FacetName::Theme, "Learning themes"),
+        (FacetName::Prohibition, "Order prohibitions"),
     ];
     let mut groups = Vec::new();
-    for (dim, label, vocab) in dims {
+    for (facet, label) in dims {
+        let dim = facet.key();
+        let Some(vocab) = facet.vocabulary() else {
+            continue;
+        };
         let mut by_code: BTreeMap<String, Vec<&PageDoc<'_>>> = BTreeMap::new();
         for p in &ctx.input.docs {
-            for code in codes_of(ctx, p.doc, dim) {
+            for code in codes_of(ctx, p.doc, facet) {
                 by_code.entry(code).or_default().push(p);
             }
         }
