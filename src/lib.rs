@@ -11,6 +11,7 @@
 //! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
 //! `cmd` is the only layer that prints.
 
+pub(crate) mod alloc;
 pub mod cli;
 pub mod cmd;
 pub mod config;

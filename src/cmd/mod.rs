@@ -30,18 +30,17 @@ pub const EXIT_CONTENT: u8 = 1;
 /// Exit code for usage, configuration, I/O and repository errors.
 pub const EXIT_FAILURE: u8 = 2;
 
-/// What every command works on: the repository and its configuration.
-pub struct Context {
-    /// The open repository.
-    pub repo: Repo,
-    /// Its configuration.
-    pub config: Config,
-}
+pub use crate::pipeline::Context;
 
-impl Context {
+/// Opens what the command works on.
+trait Open: Sized {
     /// Opens the repository (from `--repo` or the current directory) and reads its
     /// configuration (from `--config` or `casebook.toml` at the root).
-    pub fn open(cli: &Cli) -> Result<Context> {
+    fn open(cli: &Cli) -> Result<Self>;
+}
+
+impl Open for Context {
+    fn open(cli: &Cli) -> Result<Context> {
         let start = match &cli.repo {
             Some(p) => p.clone(),
             None => std::env::current_dir().context("cannot read the current directory")?,

@@ -8,3 +8,11 @@ pub mod check;
 pub mod findings;
 pub mod output;
 pub(crate) mod progress;
+
+/// What every step works on: the open repository and its configuration.
+pub struct Context {
+    /// The open repository.
+    pub repo: crate::load::Repo,
+    /// Its configuration.
+    pub config: crate::config::Config,
+}

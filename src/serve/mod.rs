@@ -12,6 +12,8 @@ mod audit;
 pub(crate) mod log;
 mod params;
 pub(crate) mod run;
+pub(crate) mod sources;
+pub(crate) mod start;
 pub mod watch;
 mod wire;
 
