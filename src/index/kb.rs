@@ -41,7 +41,7 @@ pub struct KbIndex {
 impl KbIndex {
     /// Opens the index at `dir` (verifying every file's checksum).
     pub fn open(dir: &Path) -> Result<KbIndex, IndexError> {
-        let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
+        let (index, fields) = open_checked(dir)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

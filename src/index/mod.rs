@@ -46,7 +46,7 @@ pub enum IndexError {
     Busy(PathBuf),
     /// The index cannot be used and must be rebuilt.
     #[error("the index cannot be used: {0}")]
-    Corrupt(String),
+    Corrupt(#[from] Damage),
     /// tantivy failed (its error kept whole, for `is_transient`).
     #[error("index error: {0}")]
     Tantivy(tantivy::TantivyError),
@@ -59,6 +59,38 @@ pub enum IndexError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+/// Why an index on disk cannot be used as it is; a build rebuilds it from git.
+#[derive(Debug, thiserror::Error)]
+pub enum Damage {
+    /// No index has been built in the folder yet.
+    #[error("no index yet")]
+    Missing,
+    /// tantivy cannot open it.
+    #[error("cannot open the index: {0}")]
+    Open(tantivy::TantivyError),
+    /// It was built with another schema.
+    #[error("the index has another schema")]
+    OtherSchema,
+    /// Its checksums cannot be read.
+    #[error("cannot verify the index: {0}")]
+    Verify(tantivy::TantivyError),
+    /// This many of its files fail their checksums.
+    #[error("{0} index files failed their checksums")]
+    Checksums(usize),
+    /// It records no build (no commit payload).
+    #[error("the index records no build")]
+    NoBuild,
+    /// A fast-field column every document has is missing.
+    #[error("no `{0}` column")]
+    NoColumn(&'static str),
+    /// A column's dictionary cannot be read.
+    #[error("a column cannot be read: {0}")]
+    Column(std::io::Error),
+    /// A segment merged away kept a file that could not be deleted.
+    #[error("{} was merged away but could not be deleted", .0.display())]
+    Undeleted(PathBuf),
 }
 
 impl IndexError {

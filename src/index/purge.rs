@@ -9,8 +9,8 @@ use tantivy::index::SegmentId;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::{Index, IndexWriter};
 
-use super::IndexError;
 use super::writer;
+use super::{Damage, IndexError};
 
 /// The key the index keeps for a document's indexed form: the git blob id of its source, and
 /// when the edition leaves out a document it names, `+` and the verdicts of
@@ -91,10 +91,10 @@ fn versions(index: &Index) -> Result<Vec<Version>, IndexError> {
     let mut out = Vec::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let column = |name: &str| {
+        let column = |name: &'static str| {
             fast.str(name)
                 .map_err(IndexError::tantivy)?
-                .ok_or_else(|| IndexError::Corrupt(format!("no `{name}` column")))
+                .ok_or(IndexError::Corrupt(Damage::NoColumn(name)))
         };
         let (ids, keys) = (column("id")?, column("blob")?);
         for doc in 0..segment.max_doc() {
@@ -105,7 +105,7 @@ fn versions(index: &Index) -> Result<Vec<Version>, IndexError> {
             let read = ids
                 .ord_to_str(i, &mut id)
                 .and_then(|_| keys.ord_to_str(k, &mut key));
-            read.map_err(|e| IndexError::Corrupt(e.to_string()))?;
+            read.map_err(|e| IndexError::Corrupt(Damage::Column(e)))?;
             out.push(Version {
                 id,
                 key,
@@ -128,10 +128,7 @@ pub(super) fn merge_away(
         .wait()
         .map_err(IndexError::tantivy)?;
     match collected.failed_to_delete_files.first() {
-        Some(kept) => Err(IndexError::Corrupt(format!(
-            "{} was merged away but could not be deleted",
-            kept.display()
-        ))),
+        Some(kept) => Err(IndexError::Corrupt(Damage::Undeleted(kept.clone()))),
         None => Ok(()),
     }
 }

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::index::SegmentId;
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
-use super::IndexError;
 use super::document::{IndexDoc, to_tantivy};
 use super::schema::{self, Fields};
+use super::{Damage, IndexError};
 
 /// What an index was built from, kept in tantivy's commit payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,21 +214,16 @@ where
 
 /// Opens an index with Casebook's analyser registered; `None` when it is absent, unreadable,
 /// of another schema, or fails its checksums.
-pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), String> {
+pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), Damage> {
     if !dir.join("meta.json").exists() {
-        return Err("no index yet".to_owned());
+        return Err(Damage::Missing);
     }
-    let index = Index::open_in_dir(dir).map_err(|e| format!("cannot open the index: {e}"))?;
+    let index = Index::open_in_dir(dir).map_err(Damage::Open)?;
     schema::register(&index);
-    let fields = Fields::from_schema(&index.schema()).ok_or("the index has another schema")?;
-    let corrupt = index
-        .validate_checksum()
-        .map_err(|e| format!("cannot verify the index: {e}"))?;
+    let fields = Fields::from_schema(&index.schema()).ok_or(Damage::OtherSchema)?;
+    let corrupt = index.validate_checksum().map_err(Damage::Verify)?;
     if !corrupt.is_empty() {
-        return Err(format!(
-            "{} index files failed their checksums",
-            corrupt.len()
-        ));
+        return Err(Damage::Checksums(corrupt.len()));
     }
     Ok((index, fields))
 }
@@ -236,14 +231,12 @@ pub(super) fn open_checked(dir: &Path) -> Result<(Index, Fields), String> {
 /// Why the index at `dir` cannot be served as it is (it fails to open, is of another schema,
 /// fails its checksums or records no build), or `None` when it can, or when there is none yet
 /// (a first build is not a damaged index). A build rebuilds such an index from scratch.
-pub fn damaged(dir: &Path) -> Option<String> {
+pub fn damaged(dir: &Path) -> Option<Damage> {
     if !dir.join("meta.json").exists() {
         return None;
     }
     match open_checked(dir) {
-        Ok((index, _)) => read_meta(&index)
-            .is_none()
-            .then(|| "the index records no build".to_owned()),
+        Ok((index, _)) => read_meta(&index).is_none().then_some(Damage::NoBuild),
         Err(why) => Some(why),
     }
 }
@@ -257,10 +250,10 @@ pub(super) fn read_meta(index: &Index) -> Option<BuildMeta> {
 fn needs_rebuild(dir: &Path, meta: &BuildMeta) -> Option<String> {
     let (index, _) = match open_checked(dir) {
         Ok(opened) => opened,
-        Err(why) => return Some(why),
+        Err(why) => return Some(why.to_string()),
     };
     let Some(old) = read_meta(&index) else {
-        return Some("the index records no build".to_owned());
+        return Some(Damage::NoBuild.to_string());
     };
     if old.schema != meta.schema {
         return Some(format!("schema version {} → {}", old.schema, meta.schema));
@@ -310,7 +303,7 @@ fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, Inde
 }
 
 fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
-    let (index, fields) = open_checked(dir).map_err(IndexError::Corrupt)?;
+    let (index, fields) = open_checked(dir)?;
     let present = indexed_blobs(&index)?;
     let wanted: HashSet<&str> = docs.published.iter().map(|d| d.id.as_str()).collect();
     let mut report = Report::default();
@@ -350,17 +343,17 @@ pub(super) fn indexed_blobs(index: &Index) -> Result<HashMap<String, String>, In
 /// Every indexed document's id and the value of the fast string column `name`.
 pub(super) fn column_by_id(
     index: &Index,
-    name: &str,
+    name: &'static str,
 ) -> Result<HashMap<String, String>, IndexError> {
     let reader = index.reader().map_err(IndexError::tantivy)?;
     let searcher = reader.searcher();
     let mut out = HashMap::new();
     for segment in searcher.segment_readers() {
         let fast = segment.fast_fields();
-        let column = |name: &str| {
+        let column = |name: &'static str| {
             fast.str(name)
                 .map_err(IndexError::tantivy)?
-                .ok_or_else(|| IndexError::Corrupt(format!("no `{name}` column")))
+                .ok_or(IndexError::Corrupt(Damage::NoColumn(name)))
         };
         let (ids, blobs) = (column("id")?, column(name)?);
         let (mut id, mut blob) = (String::new(), String::new());
@@ -376,7 +369,7 @@ pub(super) fn column_by_id(
             let read = ids
                 .ord_to_str(i, &mut id)
                 .and_then(|_| blobs.ord_to_str(b, &mut blob));
-            read.map_err(|e| IndexError::Corrupt(e.to_string()))?;
+            read.map_err(|e| IndexError::Corrupt(Damage::Column(e)))?;
             out.insert(id.clone(), blob.clone());
         }
     }
@@ -390,7 +383,8 @@ pub(super) fn column_by_id(
 /// purges them: term statistics, and so rankings, then equal a full rebuild's again. Merging
 /// on every change would rewrite the whole index for a one-document commit.
 fn commit(mut writer: IndexWriter, meta: &BuildMeta, compact: bool) -> Result<(), IndexError> {
-    let payload = serde_json::to_string(meta).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+    // A BuildMeta is strings, numbers and booleans: it always serialises.
+    let payload = serde_json::to_string(meta).unwrap_or_default();
     let mut prepared = writer.prepare_commit().map_err(IndexError::tantivy)?;
     prepared.set_payload(&payload);
     prepared.commit().map_err(IndexError::tantivy)?;
