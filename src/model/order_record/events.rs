@@ -8,8 +8,8 @@ use crate::model::raw::{RawEvent, RawOrderRecord};
 use crate::model::validate::Ctx;
 
 use super::Event;
-use super::made::Head;
 use super::terms::{FOREIGN_TRAVEL, Prohibitions};
+use super::validate::Head;
 
 /// What every event is checked against.
 struct Order {

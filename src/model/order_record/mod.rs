@@ -12,6 +12,7 @@ mod made;
 mod terms;
 #[cfg(test)]
 mod tests;
+mod validate;
 
 use serde::Serialize;
 
@@ -357,7 +358,7 @@ impl OrderRecord {
 
 /// Validates an order record's own fields.
 pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Option<OrderRecord> {
-    let head = made::head(ctx, raw);
+    let head = validate::head(ctx, raw);
     let made = made::made_fields(ctx, raw, head.status, head.order_type, head.applied);
     let prohibitions = terms::prohibitions(ctx, raw, head.order_type, head.status);
     let foreign_travel = terms::foreign_travel(ctx, raw, head.order_type, &prohibitions.codes);
@@ -372,8 +373,8 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Option<OrderR
     let events = events::events(ctx, raw, &head, made.made, &prohibitions);
     made::expiry_follows_events(ctx, &events, made.expires);
     let served = made::served(ctx, raw, head.status, made.made);
-    let application = made::application(ctx, raw, head.order_type);
-    let not_pursued_reason = made::not_pursued_reason(ctx, raw, head.status);
+    let application = validate::application(ctx, raw, head.order_type);
+    let not_pursued_reason = validate::not_pursued_reason(ctx, raw, head.status);
     let codes = prohibitions.codes.clone();
     let record = (|| {
         Some(OrderRecord {
@@ -414,6 +415,6 @@ pub(crate) fn validate(ctx: &mut Ctx<'_>, raw: &RawOrderRecord) -> Option<OrderR
     let breaches = breaches::breaches(ctx, raw, &facts);
     let mut record = record?;
     record.breaches = breaches;
-    made::status_agrees_with_dates(ctx, &record);
+    validate::status_agrees_with_dates(ctx, &record);
     Some(record)
 }
