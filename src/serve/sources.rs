@@ -47,7 +47,7 @@ pub(crate) fn first_build(ctx: &Context, opts: &BuildOptions) -> Result<First> {
                 crate::load::short(&head),
                 crate::load::short(&good),
             );
-            let why = content_failure(&built.checked, opts).health;
+            let why = content_failure(&built.checked, opts).health();
             return Ok(First::Degraded(Box::new(current), head, why));
         }
         eprintln!(
@@ -137,10 +137,9 @@ fn content_failure(checked: &crate::pipeline::check::Checked, opts: &BuildOption
     } else {
         health.push_str(" (details in the server log)");
     }
-    Failure {
+    Failure::Content {
         log: format!("\n{}{summary}", findings::render_all(checked, false)),
         health,
-        retry: false,
     }
 }
 
@@ -149,11 +148,7 @@ fn rebuild(ctx: &Context, opts: &BuildOptions) -> Result<Current, Failure> {
     if built.index.is_none() {
         return Err(content_failure(&built.checked, opts));
     }
-    open_build(ctx, opts, &built, &snapshots_dir(ctx, opts.ceiling)).map_err(|e| Failure {
-        log: format!("{e:#}"),
-        health: "the rebuild failed; retrying (details in the server log)".to_owned(),
-        retry: true,
-    })
+    open_build(ctx, opts, &built, &snapshots_dir(ctx, opts.ceiling)).map_err(Failure::Open)
 }
 
 /// Where the served copies of the site live: beside the index, never inside the site.
@@ -259,11 +254,7 @@ impl Rebuild for Saves {
             describe(&built),
             started.elapsed().as_secs_f64()
         );
-        open_build(&self.ctx, &self.opts, &built, &self.snapshots).map_err(|e| Failure {
-            log: format!("{e:#}"),
-            health: "the preview could not be rebuilt (details in the log)".to_owned(),
-            retry: true,
-        })
+        open_build(&self.ctx, &self.opts, &built, &self.snapshots).map_err(Failure::Open)
     }
 
     fn name(&self, version: &str) -> String {

@@ -6,39 +6,77 @@
 
 use super::{AppState, Current};
 
-/// Why a build failed: in full for the log, and as `/healthz` may show it (no file system
-/// paths or internal detail there).
-#[derive(Debug, Clone)]
-pub struct Failure {
-    /// For the log.
-    pub log: String,
-    /// For `/healthz`.
-    pub health: String,
-    /// The failure may pass: build the same version again next time.
-    pub retry: bool,
+/// Why a build could not be served: in full for the log (`log`), as `/healthz` may show it
+/// (`health`: no file system paths or internal detail), and whether building the same version
+/// again may succeed (`is_transient`), decided by the cause.
+#[derive(Debug)]
+pub enum Failure {
+    /// The commit has content errors: every diagnostic for the log, and for `/healthz` the
+    /// counts (and the first errors, on a server at the highest marking).
+    Content {
+        /// The diagnostics, rendered.
+        log: String,
+        /// What `/healthz` says.
+        health: String,
+    },
+    /// The build stopped on an error.
+    Build(crate::error::Error),
+    /// What was built could not be opened to serve (the index, a template, a snapshot).
+    Open(anyhow::Error),
+    /// The build panicked (reported above it in the log).
+    Fault,
+}
+
+impl Failure {
+    /// The failure in full, for the server's log.
+    pub fn log(&self) -> String {
+        match self {
+            Failure::Content { log, .. } => log.clone(),
+            Failure::Build(e) => e.chain(),
+            Failure::Open(e) => format!("{e:#}"),
+            Failure::Fault => "the build stopped on an internal fault (reported above)".to_owned(),
+        }
+    }
+
+    /// What `/healthz` says of it.
+    pub fn health(&self) -> String {
+        use crate::error::Error;
+        match self {
+            Failure::Content { health, .. } => health.clone(),
+            // Reasons in the commit itself: its content, templates or configuration.
+            Failure::Build(Error::Render(e)) => format!("the rebuild failed: {e}"),
+            Failure::Build(Error::Config(crate::config::ConfigError::Invalid { .. })) => {
+                "the rebuild failed: the configuration is wrong (details in the server log)"
+                    .to_owned()
+            }
+            Failure::Build(e) if e.is_transient() => {
+                "the rebuild failed; retrying (details in the server log)".to_owned()
+            }
+            Failure::Build(e) => format!("the rebuild failed: {e}"),
+            Failure::Open(_) => {
+                "the rebuild failed; retrying (details in the server log)".to_owned()
+            }
+            Failure::Fault => {
+                "the rebuild stopped on an internal fault (details in the server log)".to_owned()
+            }
+        }
+    }
+
+    /// Whether building the same version again may succeed: an error whose cause may pass, or
+    /// a build that could not be opened (a snapshot or the index busy); not content errors, a
+    /// fault in the commit, or a panic.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Failure::Build(e) => e.is_transient(),
+            Failure::Open(_) => true,
+            Failure::Content { .. } | Failure::Fault => false,
+        }
+    }
 }
 
 impl From<crate::error::Error> for Failure {
     fn from(e: crate::error::Error) -> Failure {
-        use crate::error::Error;
-        let health = match &e {
-            // Reasons in the commit itself: its content, templates or configuration.
-            Error::Render(e) => format!("the rebuild failed: {e}"),
-            Error::Config(crate::config::ConfigError::Invalid { .. }) => {
-                "the rebuild failed: the configuration is wrong (details in the server log)"
-                    .to_owned()
-            }
-            _ if e.is_transient() => {
-                "the rebuild failed; retrying (details in the server log)".to_owned()
-            }
-            other => format!("the rebuild failed: {other}"),
-        };
-        let retry = e.is_transient();
-        Failure {
-            log: e.chain(),
-            health,
-            retry,
-        }
+        Failure::Build(e)
     }
 }
 
@@ -93,18 +131,9 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
             *r = Some((name.clone(), std::time::Instant::now()));
         }
         // A fault in the build must not end the watching: catch it and report it like a failure.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            owner.build(&version)
-        }))
-        .unwrap_or_else(|_| {
-            Err(Failure {
-                log: "the build stopped on an internal fault (reported above)".to_owned(),
-                health: format!(
-                    "the rebuild of {name} stopped on an internal fault (details in the server log)"
-                ),
-                retry: false,
-            })
-        });
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| owner.build(&version)))
+                .unwrap_or(Err(Failure::Fault));
         if let Ok(mut r) = state.0.rebuilding.lock() {
             *r = None;
         }
@@ -118,22 +147,22 @@ pub fn watch(mut owner: impl Rebuild, state: AppState, mut served: String) {
                 served = version;
             }
             Err(f) => {
-                if f.log != last_logged {
+                let (log, health, retry) = (f.log(), f.health(), f.is_transient());
+                if log != last_logged {
                     tracing::error!(
-                        "rebuild of {name} failed; still serving the last good build: {}{}",
-                        f.log,
-                        if f.retry {
+                        "rebuild of {name} failed; still serving the last good build: {log}{}",
+                        if retry {
                             " (retrying at the next poll)"
                         } else {
                             ""
                         }
                     );
-                    last_logged.clone_from(&f.log);
+                    last_logged = log;
                 }
-                state.failed(f.health.clone());
-                failure = Some(f.health);
+                state.failed(health.clone());
+                failure = Some(health);
                 owner.settled(&state, &version);
-                if !f.retry {
+                if !retry {
                     served = version;
                 }
             }

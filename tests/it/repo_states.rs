@@ -49,11 +49,11 @@ fn missing_knowledge_folder() {
         .expect_err("no knowledge folder");
     assert!(!err.is_transient(), "{err}");
     let failure = casebook::serve::watch::Failure::from(casebook::error::Error::from(err));
-    assert!(!failure.retry);
+    assert!(!failure.is_transient());
     assert!(
-        failure.health.contains("no `knowledge/` folder"),
+        failure.health().contains("no `knowledge/` folder"),
         "{}",
-        failure.health
+        failure.health()
     );
 }
 
