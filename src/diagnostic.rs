@@ -197,13 +197,13 @@ impl Diagnostic {
 }
 
 /// The most characters of user text a message quotes.
-pub const QUOTE_CHARS: usize = 60;
+pub(crate) const QUOTE_CHARS: usize = 60;
 
 /// User text as a message or hint quotes it, so that a diagnostic stays one line
 /// (`path:line:col: error[CODE]: message`, for editors and CI annotations): each run of
 /// whitespace or control characters, line breaks included, becomes one space, and text longer
 /// than [`QUOTE_CHARS`] characters is cut and ends in `…`.
-pub fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     let mut out: Vec<char> = Vec::new();
     for c in text.chars() {
         let c = if c.is_whitespace() || c.is_control() {
@@ -228,7 +228,7 @@ pub fn one_line(text: &str) -> String {
 }
 
 /// Sorts diagnostics into their stable output order: path, line, column, code.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+pub(crate) fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (&a.path, a.line, a.column, a.code, &a.message)
             .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
@@ -236,13 +236,13 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// The most findings of one code listed for one file; the rest are counted in one last finding.
-pub const LIST_PER_CODE: usize = 50;
+pub(crate) const LIST_PER_CODE: usize = 50;
 
 /// One file's findings, at most `LIST_PER_CODE` of each code (the first by position), plus, for
 /// each code that had more, a finding of that code at the first one left out saying how many
 /// were left out. A file with ten thousand broken links costs ten thousand cheap checks but
 /// prints fifty-one findings, and its errors still fail the check.
-pub fn cap(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn cap(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if diagnostics.len() <= LIST_PER_CODE {
         return diagnostics;
     }

@@ -8,14 +8,21 @@
 //! ```
 //!
 //! `load` is the only home of git2 and serde_yaml, `markdown` of pulldown-cmark; `model` is
-//! pure (typed documents, vocabularies, every validation rule); `check` is the pipeline;
+//! pure (typed documents, vocabularies, every validation rule); `pipeline` checks and builds;
 //! `cmd` is the only layer that prints.
+//!
+//! The public surface is what its three users need, and nothing else: the binary (`cli`,
+//! `cmd`), the integration tests (`tests/it`: `config`, `error`, `index`, `load`, `model` (its
+//! types and `enums`), `pipeline`, `render::snippet_html`, `serve`) and the fuzz targets
+//! (`fuzz/`: `markdown`, `load::yaml_syntax`, `pipeline::check`, `pdf`). Everything else is
+//! crate-private, and the crate warns on `unreachable_pub`, so an item nothing uses shows as
+//! dead code.
 
 pub(crate) mod alloc;
 pub mod cli;
 pub mod cmd;
 pub mod config;
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 pub(crate) mod documents;
 pub mod error;
 pub mod index;
