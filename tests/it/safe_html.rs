@@ -61,7 +61,7 @@ fn only_rendered_markdown_is_marked_safe() {
     assert!(
         safe_fn.contains("pub(crate) fn safe(html: crate::markdown::Html) -> minijinja::Value")
     );
-    let markdown = std::fs::read_to_string(root.join("src/markdown.rs")).expect("read");
+    let markdown = std::fs::read_to_string(root.join("src/markdown/mod.rs")).expect("read");
     assert_eq!(
         markdown.matches("Html(html)").count(),
         1,
