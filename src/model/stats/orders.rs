@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::document::{Document, KindData, NO_DATE};
 use crate::model::enums::{Closed, OrderStatus};
-use crate::model::order_record::OrderRecord;
+use crate::model::order_record::{Breach, OrderRecord};
 use crate::model::vocab::{VocabName, Vocabulary};
 
 use super::{Cell, Counter, Figure, Relation, Shape, Statistics, Table, reporting_area};
@@ -128,60 +128,217 @@ pub(super) fn add(stats: &mut Statistics, docs: &[&Document], vocab: &Vocabulary
         figure(BREACHES, "breach recorded", "breaches recorded", breaches),
     ]);
     let records: Vec<&OrderRecord> = orders.iter().map(|(_, o)| *o).collect();
-    record_tables(stats, &records, vocab);
-    proceeding_tables(stats, &applied, &made);
-    breach_tables(stats, &records, vocab);
+    tables(stats, &records, &applied, &made, vocab);
+    relations(stats);
 }
 
-fn orders_table(
+/// What a table counts one of, and the rows one of them adds to.
+#[derive(Clone, Copy)]
+enum Count {
+    /// Order records.
+    Record(fn(&OrderRecord, &Vocabulary) -> Vec<String>),
+    /// Applications (proceedings applied for).
+    Application(fn(&Proceeding<'_>) -> Vec<String>),
+    /// Orders made (proceedings with an order made).
+    Made(fn(&Proceeding<'_>) -> Vec<String>),
+    /// Breaches.
+    Breach(fn(&Breach, &Vocabulary) -> Vec<String>),
+}
+
+/// One table of the orders' statistics: what it is, and what it counts. The tables are this
+/// list; one loop per kind of thing counted fills them.
+struct Definition {
     id: &'static str,
     title: &'static str,
     category: &'static str,
     measure: &'static str,
-    rows: Vec<(String, u64)>,
+    shape: Shape,
     population: &'static str,
     note: Option<&'static str>,
-) -> Table {
-    Table {
-        id,
-        title,
-        category,
-        measure,
-        rows,
-        shape: Shape::Partition,
-        population: Some(population),
-        note,
-        orders: true,
+    count: Count,
+}
+
+/// What a breach breached, in words; none when the record names neither.
+fn breached(b: &Breach, vocab: &Vocabulary) -> Option<String> {
+    match (&b.prohibition, b.requirement) {
+        (Some(p), _) => Some(format!(
+            "Prohibition: {}",
+            vocab.label(VocabName::Prohibitions, p)
+        )),
+        (None, Some(r)) => Some(format!("Requirement: {}", r.label())),
+        (None, None) => None,
     }
 }
 
-fn record_tables(stats: &mut Statistics, records: &[&OrderRecord], vocab: &Vocabulary) {
-    let (mut by_year, mut by_status, mut by_area) =
-        (Counter::default(), Counter::default(), Counter::default());
-    for o in records {
-        by_year.add(o.date().map_or(NO_DATE.to_owned(), |m| m.year.to_string()));
-        by_status.add(o.order_status.label());
-        let areas: BTreeSet<String> = o.areas.iter().map(|a| reporting_area(vocab, a)).collect();
-        areas.into_iter().for_each(|a| by_area.add(a));
+const DEFINITIONS: &[Definition] = &[
+    Definition {
+        id: "orders-by-year",
+        title: "Order records by year",
+        category: "Year",
+        measure: "Order records",
+        shape: Shape::Partition,
+        population: RECORDS,
+        note: Some(
+            "A record is dated by the month the order was made, else decided, else applied for.",
+        ),
+        count: Count::Record(|o, _| {
+            vec![o.date().map_or(NO_DATE.to_owned(), |m| m.year.to_string())]
+        }),
+    },
+    Definition {
+        id: "orders-by-status",
+        title: "Order records by where they stand",
+        category: "Where it stands",
+        measure: "Order records",
+        shape: Shape::Partition,
+        population: RECORDS,
+        note: Some(
+            "Every record, including orders considered and not pursued; an interim order and the full order on the same application are two records.",
+        ),
+        count: Count::Record(|o, _| vec![o.order_status.label().to_owned()]),
+    },
+    Definition {
+        id: "orders-by-area",
+        title: "Order records by reporting area",
+        category: "Reporting area",
+        measure: "Order records",
+        shape: Shape::Overlapping,
+        population: RECORDS,
+        note: Some("A record covering several areas counts once in each."),
+        count: Count::Record(|o, vocab| {
+            let areas: BTreeSet<String> =
+                o.areas.iter().map(|a| reporting_area(vocab, a)).collect();
+            areas.into_iter().collect()
+        }),
+    },
+    Definition {
+        id: "orders-made-by-type",
+        title: "Orders made, by type",
+        category: "Order type",
+        measure: "Orders made",
+        shape: Shape::Partition,
+        population: MADE,
+        note: Some(
+            "An interim order and the full order made on the same application count once, as the full order; an interim order counts on its own while no full order has been made.",
+        ),
+        count: Count::Made(|p| {
+            p.made()
+                .map(|o| o.order_type.label().to_owned())
+                .into_iter()
+                .collect()
+        }),
+    },
+    Definition {
+        id: "applications-by-applicant",
+        title: "Applications by applicant",
+        category: "Applicant",
+        measure: "Applications",
+        shape: Shape::Partition,
+        population: APPLICATIONS,
+        note: Some(
+            "Orders made on sentencing (s14) are not applied for, and orders only considered were never applied for; an interim order and its main application are one application.",
+        ),
+        count: Count::Application(|p| {
+            vec![
+                p.main
+                    .applicant
+                    .map_or("Not recorded", |a| a.label())
+                    .to_owned(),
+            ]
+        }),
+    },
+    Definition {
+        id: "breaches-by-kind",
+        title: "Breaches by what was breached",
+        category: "What was breached",
+        measure: "Breaches",
+        shape: Shape::Partition,
+        population: BREACHES,
+        note: None,
+        count: Count::Breach(|b, vocab| breached(b, vocab).into_iter().collect()),
+    },
+    Definition {
+        id: "breaches-by-action",
+        title: "What followed a breach",
+        category: "What followed",
+        measure: "Breaches",
+        shape: Shape::Partition,
+        population: BREACHES,
+        note: Some("After a charge under s30, how the charge ended, or that it awaits trial."),
+        count: Count::Breach(|b, vocab| {
+            breached(b, vocab)
+                .map(|_| b.what_followed())
+                .into_iter()
+                .collect()
+        }),
+    },
+];
+
+/// Every table of `DEFINITIONS`, each counted over what it counts.
+fn tables(
+    stats: &mut Statistics,
+    records: &[&OrderRecord],
+    applied: &[&Proceeding<'_>],
+    made: &[&Proceeding<'_>],
+    vocab: &Vocabulary,
+) {
+    for d in DEFINITIONS {
+        let mut counter = Counter::default();
+        let mut add = |rows: Vec<String>| rows.into_iter().for_each(|r| counter.add(r));
+        match d.count {
+            Count::Record(f) => records.iter().for_each(|o| add(f(o, vocab))),
+            Count::Application(f) => applied.iter().for_each(|p| add(f(p))),
+            Count::Made(f) => made.iter().for_each(|p| add(f(p))),
+            Count::Breach(f) => records
+                .iter()
+                .flat_map(|o| &o.breaches)
+                .for_each(|b| add(f(b, vocab))),
+        }
+        let mut rows = counter.rows();
+        if d.id == "orders-by-status" {
+            // Where a record stands, in the order of the vocabulary (applied … ended).
+            let order: Vec<&str> = OrderStatus::CODES
+                .iter()
+                .filter_map(|c| OrderStatus::label_of(c))
+                .collect();
+            rows.sort_by_key(|(l, _)| order.iter().position(|s| s == l));
+        }
+        stats.tables.push(Table {
+            id: d.id,
+            title: d.title,
+            category: d.category,
+            measure: d.measure,
+            rows,
+            shape: d.shape,
+            population: Some(d.population),
+            note: d.note,
+            orders: true,
+        });
     }
-    let order: Vec<&str> = OrderStatus::CODES
+}
+
+/// What the orders' figures and the records by status tell about each other: nothing only
+/// considered was applied for, every order made has a record in a made status, there are no
+/// more applications than records and no more people than orders made.
+fn relations(stats: &mut Statistics) {
+    let status_rows: Vec<String> = stats
+        .tables
         .iter()
-        .filter_map(|c| OrderStatus::label_of(c))
-        .collect();
-    let mut status_rows = by_status.rows();
-    status_rows.sort_by_key(|(l, _)| order.iter().position(|s| s == l));
+        .find(|t| t.id == "orders-by-status")
+        .map(|t| t.rows.iter().map(|(l, _)| l.clone()).collect())
+        .unwrap_or_default();
     let made_rows: Vec<Cell> = status_rows
         .iter()
-        .filter(|(l, _)| {
+        .filter(|l| {
             OrderStatus::CODES
                 .iter()
                 .filter_map(|c| OrderStatus::from_code(c))
-                .any(|s| s.is_made() && s.label() == l)
+                .any(|s| s.is_made() && s.label() == l.as_str())
         })
-        .map(|(l, _)| Cell::Row("orders-by-status", l.clone()))
+        .map(|l| Cell::Row("orders-by-status", l.clone()))
         .collect();
     let considered = OrderStatus::ConsideredNotPursued.label();
-    if status_rows.iter().any(|(l, _)| l == considered) {
+    if status_rows.iter().any(|l| l == considered) {
         // Nothing only considered was applied for.
         stats.relations.push(Relation::le(
             vec![
@@ -201,109 +358,5 @@ fn record_tables(stats: &mut Statistics, records: &[&OrderRecord], vocab: &Vocab
             vec![Cell::Figure(RECORDS)],
         ),
         Relation::le(vec![Cell::Figure(PEOPLE)], vec![Cell::Figure(MADE)]),
-    ]);
-    stats.tables.extend([
-        orders_table(
-            "orders-by-year",
-            "Order records by year",
-            "Year",
-            "Order records",
-            by_year.rows(),
-            RECORDS,
-            Some("A record is dated by the month the order was made, else decided, else applied for."),
-        ),
-        orders_table(
-            "orders-by-status",
-            "Order records by where they stand",
-            "Where it stands",
-            "Order records",
-            status_rows,
-            RECORDS,
-            Some("Every record, including orders considered and not pursued; an interim order and the full order on the same application are two records."),
-        ),
-        Table {
-            shape: Shape::Overlapping,
-            ..orders_table(
-                "orders-by-area",
-                "Order records by reporting area",
-                "Reporting area",
-                "Order records",
-                by_area.rows(),
-                RECORDS,
-                Some("A record covering several areas counts once in each."),
-            )
-        },
-    ]);
-}
-
-fn proceeding_tables(
-    stats: &mut Statistics,
-    applied: &[&Proceeding<'_>],
-    made: &[&Proceeding<'_>],
-) {
-    let mut by_type = Counter::default();
-    for p in made {
-        if let Some(o) = p.made() {
-            by_type.add(o.order_type.label());
-        }
-    }
-    let mut by_applicant = Counter::default();
-    for p in applied {
-        by_applicant.add(p.main.applicant.map_or("Not recorded", |a| a.label()));
-    }
-    stats.tables.extend([
-        orders_table(
-            "orders-made-by-type",
-            "Orders made, by type",
-            "Order type",
-            "Orders made",
-            by_type.rows(),
-            MADE,
-            Some("An interim order and the full order made on the same application count once, as the full order; an interim order counts on its own while no full order has been made."),
-        ),
-        orders_table(
-            "applications-by-applicant",
-            "Applications by applicant",
-            "Applicant",
-            "Applications",
-            by_applicant.rows(),
-            APPLICATIONS,
-            Some("Orders made on sentencing (s14) are not applied for, and orders only considered were never applied for; an interim order and its main application are one application."),
-        ),
-    ]);
-}
-
-fn breach_tables(stats: &mut Statistics, records: &[&OrderRecord], vocab: &Vocabulary) {
-    let (mut kinds, mut followed) = (Counter::default(), Counter::default());
-    for o in records {
-        for b in &o.breaches {
-            let kind = match (&b.prohibition, b.requirement) {
-                (Some(p), _) => format!("Prohibition: {}", vocab.label(VocabName::Prohibitions, p)),
-                (None, Some(r)) => format!("Requirement: {}", r.label()),
-                (None, None) => continue,
-            };
-            kinds.add(kind);
-            followed.add(b.what_followed());
-        }
-    }
-    stats.tables.extend([
-        orders_table(
-            "breaches-by-kind",
-            "Breaches by what was breached",
-            "What was breached",
-            "Breaches",
-            kinds.rows(),
-            BREACHES,
-            None,
-        ),
-        orders_table(
-            "breaches-by-action",
-            "What followed a breach",
-            "What followed",
-            "Breaches",
-            followed.rows(),
-            BREACHES,
-            Some("After a charge under s30, how the charge ended, or that it awaits trial."),
-        ),
     ]);
 }
