@@ -86,33 +86,14 @@ pub(super) fn purge(index: &Index) -> Result<usize, IndexError> {
 /// Every stored version of every document: ids and keys read from the fast-field columns of
 /// every document of every segment, deleted ones included.
 fn versions(index: &Index) -> Result<Vec<Version>, IndexError> {
-    let reader = index.reader().map_err(IndexError::tantivy)?;
-    let searcher = reader.searcher();
     let mut out = Vec::new();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let column = |name: &'static str| {
-            fast.str(name)
-                .map_err(IndexError::tantivy)?
-                .ok_or(IndexError::Corrupt(Damage::NoColumn(name)))
-        };
-        let (ids, keys) = (column("id")?, column("blob")?);
-        for doc in 0..segment.max_doc() {
-            let (Some(i), Some(k)) = (ids.ords().first(doc), keys.ords().first(doc)) else {
-                continue;
-            };
-            let (mut id, mut key) = (String::new(), String::new());
-            let read = ids
-                .ord_to_str(i, &mut id)
-                .and_then(|_| keys.ord_to_str(k, &mut key));
-            read.map_err(|e| IndexError::Corrupt(Damage::Column(e)))?;
-            out.push(Version {
-                id,
-                key,
-                alive: !segment.is_deleted(doc),
-            });
-        }
-    }
+    super::terms::each_column(index, "blob", |id, key, alive| {
+        out.push(Version {
+            id: id.to_owned(),
+            key: key.to_owned(),
+            alive,
+        });
+    })?;
     Ok(out)
 }
 

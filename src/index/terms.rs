@@ -1,10 +1,47 @@
-//! The terms an index holds, read segment by segment from its term dictionaries: the facet
-//! paths of a facet field and the words of a text field.
+//! What an index holds, read segment by segment: the facet paths of a facet field and the
+//! words of a text field from the term dictionaries, and each document's id with another of
+//! its fast string columns.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tantivy::Searcher;
 use tantivy::schema::{Facet, Field};
+use tantivy::{Index, Searcher};
+
+use super::{Damage, IndexError};
+
+/// Calls `each` with the id, the value of the fast string column `name` and whether the
+/// document is alive, for every document of every segment, deleted ones included (their
+/// segments keep them until merged away).
+pub(super) fn each_column(
+    index: &Index,
+    name: &'static str,
+    mut each: impl FnMut(&str, &str, bool),
+) -> Result<(), IndexError> {
+    let reader = index.reader().map_err(IndexError::tantivy)?;
+    let searcher = reader.searcher();
+    let (mut id, mut value) = (String::new(), String::new());
+    for segment in searcher.segment_readers() {
+        let fast = segment.fast_fields();
+        let column = |name: &'static str| {
+            fast.str(name)
+                .map_err(IndexError::tantivy)?
+                .ok_or(IndexError::Corrupt(Damage::NoColumn(name)))
+        };
+        let (ids, values) = (column("id")?, column(name)?);
+        for doc in 0..segment.max_doc() {
+            let (Some(i), Some(v)) = (ids.ords().first(doc), values.ords().first(doc)) else {
+                continue;
+            };
+            id.clear();
+            value.clear();
+            ids.ord_to_str(i, &mut id)
+                .and_then(|_| values.ord_to_str(v, &mut value))
+                .map_err(|e| IndexError::Corrupt(Damage::Column(e)))?;
+            each(&id, &value, !segment.is_deleted(doc));
+        }
+    }
+    Ok(())
+}
 
 /// Calls `each` with every term of `field` in every segment and its document frequency there.
 fn each_term(searcher: &Searcher, field: Field, mut each: impl FnMut(&[u8], u32)) {

@@ -345,34 +345,12 @@ pub(super) fn column_by_id(
     index: &Index,
     name: &'static str,
 ) -> Result<HashMap<String, String>, IndexError> {
-    let reader = index.reader().map_err(IndexError::tantivy)?;
-    let searcher = reader.searcher();
     let mut out = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let fast = segment.fast_fields();
-        let column = |name: &'static str| {
-            fast.str(name)
-                .map_err(IndexError::tantivy)?
-                .ok_or(IndexError::Corrupt(Damage::NoColumn(name)))
-        };
-        let (ids, blobs) = (column("id")?, column(name)?);
-        let (mut id, mut blob) = (String::new(), String::new());
-        for doc in 0..segment.max_doc() {
-            if segment.is_deleted(doc) {
-                continue;
-            }
-            let (Some(i), Some(b)) = (ids.ords().first(doc), blobs.ords().first(doc)) else {
-                continue;
-            };
-            id.clear();
-            blob.clear();
-            let read = ids
-                .ord_to_str(i, &mut id)
-                .and_then(|_| blobs.ord_to_str(b, &mut blob));
-            read.map_err(|e| IndexError::Corrupt(Damage::Column(e)))?;
-            out.insert(id.clone(), blob.clone());
+    super::terms::each_column(index, name, |id, value, alive| {
+        if alive {
+            out.insert(id.to_owned(), value.to_owned());
         }
-    }
+    })?;
     Ok(out)
 }
 

@@ -156,6 +156,8 @@ struct Definition {
     population: &'static str,
     note: Option<&'static str>,
     count: Count,
+    /// Rows in the order a record moves through (applied … ended) rather than by name.
+    in_status_order: bool,
 }
 
 /// What a breach breached, in words; none when the record names neither.
@@ -184,6 +186,7 @@ const DEFINITIONS: &[Definition] = &[
         count: Count::Record(|o, _| {
             vec![o.date().map_or(NO_DATE.to_owned(), |m| m.year.to_string())]
         }),
+        in_status_order: false,
     },
     Definition {
         id: "orders-by-status",
@@ -196,6 +199,7 @@ const DEFINITIONS: &[Definition] = &[
             "Every record, including orders considered and not pursued; an interim order and the full order on the same application are two records.",
         ),
         count: Count::Record(|o, _| vec![o.order_status.label().to_owned()]),
+        in_status_order: true,
     },
     Definition {
         id: "orders-by-area",
@@ -210,6 +214,7 @@ const DEFINITIONS: &[Definition] = &[
                 o.areas.iter().map(|a| reporting_area(vocab, a)).collect();
             areas.into_iter().collect()
         }),
+        in_status_order: false,
     },
     Definition {
         id: "orders-made-by-type",
@@ -227,6 +232,7 @@ const DEFINITIONS: &[Definition] = &[
                 .into_iter()
                 .collect()
         }),
+        in_status_order: false,
     },
     Definition {
         id: "applications-by-applicant",
@@ -246,6 +252,7 @@ const DEFINITIONS: &[Definition] = &[
                     .to_owned(),
             ]
         }),
+        in_status_order: false,
     },
     Definition {
         id: "breaches-by-kind",
@@ -256,6 +263,7 @@ const DEFINITIONS: &[Definition] = &[
         population: BREACHES,
         note: None,
         count: Count::Breach(|b, vocab| breached(b, vocab).into_iter().collect()),
+        in_status_order: false,
     },
     Definition {
         id: "breaches-by-action",
@@ -271,6 +279,7 @@ const DEFINITIONS: &[Definition] = &[
                 .into_iter()
                 .collect()
         }),
+        in_status_order: false,
     },
 ];
 
@@ -295,8 +304,7 @@ fn tables(
                 .for_each(|b| add(f(b, vocab))),
         }
         let mut rows = counter.rows();
-        if d.id == "orders-by-status" {
-            // Where a record stands, in the order of the vocabulary (applied … ended).
+        if d.in_status_order {
             let order: Vec<&str> = OrderStatus::CODES
                 .iter()
                 .filter_map(|c| OrderStatus::label_of(c))

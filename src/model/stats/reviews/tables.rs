@@ -352,17 +352,19 @@ pub(super) fn tables(stats: &mut Statistics, reviews: &[&CaseReview], vocab: &Vo
         }
     }
     for (d, counter) in DEFINITIONS.iter().zip(counters) {
-        let rows = match d.rows {
-            Rows::ByName => counter.rows(),
-            Rows::Fixed(order) => order
+        let in_order = |order: &[&str]| -> Vec<(String, u64)> {
+            order
                 .iter()
                 .map(|l| ((*l).to_owned(), counter.0.get(*l).copied().unwrap_or(0)))
+                .collect()
+        };
+        let rows = match d.rows {
+            Rows::Fixed(order) => in_order(order)
+                .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .collect(),
-            Rows::Stages(order) if !counter.0.is_empty() => order
-                .iter()
-                .map(|l| ((*l).to_owned(), counter.0.get(*l).copied().unwrap_or(0)))
-                .collect(),
+            Rows::Stages(order) if !counter.0.is_empty() => in_order(order),
+            Rows::ByName => counter.rows(),
             Rows::Stages(_) => Vec::new(),
             Rows::Ranked => ranked(counter, NOT_RECORDED),
             Rows::Last(last) => {
