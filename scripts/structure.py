@@ -68,7 +68,7 @@ def strip(text):
     return "".join(out)
 
 
-def functions(code):
+def functions(code, named=False):
     lengths = []
     lines = code.split("\n")
     for idx, line in enumerate(lines):
@@ -84,7 +84,8 @@ def functions(code):
                 if not started and ";" in lines[j]:
                     break  # a declaration without a body
                 if started and depth <= 0:
-                    lengths.append(j - idx + 1)
+                    name = re.search(r"\bfn\s+(\w+)", line).group(1)
+                    lengths.append((j - idx + 1, idx + 1, name) if named else j - idx + 1)
                     break
     return lengths
 
@@ -195,10 +196,14 @@ def main():
     render_index = sorted({"::".join(b) for a, t in graph.items() if a[:1] == ("render",) for b in t if b[:1] == ("index",)})
     print(f"render importing index: {', '.join(render_index) if render_index else 'never'}")
     if "--long" in sys.argv:
+        long = []
         for path in files:
             code = strip(open(path, encoding="utf-8").read())
-            for f in functions(code):
-                pass
+            for length, line, name in functions(code, named=True):
+                if length > 50:
+                    long.append((length, f"{os.path.relpath(path, ROOT)}:{line} {name}"))
+        for length, where in sorted(long, reverse=True):
+            print(f"  {length:4} {where}")
 
 
 if __name__ == "__main__":

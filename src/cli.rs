@@ -172,6 +172,9 @@ pub struct BuildArgs {
     /// No progress and no report lines: only diagnostics and failures.
     #[arg(long, short)]
     pub quiet: bool,
+    /// After the build, print the time each phase took (checking, history, rendering, …).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Sort orders of search results.

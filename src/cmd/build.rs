@@ -62,6 +62,14 @@ pub(super) fn run(args: &BuildArgs, ctx: &Context) -> Result<ExitCode> {
             }
         }
     }
+    if args.timings {
+        let phases = reporter.timings();
+        let total: f64 = phases.iter().map(|(_, t)| t.as_secs_f64()).sum();
+        writeln!(stderr, "timings ({total:.3} s in phases):")?;
+        for (what, took) in phases {
+            writeln!(stderr, "  {:>8.3} s  {what}", took.as_secs_f64())?;
+        }
+    }
     if built.shallow {
         writeln!(
             stderr,

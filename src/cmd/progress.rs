@@ -46,6 +46,11 @@ pub(super) struct Reporter {
     phase: Mutex<Option<Phase>>,
     streamed: Mutex<HashSet<Key>>,
     big: std::sync::atomic::AtomicBool,
+    /// Each phase's time, in order, for `--timings`; the phase going on and when it began.
+    timings: Mutex<(
+        Vec<(&'static str, Duration)>,
+        Option<(&'static str, Instant)>,
+    )>,
 }
 
 /// One diagnostic, as identity for "already printed".
@@ -80,7 +85,13 @@ impl Reporter {
             phase: Mutex::new(None),
             streamed: Mutex::new(HashSet::new()),
             big: std::sync::atomic::AtomicBool::new(false),
+            timings: Mutex::new((Vec::new(), None)),
         }
+    }
+
+    /// Each phase that ran and the time it took, in order (`build --timings`).
+    pub(super) fn timings(&self) -> Vec<(&'static str, Duration)> {
+        self.timings.lock().map(|t| t.0.clone()).unwrap_or_default()
     }
 
     /// Whether summary lines (counts, reports) are printed.
@@ -115,6 +126,9 @@ impl Reporter {
 impl Progress for Reporter {
     fn start(&self, what: &'static str, total: u64) {
         self.finish();
+        if let Ok(mut t) = self.timings.lock() {
+            t.1 = Some((what, Instant::now()));
+        }
         if total >= BIG {
             self.big.store(true, Ordering::Relaxed);
         }
@@ -192,6 +206,11 @@ impl Progress for Reporter {
     }
 
     fn finish(&self) {
+        if let Ok(mut t) = self.timings.lock()
+            && let Some((what, began)) = t.1.take()
+        {
+            t.0.push((what, began.elapsed()));
+        }
         let taken = self.phase.lock().ok().and_then(|mut p| p.take());
         if let Some(p) = taken {
             let _ = p.stop.send(());

@@ -15,7 +15,7 @@ pub use front_matter::{
     MAX_FRONT_MATTER, fields as front_matter_fields, parse, split, yaml_syntax,
 };
 pub use git::{Commit, Repo, init_and_commit, short};
-pub use history::{CommitInfo, FileHistory, History};
+pub use history::{CommitInfo, FileHistory, History, HistoryLog};
 pub use vocab::{built_in as built_in_vocabulary, extend as extend_vocabulary};
 
 use crate::diagnostic::{Code, Diagnostic};

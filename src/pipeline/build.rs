@@ -15,6 +15,7 @@ use crate::model::stats::Statistics;
 use crate::model::{Corpus, Date, Document, Marking, Status, Withheld};
 use crate::pipeline::output::{self, SiteReport};
 use crate::pipeline::progress::{Progress, Silent};
+use crate::pipeline::store::Store;
 use crate::render::{self, Change, DocHistory, HistoryEntry, Link, PageDoc, SiteInput};
 
 /// What a build is asked to do.
@@ -187,7 +188,7 @@ pub(crate) fn build_with(
         repo,
         config,
         opts,
-        (&checked, &docs, &statistics, &withheld),
+        (&checked, &docs, &ids, &statistics, &withheld),
         progress,
         today,
     )?;
@@ -248,9 +249,10 @@ fn stage_site(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,
-    (checked, docs, statistics, withheld): (
+    (checked, docs, keys, statistics, withheld): (
         &Checked,
         &[(Published, &Document, &str)],
+        &[Published],
         &Statistics,
         &Withheld,
     ),
@@ -265,15 +267,22 @@ fn stage_site(
     };
     let knowledge = config.knowledge_dir.trim_end_matches('/');
     let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
+    let store = Store::open(repo, config);
     progress.start("reading the history", 0);
     let history = match &commit {
-        Some(c) => repo.history(c, knowledge, &paths, 50),
+        Some(c) => store.history(repo, c, knowledge, &paths, 50),
         None => Ok(History::default()),
     };
     progress.finish();
     let history = history?;
     progress.start("finding similar documents", 0);
-    let similar = similar_links(docs, &checked.corpus.vocabulary);
+    let edition = format!(
+        "{}{}{}",
+        opts.ceiling.to_string().to_lowercase(),
+        if opts.drafts { "-drafts" } else { "" },
+        if opts.preview { "-preview" } else { "" }
+    );
+    let similar = similar_links(docs, &checked.corpus.vocabulary, &store, &edition);
     progress.finish();
     let published_paths: HashMap<&str, &Document> =
         docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
@@ -289,7 +298,12 @@ fn stage_site(
         vocab: &checked.corpus.vocabulary,
         docs: docs
             .iter()
-            .map(|(_, doc, body)| PageDoc { doc, body })
+            .zip(keys)
+            .map(|((_, doc, body), key)| PageDoc {
+                doc,
+                body,
+                key: &key.blob,
+            })
             .collect(),
         withheld,
         similar,
@@ -310,27 +324,40 @@ fn stage_site(
         today,
         statistics,
         preview: opts.preview.then(|| problems(checked)),
+        fingerprint: String::new(),
     };
-    progress.start("rendering pages", 0);
-    let site = render::render_site(&input).map_err(Error::from);
-    progress.finish();
-    let site = site?;
-    progress.start("writing the site", site.len() as u64);
-    let staged = match &opts.output {
-        Some(dir) => output::stage_own_site(dir, &site),
-        None => output::stage_site(&output_dir(repo.root(), config, opts.ceiling), &site),
+    let input = SiteInput {
+        fingerprint: fingerprint(&checked.corpus, &input.overrides),
+        ..input
     };
+    let mut stager = match &opts.output {
+        Some(dir) => output::Stager::for_own_site(dir)?,
+        None => output::Stager::for_site(&output_dir(repo.root(), config, opts.ceiling))?,
+    };
+    progress.start("rendering and staging pages", 0);
+    let rendered = render::render_site(&input, &mut stager);
     progress.finish();
+    rendered?;
+    let staged = stager.finish();
     Ok((staged?, history.shallow))
 }
 
-/// Each published document's five most similar (`model::similar`), as links.
+/// Each published document's five most similar (`model::similar`), as links: the lists of the
+/// last build of this edition kept where the documents changed since cannot alter them.
 fn similar_links(
     docs: &[(Published, &Document, &str)],
     vocab: &crate::model::Vocabulary,
+    store: &Store,
+    edition: &str,
 ) -> HashMap<String, Vec<Link>> {
     let list: Vec<&Document> = docs.iter().map(|(_, d, _)| *d).collect();
-    crate::model::similar::similar(&list, vocab, 5)
+    let name = format!("similar-{edition}.json");
+    let kept = store.read::<crate::model::similar::Kept>(&name);
+    let (found, next, _) = crate::model::similar::similar_since(&list, vocab, 5, kept.as_ref());
+    if kept.as_ref() != Some(&next) {
+        store.write(&name, &next);
+    }
+    found
         .into_iter()
         .zip(&list)
         .map(|(found, doc)| {
@@ -602,6 +629,24 @@ fn published<'c>(
             Some((id, d, body))
         })
         .collect()
+}
+
+/// What every page shows whatever the documents, as a key (`SiteInput::fingerprint`): this
+/// build of Casebook (its version and executable), the vocabulary and the templates.
+fn fingerprint(corpus: &Corpus, overrides: &[(String, String)]) -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    let mut text = format!(
+        "{} {exe}\n{}\n",
+        env!("CARGO_PKG_VERSION"),
+        vocabulary_fingerprint(corpus)
+    );
+    for (name, source) in overrides {
+        text.push_str(&format!("{name}\n{source}\n"));
+    }
+    load::content_hash(text.as_bytes())
 }
 
 /// A content hash of every vocabulary term (the indexed text includes labels and power words).

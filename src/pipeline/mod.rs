@@ -8,6 +8,7 @@ pub mod check;
 pub mod findings;
 pub mod output;
 pub(crate) mod progress;
+pub(crate) mod store;
 
 /// What every step works on: the open repository and its configuration.
 pub struct Context {

@@ -3,6 +3,7 @@
 //! written), and pages of removed documents disappear. A server serves a snapshot of the site
 //! (`SiteSnapshot`), so it never sees a build half way through.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -54,27 +55,15 @@ pub(crate) fn sibling(dir: &Path, suffix: &str) -> PathBuf {
 /// refuses hidden paths).
 pub const MARKER: &str = ".casebook-site";
 
-/// Stages `site` for a folder named on the command line: a new or empty folder, or one a
-/// previous `build --output-dir` wrote (it holds the marker). Any other folder is refused,
-/// since the build deletes the files it no longer produces.
+/// Stages `site` for a folder named on the command line (see `Stager::for_own_site`).
 pub fn stage_own_site(dir: &Path, site: &Site) -> Result<Staged> {
-    match fs::read_dir(dir) {
-        Ok(mut entries) => {
-            let empty = entries.next().is_none();
-            if !empty && !dir.join(MARKER).is_file() {
-                return Err(Error::ForeignFolder(dir.to_owned()));
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io(dir)(e)),
-    }
-    let mut staged = stage_site(dir, site)?;
-    staged.marker = true;
-    Ok(staged)
+    let mut stager = Stager::for_own_site(dir)?;
+    stager.put(site, &[])?;
+    stager.finish()
 }
 
 /// The file in a site folder recording what the last build wrote there: each file's length and
-/// content hash (hidden, so never served).
+/// content hash, and the key of each document's pages (hidden, so never served).
 pub const MANIFEST: &str = ".casebook-manifest";
 
 /// A file's length and FNV-1a hash, as the manifest records it.
@@ -85,17 +74,31 @@ fn fingerprint(bytes: &[u8]) -> (u64, u64) {
     (bytes.len() as u64, hash)
 }
 
-/// The manifest of `dir`, when there is one: path → (length, hash).
-fn read_manifest(dir: &Path) -> Option<std::collections::HashMap<String, (u64, u64)>> {
+/// What a manifest records: path → (length, hash), and document id → the key its pages were
+/// rendered under.
+#[derive(Debug, Default)]
+struct Manifest {
+    files: HashMap<String, (u64, u64)>,
+    keys: HashMap<String, String>,
+}
+
+/// The manifest of `dir`, when there is one and it reads whole. Lines are `LEN HASH PATH`, or
+/// `key KEY ID` for a document's pages.
+fn read_manifest(dir: &Path) -> Option<Manifest> {
     let text = fs::read_to_string(dir.join(MANIFEST)).ok()?;
-    text.lines()
-        .map(|line| {
-            let mut parts = line.splitn(3, ' ');
-            let len = parts.next()?.parse().ok()?;
-            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-            Some((parts.next()?.to_owned(), (len, hash)))
-        })
-        .collect()
+    let mut manifest = Manifest::default();
+    for line in text.lines() {
+        let mut parts = line.splitn(3, ' ');
+        let (first, second, third) = (parts.next()?, parts.next()?, parts.next()?);
+        if first == "key" {
+            manifest.keys.insert(third.to_owned(), second.to_owned());
+        } else {
+            let len = first.parse().ok()?;
+            let hash = u64::from_str_radix(second, 16).ok()?;
+            manifest.files.insert(third.to_owned(), (len, hash));
+        }
+    }
+    Some(manifest)
 }
 
 /// The name a file is staged under, beside the file it will replace (hidden, so never served).
@@ -128,116 +131,235 @@ pub struct Staged {
     marker: bool,
 }
 
-/// Stages `site` for `dir` (see `Staged`): a file whose bytes are those the manifest records
-/// for it (its length checked on disk) is left alone, keeping its modification time; without a
-/// manifest (a folder from an earlier version) files are compared byte for byte. No folder is
-/// re-created.
+/// Stages a site as it is rendered, a part at a time, so that the rendered site is never held
+/// whole (see `Staged`): a file whose bytes are those the manifest records for it (its length
+/// checked on disk) is left alone, keeping its modification time; without a manifest (a folder
+/// from an earlier version) files are compared byte for byte. A document whose pages were
+/// rendered under the key the manifest records for it, and are still on disk, is not rendered
+/// again (`keep`). No folder is re-created.
+#[derive(Debug)]
+pub struct Stager {
+    staged: Staged,
+    known: Option<Manifest>,
+    /// The new manifest, as it grows.
+    manifest: Manifest,
+}
+
+/// Stages `site` for `dir` in one part (see `Stager`).
 pub fn stage_site(dir: &Path, site: &Site) -> Result<Staged> {
-    let started = Instant::now();
-    // Left by builds that replaced the whole folder.
-    for leftover in [sibling(dir, "new"), sibling(dir, "old")] {
-        if leftover.exists() {
-            fs::remove_dir_all(&leftover).map_err(io(&leftover))?;
+    let mut stager = Stager::for_site(dir)?;
+    stager.put(site, &[])?;
+    stager.finish()
+}
+
+impl Stager {
+    /// A staging of the site in `dir`, the output folder of the configuration.
+    pub fn for_site(dir: &Path) -> Result<Stager> {
+        let started = Instant::now();
+        // Left by builds that replaced the whole folder.
+        for leftover in [sibling(dir, "new"), sibling(dir, "old")] {
+            if leftover.exists() {
+                fs::remove_dir_all(&leftover).map_err(io(&leftover))?;
+            }
         }
-    }
-    fs::create_dir_all(dir).map_err(io(dir))?;
-    let known = read_manifest(dir);
-    let pages: Vec<(&String, &Vec<u8>)> = site
-        .iter()
-        .filter(|(rel, _)| {
-            !rel.split('/')
-                .any(|c| c == ".." || c.is_empty() || c.starts_with('.'))
+        fs::create_dir_all(dir).map_err(io(dir))?;
+        Ok(Stager {
+            known: read_manifest(dir),
+            manifest: Manifest::default(),
+            staged: Staged {
+                dir: dir.to_owned(),
+                renames: Vec::new(),
+                gone: Vec::new(),
+                report: SiteReport::default(),
+                started,
+                marker: false,
+            },
         })
-        .collect();
-    let folders: std::collections::BTreeSet<PathBuf> = pages
-        .iter()
-        .filter_map(|(rel, _)| dir.join(rel).parent().map(Path::to_path_buf))
-        .collect();
-    for folder in &folders {
-        if !folder.is_dir() {
-            fs::create_dir_all(folder).map_err(io(folder))?;
-        }
     }
-    let mut staged = Staged {
-        dir: dir.to_owned(),
-        renames: Vec::new(),
-        gone: Vec::new(),
-        report: SiteReport::default(),
-        started,
-        marker: false,
-    };
-    let outcomes: Vec<Result<Option<(PathBuf, PathBuf)>>> = {
-        use rayon::prelude::*;
-        pages
-            .par_iter()
-            .map(|(rel, bytes)| {
-                let target = dir.join(rel);
-                let print = fingerprint(bytes);
-                let on_disk = fs::symlink_metadata(&target)
+
+    /// A staging for a folder named on the command line: a new or empty folder, or one a
+    /// previous `build --output-dir` wrote (it holds the marker). Any other folder is refused,
+    /// since the build deletes the files it no longer produces.
+    pub fn for_own_site(dir: &Path) -> Result<Stager> {
+        match fs::read_dir(dir) {
+            Ok(mut entries) => {
+                let empty = entries.next().is_none();
+                if !empty && !dir.join(MARKER).is_file() {
+                    return Err(Error::ForeignFolder(dir.to_owned()));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(dir)(e)),
+        }
+        let mut stager = Stager::for_site(dir)?;
+        stager.staged.marker = true;
+        Ok(stager)
+    }
+
+    /// True when the pages at `paths` of document `id` were rendered under `key` by the build
+    /// in place and are on disk at the length it recorded: they are kept as they are, and
+    /// need not be rendered.
+    pub fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool {
+        let Some(known) = &self.known else {
+            return false;
+        };
+        if known.keys.get(id).map(String::as_str) != Some(key) {
+            return false;
+        }
+        let prints: Option<Vec<(u64, u64)>> = paths
+            .iter()
+            .map(|rel| {
+                let print = *known.files.get(rel)?;
+                let len = fs::symlink_metadata(self.staged.dir.join(rel))
                     .ok()
-                    .filter(|m| m.is_file())
-                    .map(|m| m.len());
-                let same = match (&known, on_disk) {
-                    (_, None) => false,
-                    (Some(known), Some(len)) => {
-                        len == print.0 && known.get(rel.as_str()) == Some(&print)
-                    }
-                    (None, Some(len)) => {
-                        len == print.0 && fs::read(&target).is_ok_and(|b| b == **bytes)
-                    }
-                };
-                if same {
-                    return Ok(None);
-                }
-                let partial = partial_of(&target);
-                if let Err(e) = fs::write(&partial, bytes) {
-                    // A partly written file (a full disk) goes at once.
-                    let _ = fs::remove_file(&partial);
-                    return Err(io(&partial)(e));
-                }
-                Ok(Some((partial, target)))
+                    .filter(|m| m.is_file())?
+                    .len();
+                (len == print.0).then_some(print)
             })
-            .collect()
-    };
-    // Every file staged is recorded before any error is returned, so dropping the staging
-    // removes them all.
-    let mut failure = None;
-    for outcome in outcomes {
-        match outcome {
-            Ok(Some(rename)) => staged.renames.push(rename),
-            Ok(None) => staged.report.unchanged += 1,
-            Err(e) => failure = failure.or(Some(e)),
+            .collect();
+        let Some(prints) = prints else {
+            return false;
+        };
+        for (rel, print) in paths.iter().zip(prints) {
+            self.manifest.files.insert(rel.clone(), print);
         }
+        self.manifest.keys.insert(id.to_owned(), key.to_owned());
+        self.staged.report.unchanged += paths.len();
+        true
     }
-    if let Some(e) = failure {
-        return Err(e);
+
+    /// Stages rendered pages, with the key each listed document's pages were rendered under.
+    pub fn put(&mut self, site: &Site, keys: &[(String, String)]) -> Result<()> {
+        let dir = self.staged.dir.clone();
+        let pages: Vec<(&String, &Vec<u8>)> = site
+            .iter()
+            .filter(|(rel, _)| {
+                !rel.split('/')
+                    .any(|c| c == ".." || c.is_empty() || c.starts_with('.'))
+            })
+            .collect();
+        let folders: std::collections::BTreeSet<PathBuf> = pages
+            .iter()
+            .filter_map(|(rel, _)| dir.join(rel).parent().map(Path::to_path_buf))
+            .collect();
+        for folder in &folders {
+            if !folder.is_dir() {
+                fs::create_dir_all(folder).map_err(io(folder))?;
+            }
+        }
+        let known = self.known.as_ref().map(|k| &k.files);
+        let outcomes: Vec<Result<Option<(PathBuf, PathBuf)>>> = {
+            use rayon::prelude::*;
+            pages
+                .par_iter()
+                .map(|(rel, bytes)| stage_file(&dir, rel, bytes, known))
+                .collect()
+        };
+        // Every file staged is recorded before any error is returned, so dropping the staging
+        // removes them all.
+        let mut failure = None;
+        for outcome in outcomes {
+            match outcome {
+                Ok(Some(rename)) => {
+                    self.staged.renames.push(rename);
+                    self.staged.report.written += 1;
+                }
+                Ok(None) => self.staged.report.unchanged += 1,
+                Err(e) => failure = failure.or(Some(e)),
+            }
+        }
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        for (rel, bytes) in pages {
+            self.manifest.files.insert(rel.clone(), fingerprint(bytes));
+        }
+        for (id, key) in keys {
+            self.manifest.keys.insert(id.clone(), key.clone());
+        }
+        Ok(())
     }
-    staged.report.written = staged.renames.len();
-    staged.gone = match &known {
-        Some(known) => known
-            .keys()
-            .filter(|p| !site.contains_key(*p))
-            .cloned()
-            .collect(),
-        None => files(dir, "")
-            .into_iter()
-            .filter(|p| !site.contains_key(p) && p != MARKER && p != MANIFEST)
-            .collect(),
+
+    /// The staged site, with the files of the previous build it no longer has and the new
+    /// manifest.
+    pub fn finish(mut self) -> Result<Staged> {
+        let dir = self.staged.dir.clone();
+        self.staged.gone = match &self.known {
+            Some(known) => known
+                .files
+                .keys()
+                .filter(|p| !self.manifest.files.contains_key(*p))
+                .cloned()
+                .collect(),
+            None => files(&dir, "")
+                .into_iter()
+                .filter(|p| !self.manifest.files.contains_key(p) && p != MARKER && p != MANIFEST)
+                .collect(),
+        };
+        self.staged.gone.sort();
+        let mut lines: Vec<String> = self
+            .manifest
+            .files
+            .iter()
+            .map(|(rel, (len, hash))| format!("{len} {hash:016x} {rel}\n"))
+            .collect();
+        lines.extend(
+            self.manifest
+                .keys
+                .iter()
+                .map(|(id, key)| format!("key {key} {id}\n")),
+        );
+        lines.sort();
+        let target = dir.join(MANIFEST);
+        let partial = partial_of(&target);
+        if let Err(e) = fs::write(&partial, lines.concat()) {
+            let _ = fs::remove_file(&partial);
+            return Err(io(&partial)(e));
+        }
+        self.staged.renames.push((partial, target));
+        Ok(self.staged)
+    }
+}
+
+impl crate::render::Sink for Stager {
+    fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool {
+        Stager::keep(self, id, key, paths)
+    }
+
+    fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<()> {
+        Stager::put(self, pages, keys)
+    }
+}
+
+/// Stages one page: `None` when the file in place already holds these bytes, else the
+/// (staged file, target) to rename on publishing.
+fn stage_file(
+    dir: &Path,
+    rel: &str,
+    bytes: &[u8],
+    known: Option<&HashMap<String, (u64, u64)>>,
+) -> Result<Option<(PathBuf, PathBuf)>> {
+    let target = dir.join(rel);
+    let print = fingerprint(bytes);
+    let on_disk = fs::symlink_metadata(&target)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let same = match (known, on_disk) {
+        (_, None) => false,
+        (Some(known), Some(len)) => len == print.0 && known.get(rel) == Some(&print),
+        (None, Some(len)) => len == print.0 && fs::read(&target).is_ok_and(|b| b == bytes),
     };
-    staged.gone.sort();
-    let mut manifest = String::new();
-    for (rel, bytes) in &pages {
-        let (len, hash) = fingerprint(bytes);
-        manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
+    if same {
+        return Ok(None);
     }
-    let target = dir.join(MANIFEST);
     let partial = partial_of(&target);
-    if let Err(e) = fs::write(&partial, manifest) {
+    if let Err(e) = fs::write(&partial, bytes) {
+        // A partly written file (a full disk) goes at once.
         let _ = fs::remove_file(&partial);
         return Err(io(&partial)(e));
     }
-    staged.renames.push((partial, target));
-    Ok(staged)
+    Ok(Some((partial, target)))
 }
 
 impl Staged {

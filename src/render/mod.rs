@@ -107,6 +107,31 @@ pub struct PageDoc<'a> {
     pub doc: &'a Document,
     /// Its markdown body.
     pub body: &'a str,
+    /// What the edition shows of it, as a key: its blob, and which documents it mentions the
+    /// edition leaves out (the index's document key).
+    pub key: &'a str,
+}
+
+/// Where pages go as they are rendered: a build stages them at once, so the rendered site is
+/// never held whole.
+pub trait Sink {
+    /// True when the files at `paths` of document `id`, rendered under `key`, are already in
+    /// place and need not be rendered again.
+    fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool;
+    /// Pages rendered, with the key of each document whose pages are among them.
+    fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<(), crate::error::Error>;
+}
+
+/// A sink that keeps nothing and collects every page.
+impl Sink for Site {
+    fn keep(&mut self, _: &str, _: &str, _: &[String]) -> bool {
+        false
+    }
+
+    fn put(&mut self, pages: &Site, _: &[(String, String)]) -> Result<(), crate::error::Error> {
+        self.extend(pages.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(())
+    }
 }
 
 /// Everything the site is rendered from.
@@ -138,6 +163,9 @@ pub struct SiteInput<'a> {
     pub today: Date,
     /// The statistics of the published documents.
     pub statistics: &'a crate::model::stats::Statistics,
+    /// What every page shows whatever the documents, as a key: the vocabulary, the templates,
+    /// the documents the edition leaves out, and this build of Casebook.
+    pub fingerprint: String,
     /// A preview of the working tree: every page is bannered DRAFT PREVIEW, shows these
     /// findings of the check, and reloads itself when the preview is rebuilt.
     pub preview: Option<Vec<Problem>>,
@@ -290,29 +318,25 @@ pub fn escape_json_for_html(json: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// Renders every page of the site.
-pub fn render_site(input: &SiteInput<'_>) -> Result<Site, RenderError> {
+/// Renders every page of the site into `sink` (see `Sink`).
+pub fn render_site(input: &SiteInput<'_>, sink: &mut dyn Sink) -> Result<(), crate::error::Error> {
     let env = templates::environment(&input.overrides)?;
-    let mut site = pages::render_all(&env, input)?;
+    pages::render_all(&env, input, sink)?;
+    let mut assets = Site::new();
     if input.preview.is_some() {
-        site.insert(
+        assets.insert(
             "assets/preview.js".to_owned(),
             templates::PREVIEW_SCRIPT.as_bytes().to_vec(),
         );
     }
-    site.insert(
-        "assets/style.css".to_owned(),
-        templates::STYLE.as_bytes().to_vec(),
-    );
-    site.insert(
-        "assets/favicon.svg".to_owned(),
-        templates::FAVICON.as_bytes().to_vec(),
-    );
-    site.insert(
-        "assets/search.js".to_owned(),
-        templates::SEARCH_SCRIPT.as_bytes().to_vec(),
-    );
-    Ok(site)
+    for (path, text) in [
+        ("assets/style.css", templates::STYLE),
+        ("assets/favicon.svg", templates::FAVICON),
+        ("assets/search.js", templates::SEARCH_SCRIPT),
+    ] {
+        assets.insert(path.to_owned(), text.as_bytes().to_vec());
+    }
+    sink.put(&assets, &[])
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ mod powers;
 mod registers;
 
 use collections::{browse, lists};
-use document::{backlinks, document_json, document_page, history_page};
+use document::{
+    Targets, backlinks, body_targets, document_json, document_page, history_page, named_ids,
+    successors,
+};
 use overview::{home, sitemap, statistics, whats_new};
 use powers::{matrix, power_pages};
 use registers::{register, tracker};
@@ -24,7 +27,7 @@ use crate::markdown;
 use crate::model::{Document, Marking, VocabName};
 
 use super::templates::template_error;
-use super::{Link, PageDoc, RenderError, Site, SiteInput};
+use super::{Link, PageDoc, RenderError, Sink, Site, SiteInput};
 
 #[derive(Serialize)]
 struct SiteCtx {
@@ -149,11 +152,14 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Renders every page.
+/// Renders every page into `sink`: each document's pages a part at a time (those the sink
+/// already holds under the same key are not rendered again), then the pages that list or
+/// count documents.
 pub(super) fn render_all(
     env: &Environment<'static>,
     input: &SiteInput<'_>,
-) -> Result<Site, RenderError> {
+    sink: &mut dyn Sink,
+) -> Result<(), crate::error::Error> {
     let by_id = input
         .docs
         .iter()
@@ -175,26 +181,18 @@ pub(super) fn render_all(
         site,
         by_id,
     };
-    let mut out = Site::new();
-    let backlinks = backlinks(&ctx);
-    // Each document's three files, rendered on every core.
-    let pages: Vec<[(String, Vec<u8>); 3]> = {
+    let targets: Vec<Targets> = {
         use rayon::prelude::*;
         input
             .docs
             .par_iter()
-            .map(|p| {
-                let base = format!("{}/{}/", p.doc.common.kind.folder(), p.doc.common.id);
-                let page = document_page(&ctx, p, backlinks.get(p.doc.common.id.as_str()))?;
-                Ok([
-                    (format!("{base}index.html"), page),
-                    (format!("{base}history/index.html"), history_page(&ctx, p)?),
-                    (format!("{base}document.json"), document_json(&ctx, p)),
-                ])
-            })
-            .collect::<Result<_, RenderError>>()?
+            .map(|p| body_targets(&ctx, p))
+            .collect()
     };
-    out.extend(pages.into_iter().flatten());
+    let backlinks = backlinks(&ctx, &targets);
+    let mut paths = std::collections::BTreeSet::new();
+    document_pages(&ctx, &targets, &backlinks, sink, &mut paths)?;
+    let mut out = Site::new();
     lists(&ctx, &mut out)?;
     browse(&ctx, &mut out)?;
     out.insert("powers/index.html".into(), matrix(&ctx)?);
@@ -216,10 +214,169 @@ pub(super) fn render_all(
     if let Some(problems) = &input.preview {
         left_out_pages(&ctx, problems, &mut out)?;
     }
-    let map = sitemap(&ctx, &out)?;
+    paths.extend(out.keys().cloned());
+    let map = sitemap(&ctx, &paths)?;
     out.insert("sitemap.xml".into(), map);
     redact_site(&mut out, input.withheld);
-    Ok(out)
+    sink.put(&out, &[])
+}
+
+/// Documents whose pages are rendered together: enough to use every core, few enough that
+/// the pages held at once stay small whatever the size of the knowledge base.
+const PART: usize = 512;
+
+/// Each document's three files (its page, its history page, its JSON), rendered on every core
+/// a part at a time and handed to `sink`, unless the sink holds them under the same key;
+/// every path is added to `paths`.
+fn document_pages(
+    ctx: &Ctx<'_>,
+    targets: &[Targets],
+    backlinks: &HashMap<&str, Vec<Link>>,
+    sink: &mut dyn Sink,
+    paths: &mut std::collections::BTreeSet<String>,
+) -> Result<(), crate::error::Error> {
+    use rayon::prelude::*;
+    let global = global_key(ctx);
+    let docs = &ctx.input.docs;
+    let keys: Vec<String> = docs
+        .par_iter()
+        .zip(targets)
+        .map(|(p, body)| {
+            page_key(
+                ctx,
+                &global,
+                p,
+                body,
+                backlinks.get(p.doc.common.id.as_str()),
+            )
+        })
+        .collect();
+    let mut todo = Vec::new();
+    for (i, p) in docs.iter().enumerate() {
+        let files = document_files(p.doc);
+        if !sink.keep(&p.doc.common.id, &keys[i], &files) {
+            todo.push(i);
+        }
+        paths.extend(files);
+    }
+    for part in todo.chunks(PART) {
+        let pages: Vec<[(String, Vec<u8>); 3]> = part
+            .par_iter()
+            .map(|&i| {
+                let p = &docs[i];
+                let [page, history, json] = document_files(p.doc);
+                let backlinks = backlinks.get(p.doc.common.id.as_str());
+                Ok([
+                    (page, document_page(ctx, p, backlinks)?),
+                    (history, history_page(ctx, p)?),
+                    (json, document_json(ctx, p)),
+                ])
+            })
+            .collect::<Result<_, RenderError>>()?;
+        let mut site: Site = pages.into_iter().flatten().collect();
+        redact_site(&mut site, ctx.input.withheld);
+        let part_keys: Vec<(String, String)> = part
+            .iter()
+            .map(|&i| (docs[i].doc.common.id.clone(), keys[i].clone()))
+            .collect();
+        sink.put(&site, &part_keys)?;
+    }
+    Ok(())
+}
+
+/// The three files of a document: its page, its history page and its JSON.
+fn document_files(d: &Document) -> [String; 3] {
+    let base = format!("{}/{}/", d.common.kind.folder(), d.common.id);
+    [
+        format!("{base}index.html"),
+        format!("{base}history/index.html"),
+        format!("{base}document.json"),
+    ]
+}
+
+/// What every document's pages show whatever the document: the templates, the vocabulary,
+/// the documents the edition leaves out and Casebook's version (`SiteInput::fingerprint`),
+/// the site's frame (title, ceiling, a preview's findings), its address and the build date.
+fn global_key(ctx: &Ctx<'_>) -> String {
+    let frame = serde_json::to_string(&ctx.site).unwrap_or_default();
+    format!(
+        "{}\n{}\n{}\n{}",
+        ctx.input.fingerprint, frame, ctx.input.base_url, ctx.input.today
+    )
+}
+
+/// The key of everything a document's pages show: the global part, the document as the
+/// edition shows it (`PageDoc::key`), the titles of the documents it names, where its body's
+/// links lead, its backlinks, successors, similar documents and history. Pages rendered under
+/// an equal key are equal.
+fn page_key(
+    ctx: &Ctx<'_>,
+    global: &str,
+    p: &PageDoc<'_>,
+    targets: &Targets,
+    backlinks: Option<&Vec<Link>>,
+) -> String {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        global: &'a str,
+        doc: &'a str,
+        named: Vec<(&'a str, Option<Link>)>,
+        targets: &'a Targets,
+        backlinks: Option<&'a Vec<Link>>,
+        successors: Vec<Link>,
+        similar: Option<&'a Vec<Link>>,
+        history: Option<&'a crate::render::DocHistory>,
+        /// How the edition shows the documents named in the other documents' texts the
+        /// pages carry (titles, commit messages): what the last guard redacts.
+        withheld: String,
+    }
+    let d = p.doc;
+    let mut shown = Shown {
+        global,
+        doc: p.key,
+        named: named_ids(d)
+            .into_iter()
+            .map(|id| (id, ctx.link(id)))
+            .collect(),
+        targets,
+        backlinks,
+        successors: if d.common.status == crate::model::Status::Superseded {
+            successors(ctx, d)
+        } else {
+            Vec::new()
+        },
+        similar: ctx.input.similar.get(&d.common.id),
+        history: ctx.input.history.get(&d.common.id),
+        withheld: String::new(),
+    };
+    let titles = shown
+        .named
+        .iter()
+        .filter_map(|(_, l)| l.as_ref())
+        .chain(shown.backlinks.into_iter().flatten())
+        .chain(&shown.successors)
+        .chain(shown.similar.into_iter().flatten())
+        .map(|l| l.title.as_str());
+    let history = shown
+        .history
+        .into_iter()
+        .flat_map(|h| &h.commits)
+        .flat_map(|c| [c.author.as_str(), c.message.as_str()]);
+    shown.withheld = ctx.input.withheld.verdicts(titles.chain(history));
+    key_of(&serde_json::to_vec(&shown).unwrap_or_default())
+}
+
+/// A 128-bit hash of `bytes` as hex (two SipHash lanes), for page keys: equal inputs give equal
+/// keys within one build of Casebook, whose identity is part of every key.
+fn key_of(bytes: &[u8]) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let lane = |seed: u8| {
+        let mut h = DefaultHasher::new();
+        seed.hash(&mut h);
+        bytes.hash(&mut h);
+        h.finish()
+    };
+    format!("{:016x}{:016x}", lane(1), lane(2))
 }
 
 /// A preview's answer at the address of a document its errors leave out: the document's

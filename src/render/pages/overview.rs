@@ -123,10 +123,13 @@ fn feed(ctx: &Ctx<'_>) -> Result<Vec<u8>, RenderError> {
 }
 
 /// The sitemap of every page, from the `sitemap.xml` template.
-pub(super) fn sitemap(ctx: &Ctx<'_>, site: &Site) -> Result<Vec<u8>, RenderError> {
+pub(super) fn sitemap(
+    ctx: &Ctx<'_>,
+    paths: &std::collections::BTreeSet<String>,
+) -> Result<Vec<u8>, RenderError> {
     let base = ctx.input.base_url.trim_end_matches('/');
-    let urls: Vec<String> = site
-        .keys()
+    let urls: Vec<String> = paths
+        .iter()
         .filter(|p| p.ends_with("index.html"))
         .map(|path| format!("{base}/{}", path.trim_end_matches("index.html")))
         .collect();

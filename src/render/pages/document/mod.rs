@@ -290,18 +290,48 @@ fn references(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
         .collect()
 }
 
+/// Every document id a document's front matter names (related, orders, its review, its main
+/// application): the documents its pages show by title.
+pub(in crate::render::pages) fn named_ids(d: &Document) -> Vec<&str> {
+    let mut ids: Vec<&str> = d.common.related.iter().map(String::as_str).collect();
+    match &d.data {
+        KindData::CaseReview(r) => ids.extend(r.orders.iter().map(String::as_str)),
+        KindData::OrderRecord(o) => {
+            ids.extend(o.case_review.as_deref());
+            ids.extend(o.application.as_deref());
+        }
+        KindData::AgencyPowers(_) => {}
+    }
+    ids
+}
+
+/// Where each link of a document's body points: (the target as written, the published
+/// document it resolves to).
+pub(in crate::render::pages) type Targets = Vec<(String, Option<String>)>;
+
+/// The links of a document's body and the published documents they resolve to.
+pub(in crate::render::pages) fn body_targets(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> Targets {
+    markdown::outline(p.body)
+        .links
+        .into_iter()
+        .map(|link| {
+            let id = resolve_id(ctx, p.doc, &link.target);
+            (link.target, id)
+        })
+        .collect()
+}
+
 /// For every published document, the published documents that refer to it (front matter
-/// references and body links).
-pub(super) fn backlinks<'a>(ctx: &Ctx<'a>) -> HashMap<&'a str, Vec<Link>> {
+/// references and body links); `targets` are the body links of `ctx.input.docs`, in order.
+pub(in crate::render::pages) fn backlinks<'a>(
+    ctx: &Ctx<'a>,
+    targets: &[Targets],
+) -> HashMap<&'a str, Vec<Link>> {
     let mut out: HashMap<&str, Vec<Link>> = HashMap::new();
-    for p in &ctx.input.docs {
+    for (p, body) in ctx.input.docs.iter().zip(targets) {
         let mut targets: BTreeSet<String> =
             references(ctx, p.doc).into_iter().map(|l| l.id).collect();
-        for link in markdown::outline(p.body).links {
-            if let Some(id) = resolve_id(ctx, p.doc, &link.target) {
-                targets.insert(id);
-            }
-        }
+        targets.extend(body.iter().filter_map(|(_, id)| id.clone()));
         targets.remove(&p.doc.common.id);
         let Some(me) = ctx.link(&p.doc.common.id) else {
             continue;
@@ -475,7 +505,7 @@ pub(super) fn document_page(
 
 /// The published documents of the same kind that name `d` in `related` and are not superseded
 /// themselves: what replaced a superseded document (the same rule as the search hits').
-fn successors(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
+pub(in crate::render::pages) fn successors(ctx: &Ctx<'_>, d: &Document) -> Vec<Link> {
     let mut out: Vec<Link> = ctx
         .input
         .docs
