@@ -9,7 +9,7 @@
 //! Cost: a document is compared only with the documents sharing one of its rarest codes (see
 //! `similar`), so the work grows linearly with the knowledge base.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -187,11 +187,11 @@ pub(crate) struct Kept {
     /// How many each list holds.
     pub n: usize,
     /// Each document's codes, sorted.
-    pub codes: HashMap<String, Vec<String>>,
+    pub codes: BTreeMap<String, Vec<String>>,
     /// Each code's weight.
-    pub weights: HashMap<String, f32>,
+    pub weights: BTreeMap<String, f32>,
     /// Each document's list, as ids.
-    pub lists: HashMap<String, Vec<String>>,
+    pub lists: BTreeMap<String, Vec<String>>,
 }
 
 /// `similar`, computing again only the lists the documents changed since `kept` can alter, and

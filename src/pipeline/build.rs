@@ -268,6 +268,9 @@ fn stage_site(
     let knowledge = config.knowledge_dir.trim_end_matches('/');
     let paths: Vec<String> = checked.sources.iter().map(|s| s.path.clone()).collect();
     let store = Store::open(repo, config);
+    if opts.full {
+        store.clear();
+    }
     progress.start("reading the history", 0);
     let history = match &commit {
         Some(c) => store.history(repo, c, knowledge, &paths, 50),
@@ -334,6 +337,9 @@ fn stage_site(
         Some(dir) => output::Stager::for_own_site(dir)?,
         None => output::Stager::for_site(&output_dir(repo.root(), config, opts.ceiling))?,
     };
+    if opts.full {
+        stager.render_all();
+    }
     progress.start("rendering and staging pages", 0);
     let rendered = render::render_site(&input, &mut stager);
     progress.finish();

@@ -20,6 +20,11 @@ pub struct SiteReport {
     pub unchanged: usize,
     /// Files of the previous site that are gone.
     pub removed: usize,
+    /// Documents whose pages were rendered.
+    pub rendered: usize,
+    /// Documents whose pages were kept as the build in place rendered them (their keys
+    /// unchanged).
+    pub kept: usize,
     /// Seconds taken.
     pub seconds: f64,
 }
@@ -28,8 +33,8 @@ impl std::fmt::Display for SiteReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "site: {} written, {} unchanged, {} removed in {:.2} s",
-            self.written, self.unchanged, self.removed, self.seconds
+            "site: {} written, {} unchanged, {} removed; pages of {} documents rendered, {} kept; in {:.2} s",
+            self.written, self.unchanged, self.removed, self.rendered, self.kept, self.seconds
         )
     }
 }
@@ -196,6 +201,14 @@ impl Stager {
         Ok(stager)
     }
 
+    /// Renders every document's pages again, whatever the manifest's keys (`build --full`);
+    /// files whose bytes are unchanged are still left alone.
+    pub fn render_all(&mut self) {
+        if let Some(known) = &mut self.known {
+            known.keys.clear();
+        }
+    }
+
     /// True when the pages at `paths` of document `id` were rendered under `key` by the build
     /// in place and are on disk at the length it recorded: they are kept as they are, and
     /// need not be rendered.
@@ -225,6 +238,7 @@ impl Stager {
         }
         self.manifest.keys.insert(id.to_owned(), key.to_owned());
         self.staged.report.unchanged += paths.len();
+        self.staged.report.kept += 1;
         true
     }
 
@@ -277,6 +291,7 @@ impl Stager {
         for (id, key) in keys {
             self.manifest.keys.insert(id.clone(), key.clone());
         }
+        self.staged.report.rendered += keys.len();
         Ok(())
     }
 

@@ -66,6 +66,18 @@ impl Store {
         store
     }
 
+    /// Forgets every fact (`build --full`): each is derived again and stored anew.
+    pub(crate) fn clear(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            if e.file_name() != "store.json" {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+
     /// The folder.
     #[cfg(test)]
     pub(crate) fn path(&self) -> &std::path::Path {
