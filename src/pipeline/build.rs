@@ -134,11 +134,13 @@ pub(crate) fn build_with(
             statistics: None,
         });
     }
+    progress.start("counting", 0);
     let docs = published(&checked, opts);
     let statistics = Statistics::compute(
         &docs.iter().map(|(_, d, _)| *d).collect::<Vec<_>>(),
         &checked.corpus.vocabulary,
     );
+    progress.start("keying the documents", 0);
     let meta = BuildMeta {
         schema: index::SCHEMA_VERSION,
         commit: checked
@@ -169,6 +171,7 @@ pub(crate) fn build_with(
             })
             .collect()
     };
+    progress.finish();
     let make = |i: usize| {
         progress.advance(1);
         let (_, doc, body) = &docs[i];
@@ -287,6 +290,7 @@ fn stage_site(
     );
     let similar = similar_links(docs, &checked.corpus.vocabulary, &store, &edition);
     progress.finish();
+    progress.start("what's new", 0);
     let published_paths: HashMap<&str, &Document> =
         docs.iter().map(|(_, d, _)| (d.path.as_str(), *d)).collect();
     let input = SiteInput {
@@ -318,6 +322,7 @@ fn stage_site(
             &checked.corpus.vocabulary,
             opts,
             today,
+            (&store, &edition),
         ),
         overrides: match (&commit, opts.worktree) {
             (_, true) => repo.read_worktree_templates("templates")?,
@@ -333,6 +338,7 @@ fn stage_site(
         fingerprint: fingerprint(&checked.corpus, &input.overrides),
         ..input
     };
+    progress.finish();
     let mut stager = match &opts.output {
         Some(dir) => output::Stager::for_own_site(dir)?,
         None => output::Stager::for_site(&output_dir(repo.root(), config, opts.ceiling))?,
@@ -441,6 +447,13 @@ fn doc_histories(
     history: &History,
     published: &HashMap<&str, &Document>,
 ) -> HashMap<String, DocHistory> {
+    // Whether each commit's message may show, decided once per commit (the first commit of a
+    // large knowledge base touches every document).
+    let shown: HashMap<&str, bool> = history
+        .paths_by_commit
+        .keys()
+        .map(|c| (c.as_str(), only_published(history, c, published)))
+        .collect();
     published
         .iter()
         .filter_map(|(path, doc)| {
@@ -464,7 +477,7 @@ fn doc_histories(
                             commit: c.id.chars().take(7).collect(),
                             date: date(c.time),
                             author: c.author.clone(),
-                            message: if only_published(history, &c.id, published) {
+                            message: if shown.get(c.id.as_str()).copied().unwrap_or(true) {
                                 c.summary.clone()
                             } else {
                                 String::new()
@@ -497,7 +510,29 @@ fn changes(
     vocab: &crate::model::Vocabulary,
     opts: &BuildOptions,
     today: Date,
+    (store, edition): (&Store, &str),
 ) -> Vec<Change> {
+    // What each (commit, path) entry said, kept by the last build of this edition: a version
+    // of a document at a commit never changes, so only the vocabulary and the date (which
+    // decide whether a version passed its checks) key them.
+    #[derive(Default, serde::Serialize, serde::Deserialize, PartialEq)]
+    struct Said {
+        vocabulary: String,
+        today: String,
+        /// "commit path" → (title, what), or none when the entry gives nothing.
+        entries: std::collections::BTreeMap<String, Option<(String, String)>>,
+    }
+    let name = format!("whats-new-{edition}.json");
+    let (vocabulary, day) = (vocab_key(vocab), today.to_string());
+    let kept = store
+        .read::<Said>(&name)
+        .filter(|s| s.vocabulary == vocabulary && s.today == day)
+        .unwrap_or_default();
+    let mut said = Said {
+        vocabulary,
+        today: day,
+        entries: std::collections::BTreeMap::new(),
+    };
     // A version of a document: its text, and whether this build would have published it.
     let version = |commit: &str, path: &str, kind: crate::model::Kind| {
         let text = repo.read_file_at(commit, path)?;
@@ -530,35 +565,57 @@ fn changes(
                 continue;
             };
             let kind = doc.common.kind;
-            let Some((text, Some(now))) = version(&commit.id, &file.paths[at], kind) else {
-                continue;
-            };
-            // The last publishable version before this one.
-            let before = (at + 1..file.commits.len()).find_map(|j| {
-                match version(&file.commits[j].id, &file.paths[j], kind) {
-                    Some((t, Some(d))) => Some((t, d)),
-                    _ => None,
+            let key = format!("{} {}", commit.id, file.paths[at]);
+            let entry = match kept.entries.get(&key) {
+                Some(entry) => entry.clone(),
+                None => {
+                    let versions = (at..file.commits.len())
+                        .map(|j| version(&file.commits[j].id, &file.paths[j], kind));
+                    said_of(path, versions)
                 }
-            });
-            let what = match &before {
-                None => "published".to_owned(),
-                Some((old_text, old)) => describe(path, old_text, old, &text, &now),
             };
-            if what.is_empty() {
+            said.entries.insert(key, entry.clone());
+            let Some((title, what)) = entry else {
                 continue;
-            }
+            };
             out.push(Change {
                 date: date(commit.time),
                 time: time.clone(),
                 id: doc.common.id.clone(),
                 kind: crate::model::enums::Closed::label(kind).to_owned(),
-                title: now.common.title.clone(),
+                title,
                 url: kind.url(&doc.common.id),
                 what,
             });
         }
     }
+    if said != kept {
+        store.write(&name, &said);
+    }
     out
+}
+
+/// What a "What's new" entry says of a version of a document at `path`: its title and what
+/// changed, from `versions` (that version, then the ones before it, newest first, each with
+/// its text and, when this build would have published it, the document); none when that
+/// version was not publishable or nothing shown changed.
+fn said_of(
+    path: &str,
+    mut versions: impl Iterator<Item = Option<(String, Option<Document>)>>,
+) -> Option<(String, String)> {
+    let Some(Some((text, Some(now)))) = versions.next() else {
+        return None;
+    };
+    // The last publishable version before this one.
+    let before = versions.find_map(|v| match v {
+        Some((t, Some(d))) => Some((t, d)),
+        _ => None,
+    });
+    let what = match &before {
+        None => "published".to_owned(),
+        Some((old_text, old)) => describe(path, old_text, old, &text, &now),
+    };
+    (!what.is_empty()).then(|| (now.common.title.clone(), what))
 }
 
 /// What changed between two publishable versions of a document: the status and an order's
@@ -657,9 +714,14 @@ fn fingerprint(corpus: &Corpus, overrides: &[(String, String)]) -> String {
 
 /// A content hash of every vocabulary term (the indexed text includes labels and power words).
 fn vocabulary_fingerprint(corpus: &Corpus) -> String {
+    vocab_key(&corpus.vocabulary)
+}
+
+/// A content hash of every term of `vocab`.
+fn vocab_key(vocab: &crate::model::Vocabulary) -> String {
     let mut text = String::new();
     for name in crate::model::VocabName::ALL {
-        for t in corpus.vocabulary.terms(name) {
+        for t in vocab.terms(name) {
             text.push_str(&format!("{name:?}\t{t:?}\n"));
         }
     }

@@ -212,11 +212,11 @@ impl Stager {
     /// True when the pages at `paths` of document `id` were rendered under `key` by the build
     /// in place and are on disk at the length it recorded: they are kept as they are, and
     /// need not be rendered.
-    pub fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool {
+    pub fn keep(&mut self, name: &str, key: &str, paths: &[String]) -> bool {
         let Some(known) = &self.known else {
             return false;
         };
-        if known.keys.get(id).map(String::as_str) != Some(key) {
+        if known.keys.get(name).map(String::as_str) != Some(key) {
             return false;
         }
         let prints: Option<Vec<(u64, u64)>> = paths
@@ -236,9 +236,11 @@ impl Stager {
         for (rel, print) in paths.iter().zip(prints) {
             self.manifest.files.insert(rel.clone(), print);
         }
-        self.manifest.keys.insert(id.to_owned(), key.to_owned());
+        self.manifest.keys.insert(name.to_owned(), key.to_owned());
         self.staged.report.unchanged += paths.len();
-        self.staged.report.kept += 1;
+        if !name.contains('/') {
+            self.staged.report.kept += 1;
+        }
         true
     }
 
@@ -291,7 +293,7 @@ impl Stager {
         for (id, key) in keys {
             self.manifest.keys.insert(id.clone(), key.clone());
         }
-        self.staged.report.rendered += keys.len();
+        self.staged.report.rendered += keys.iter().filter(|(name, _)| !name.contains('/')).count();
         Ok(())
     }
 
@@ -337,8 +339,15 @@ impl Stager {
 }
 
 impl crate::render::Sink for Stager {
-    fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool {
-        Stager::keep(self, id, key, paths)
+    fn known(&self) -> HashMap<String, String> {
+        self.known
+            .as_ref()
+            .map(|k| k.keys.clone())
+            .unwrap_or_default()
+    }
+
+    fn keep(&mut self, name: &str, key: &str, paths: &[String]) -> bool {
+        Stager::keep(self, name, key, paths)
     }
 
     fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<()> {

@@ -115,15 +115,23 @@ pub struct PageDoc<'a> {
 /// Where pages go as they are rendered: a build stages them at once, so the rendered site is
 /// never held whole.
 pub trait Sink {
-    /// True when the files at `paths` of document `id`, rendered under `key`, are already in
-    /// place and need not be rendered again.
-    fn keep(&mut self, id: &str, key: &str, paths: &[String]) -> bool;
-    /// Pages rendered, with the key of each document whose pages are among them.
+    /// The key each document's pages (by id) and each other page (by path) were rendered
+    /// under by the build in place.
+    fn known(&self) -> HashMap<String, String>;
+    /// True when the files at `paths` of `name` (a document's id, or a page's path), rendered
+    /// under `key`, are still in place as the build in place wrote them: they are kept, and
+    /// need not be rendered again.
+    fn keep(&mut self, name: &str, key: &str, paths: &[String]) -> bool;
+    /// Pages rendered, with the key of each document or page among them.
     fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<(), crate::error::Error>;
 }
 
 /// A sink that keeps nothing and collects every page.
 impl Sink for Site {
+    fn known(&self) -> HashMap<String, String> {
+        HashMap::new()
+    }
+
     fn keep(&mut self, _: &str, _: &str, _: &[String]) -> bool {
         false
     }

@@ -35,10 +35,10 @@ pub(super) fn lists(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
         } else {
             ListOrder::Newest
         };
-        out.insert(
-            format!("{}/index.html", kind.folder()),
-            list_page(ctx, heading, intro, docs, order)?,
-        );
+        let path = format!("{}/index.html", kind.folder());
+        if let Some(page) = list_page(ctx, &path, heading, intro, docs, order)? {
+            out.insert(path, page);
+        }
     }
     Ok(())
 }
@@ -76,6 +76,64 @@ struct Group {
     terms: Vec<Term>,
 }
 
+/// The browse page of one code: its path, its bytes, and its entry on the browse index.
+fn browse_page(
+    ctx: &Ctx<'_>,
+    facet: FacetName,
+    vocab: VocabName,
+    label: &str,
+    code: &str,
+    docs: &[&PageDoc<'_>],
+) -> Result<(String, Option<Vec<u8>>, Term), RenderError> {
+    let dim = facet.key();
+    let name = ctx.label(vocab, code);
+    let heading = format!("{label}: {name}");
+    let path = format!("browse/{dim}/{code}/index.html");
+    let page = if dim == "theme" {
+        // A theme's page opens with its graded learning and its briefing.
+        let summary = ctx
+            .input
+            .vocab
+            .get(VocabName::Themes, code)
+            .and_then(|t| t.summary.clone());
+        let extra = minijinja::context! {
+            summary,
+            theme => code,
+            label => &name,
+            briefing_url => super::learning::briefing_url(code),
+            points => Serde(&super::learning::theme_points(ctx, code)),
+            related => Serde(&super::learning::theme_related(ctx, code)),
+        };
+        list_page_as(
+            ctx,
+            &path,
+            "theme.html",
+            (&heading, ""),
+            docs.iter().copied(),
+            ListOrder::Newest,
+            extra,
+        )?
+    } else {
+        list_page(
+            ctx,
+            &path,
+            &heading,
+            "",
+            docs.iter().copied(),
+            ListOrder::Newest,
+        )?
+    };
+    Ok((
+        path,
+        page,
+        Term {
+            label: name,
+            url: format!("/browse/{dim}/{code}/"),
+            count: docs.len(),
+        },
+    ))
+}
+
 pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     let dims = [
         (FacetName::Area, "Areas"),
@@ -86,7 +144,6 @@ pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
     ];
     let mut groups = Vec::new();
     for (facet, label) in dims {
-        let dim = facet.key();
         let Some(vocab) = facet.vocabulary() else {
             continue;
         };
@@ -96,43 +153,20 @@ pub(super) fn browse(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError> {
                 by_code.entry(code).or_default().push(p);
             }
         }
+        let pages: Vec<(String, Option<Vec<u8>>, Term)> = {
+            use rayon::prelude::*;
+            let by_code: Vec<(&String, &Vec<&PageDoc<'_>>)> = by_code.iter().collect();
+            by_code
+                .par_iter()
+                .map(|(code, docs)| browse_page(ctx, facet, vocab, label, code, docs))
+                .collect::<Result<_, RenderError>>()?
+        };
         let mut terms = Vec::new();
-        for (code, docs) in &by_code {
-            let name = ctx.label(vocab, code);
-            let heading = format!("{label}: {name}");
-            let page = if dim == "theme" {
-                // A theme's page opens with its graded learning and its briefing.
-                let summary = ctx
-                    .input
-                    .vocab
-                    .get(VocabName::Themes, code)
-                    .and_then(|t| t.summary.clone());
-                let extra = minijinja::context! {
-                    summary,
-                    theme => code,
-                    label => &name,
-                    briefing_url => super::learning::briefing_url(code),
-                    points => Serde(&super::learning::theme_points(ctx, code)),
-                    related => Serde(&super::learning::theme_related(ctx, code)),
-                };
-                list_page_as(
-                    ctx,
-                    "theme.html",
-                    &heading,
-                    "",
-                    docs.iter().copied(),
-                    ListOrder::Newest,
-                    extra,
-                )?
-            } else {
-                list_page(ctx, &heading, "", docs.iter().copied(), ListOrder::Newest)?
-            };
-            out.insert(format!("browse/{dim}/{code}/index.html"), page);
-            terms.push(Term {
-                label: name,
-                url: format!("/browse/{dim}/{code}/"),
-                count: docs.len(),
-            });
+        for (path, page, term) in pages {
+            if let Some(page) = page {
+                out.insert(path, page);
+            }
+            terms.push(term);
         }
         terms.sort_by(|a, b| crate::model::words::by_name(&a.label, &b.label));
         groups.push(Group { label, terms });

@@ -437,20 +437,30 @@ pub(super) fn briefings(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    for code in codes {
-        let b = briefing(ctx, code);
-        let marking = crate::model::Marking::from_code(&b.marking).unwrap_or(ctx.input.ceiling);
-        let base = format!("themes/{code}/briefing/");
-        let page = ctx.render(
-            "briefing.html",
-            marking,
-            minijinja::context! { b => minijinja::value::Serde(&b), theme_url => theme_url(code) },
-        )?;
-        out.insert(format!("{base}index.html"), page);
-        out.insert(
-            format!("{base}briefing.json"),
-            serde_json::to_vec_pretty(&b).unwrap_or_default(),
-        );
-    }
+    let pages: Vec<Vec<(String, Vec<u8>)>> = {
+        use rayon::prelude::*;
+        codes
+            .par_iter()
+            .map(|code| {
+                let b = briefing(ctx, code);
+                let marking =
+                    crate::model::Marking::from_code(&b.marking).unwrap_or(ctx.input.ceiling);
+                let base = format!("themes/{code}/briefing/");
+                let path = format!("{base}index.html");
+                let page = ctx.render_at(
+                    &path,
+                    "briefing.html",
+                    marking,
+                    minijinja::context! { b => minijinja::value::Serde(&b), theme_url => theme_url(code) },
+                )?;
+                let json = (
+                    format!("{base}briefing.json"),
+                    serde_json::to_vec_pretty(&b).unwrap_or_default(),
+                );
+                Ok(page.map(|page| (path, page)).into_iter().chain([json]).collect())
+            })
+            .collect::<Result<_, RenderError>>()?
+    };
+    out.extend(pages.into_iter().flatten());
     Ok(())
 }

@@ -98,6 +98,15 @@ struct Ctx<'a> {
     input: &'a SiteInput<'a>,
     site: SiteCtx,
     by_id: HashMap<&'a str, PageDoc<'a>>,
+    /// Each document as lists show it, made once (its summary is read from its body).
+    items: HashMap<&'a str, ListItem>,
+    /// What every page shows whatever the documents (`global_key`).
+    global: String,
+    /// The key of each page the build in place holds, by path (`render_at`).
+    known: HashMap<String, String>,
+    /// Pages `render_at` did not render again, and pages it rendered: (path, key).
+    kept: std::sync::Mutex<Vec<(String, String)>>,
+    rendered: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -121,6 +130,34 @@ impl<'a> Ctx<'a> {
             .render(ctx)
             .map(String::into_bytes)
             .map_err(|e| template_error(name, &e))
+    }
+
+    /// `render` for a page that lists or counts documents, at `path`: none when the build in
+    /// place holds that page rendered under the same key (the template, the marking, the
+    /// whole context `page`, and what every page shows), which `render_all` then keeps.
+    fn render_at(
+        &self,
+        path: &str,
+        name: &str,
+        marking: Marking,
+        page: Value,
+    ) -> Result<Option<Vec<u8>>, RenderError> {
+        let context = serde_json::to_string(&page).unwrap_or_default();
+        let verdicts = self.input.withheld.verdicts([context.as_str()]);
+        let key =
+            key_of(format!("{}\n{name}\n{marking}\n{verdicts}\n{context}", self.global).as_bytes());
+        let record = |m: &std::sync::Mutex<Vec<(String, String)>>| {
+            if let Ok(mut v) = m.lock() {
+                v.push((path.to_owned(), key.clone()));
+            }
+        };
+        if self.known.get(path) == Some(&key) {
+            record(&self.kept);
+            return Ok(None);
+        }
+        let bytes = self.render(name, marking, page)?;
+        record(&self.rendered);
+        Ok(Some(bytes))
     }
 
     /// A page with no site frame (feed, sitemap): the template and `page` alone.
@@ -175,11 +212,25 @@ pub(super) fn render_all(
         ceiling: input.ceiling.to_string(),
         preview: input.preview.as_deref().map(PreviewCtx::new),
     };
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         env,
         input,
         site,
         by_id,
+        items: HashMap::new(),
+        global: String::new(),
+        known: sink.known(),
+        kept: std::sync::Mutex::new(Vec::new()),
+        rendered: std::sync::Mutex::new(Vec::new()),
+    };
+    ctx.global = global_key(&ctx);
+    ctx.items = {
+        use rayon::prelude::*;
+        input
+            .docs
+            .par_iter()
+            .map(|p| (p.doc.common.id.as_str(), make_list_item(&ctx, p)))
+            .collect()
     };
     let targets: Vec<Targets> = {
         use rayon::prelude::*;
@@ -192,17 +243,48 @@ pub(super) fn render_all(
     let backlinks = backlinks(&ctx, &targets);
     let mut paths = std::collections::BTreeSet::new();
     document_pages(&ctx, &targets, &backlinks, sink, &mut paths)?;
+    let mut out = others(&ctx)?;
+    // A page kept must still be on disk as the build in place wrote it; should one not be
+    // (removed by hand), every such page is rendered again.
+    let kept = std::mem::take(&mut *ctx.kept.lock().map_err(|_| poisoned())?);
+    if !kept
+        .iter()
+        .all(|(path, key)| sink.keep(path, key, std::slice::from_ref(path)))
+    {
+        ctx.known.clear();
+        ctx.rendered.lock().map_err(|_| poisoned())?.clear();
+        out = others(&ctx)?;
+    }
+    paths.extend(kept.into_iter().map(|(path, _)| path));
+    paths.extend(out.keys().cloned());
+    let map = sitemap(&ctx, &paths)?;
+    out.insert("sitemap.xml".into(), map);
+    redact_site(&mut out, input.withheld);
+    let keys = std::mem::take(&mut *ctx.rendered.lock().map_err(|_| poisoned())?);
+    sink.put(&out, &keys)
+}
+
+fn poisoned() -> RenderError {
+    RenderError::Template {
+        name: "(pages)".into(),
+        line: 0,
+        message: "a rendering thread failed".into(),
+    }
+}
+
+/// The pages that list or count documents, and the site's fixed pages.
+fn others(ctx: &Ctx<'_>) -> Result<Site, RenderError> {
     let mut out = Site::new();
-    lists(&ctx, &mut out)?;
-    browse(&ctx, &mut out)?;
-    out.insert("powers/index.html".into(), matrix(&ctx)?);
-    power_pages(&ctx, &mut out)?;
-    register(&ctx, &mut out)?;
-    out.insert("recommendations/index.html".into(), tracker(&ctx)?);
-    statistics(&ctx, &mut out)?;
-    whats_new(&ctx, &mut out)?;
-    learning::briefings(&ctx, &mut out)?;
-    out.insert("index.html".into(), home(&ctx)?);
+    lists(ctx, &mut out)?;
+    browse(ctx, &mut out)?;
+    out.insert("powers/index.html".into(), matrix(ctx)?);
+    power_pages(ctx, &mut out)?;
+    register(ctx, &mut out)?;
+    out.insert("recommendations/index.html".into(), tracker(ctx)?);
+    statistics(ctx, &mut out)?;
+    whats_new(ctx, &mut out)?;
+    learning::briefings(ctx, &mut out)?;
+    out.insert("index.html".into(), home(ctx)?);
     out.insert(
         "404.html".into(),
         ctx.render("404.html", Marking::Official, context! {})?,
@@ -211,14 +293,10 @@ pub(super) fn render_all(
         "search.html".into(),
         ctx.render("search.html", Marking::Official, context! {})?,
     );
-    if let Some(problems) = &input.preview {
-        left_out_pages(&ctx, problems, &mut out)?;
+    if let Some(problems) = &ctx.input.preview {
+        left_out_pages(ctx, problems, &mut out)?;
     }
-    paths.extend(out.keys().cloned());
-    let map = sitemap(&ctx, &paths)?;
-    out.insert("sitemap.xml".into(), map);
-    redact_site(&mut out, input.withheld);
-    sink.put(&out, &[])
+    Ok(out)
 }
 
 /// Documents whose pages are rendered together: enough to use every core, few enough that
@@ -236,7 +314,7 @@ fn document_pages(
     paths: &mut std::collections::BTreeSet<String>,
 ) -> Result<(), crate::error::Error> {
     use rayon::prelude::*;
-    let global = global_key(ctx);
+    let global = &ctx.global;
     let docs = &ctx.input.docs;
     let keys: Vec<String> = docs
         .par_iter()
@@ -298,11 +376,33 @@ fn document_files(d: &Document) -> [String; 3] {
 /// the documents the edition leaves out and Casebook's version (`SiteInput::fingerprint`),
 /// the site's frame (title, ceiling, a preview's findings), its address and the build date.
 fn global_key(ctx: &Ctx<'_>) -> String {
-    let frame = serde_json::to_string(&ctx.site).unwrap_or_default();
-    format!(
-        "{}\n{}\n{}\n{}",
-        ctx.input.fingerprint, frame, ctx.input.base_url, ctx.input.today
-    )
+    #[derive(Serialize)]
+    struct Frame<'a> {
+        fingerprint: &'a str,
+        title: &'a str,
+        ceiling: &'a str,
+        preview: Option<&'a PreviewCtx>,
+        base_url: &'a str,
+        today: String,
+        /// The commit, only for templates of the content repository that may show it (the
+        /// built-in ones do not, so a commit need not render every page again).
+        commit: Option<&'a str>,
+    }
+    let frame = Frame {
+        fingerprint: &ctx.input.fingerprint,
+        title: &ctx.site.title,
+        ceiling: &ctx.site.ceiling,
+        preview: ctx.site.preview.as_ref(),
+        base_url: ctx.input.base_url,
+        today: ctx.input.today.to_string(),
+        commit: ctx
+            .input
+            .overrides
+            .iter()
+            .any(|(_, source)| source.contains("commit"))
+            .then_some(ctx.input.commit),
+    };
+    serde_json::to_string(&frame).unwrap_or_default()
 }
 
 /// The key of everything a document's pages show: the global part, the document as the
@@ -429,7 +529,7 @@ fn redact_site(site: &mut Site, withheld: &crate::model::Withheld) {
     });
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct ListItem {
     id: String,
     title: String,
@@ -445,6 +545,13 @@ fn date_of(d: &Document) -> String {
 }
 
 fn list_item(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> ListItem {
+    match ctx.items.get(p.doc.common.id.as_str()) {
+        Some(item) => item.clone(),
+        None => make_list_item(ctx, p),
+    }
+}
+
+fn make_list_item(ctx: &Ctx<'_>, p: &PageDoc<'_>) -> ListItem {
     let d = p.doc;
     let mut summary = markdown::section_text(p.body, "Summary").unwrap_or_default();
     // Before it is cut: a cut may leave part of an id no later pass would recognise.
@@ -473,24 +580,33 @@ enum ListOrder {
 
 fn list_page<'a>(
     ctx: &Ctx<'_>,
+    path: &str,
     heading: &str,
     intro: &str,
     docs: impl Iterator<Item = &'a PageDoc<'a>>,
     order: ListOrder,
-) -> Result<Vec<u8>, RenderError> {
-    list_page_as(ctx, "list.html", heading, intro, docs, order, context! {})
+) -> Result<Option<Vec<u8>>, RenderError> {
+    list_page_as(
+        ctx,
+        path,
+        "list.html",
+        (heading, intro),
+        docs,
+        order,
+        context! {},
+    )
 }
 
 /// A list of documents rendered with `template` (which extends `list.html`) and `extra`.
 fn list_page_as<'a>(
     ctx: &Ctx<'_>,
+    path: &str,
     template: &str,
-    heading: &str,
-    intro: &str,
+    (heading, intro): (&str, &str),
     docs: impl Iterator<Item = &'a PageDoc<'a>>,
     order: ListOrder,
     extra: Value,
-) -> Result<Vec<u8>, RenderError> {
+) -> Result<Option<Vec<u8>>, RenderError> {
     let mut docs: Vec<&PageDoc<'_>> = docs.collect();
     match order {
         ListOrder::Newest => docs.sort_by(|a, b| {
@@ -504,7 +620,8 @@ fn list_page_as<'a>(
     }
     let marking = ctx.marking_of(docs.iter().map(|p| p.doc));
     let items: Vec<ListItem> = docs.iter().map(|p| list_item(ctx, p)).collect();
-    ctx.render(
+    ctx.render_at(
+        path,
         template,
         marking,
         context! { heading, intro, items => Serde(&items), ..extra },

@@ -246,7 +246,9 @@ pub(super) fn register(ctx: &Ctx<'_>, out: &mut Site) -> Result<(), RenderError>
             current_sort => label,
             charts => Serde(&chart_values),
         };
-        out.insert(path.to_owned(), ctx.render("register.html", marking, page)?);
+        if let Some(page) = ctx.render_at(path, "register.html", marking, page)? {
+            out.insert(path.to_owned(), page);
+        }
     }
     let mut due: Vec<DueRow> = rows
         .iter()
