@@ -928,3 +928,92 @@ fn builds_that_reuse_what_was_derived_equal_clean_builds() {
         assert_eq!(store_files(&repo), store, "after {what}");
     }
 }
+
+/// A site built with `args` (and `--output-dir DIR`) equals a clean build of the same commit
+/// into a fresh folder, as if today were `today`.
+fn assert_equals_clean(repo: &TestRepo, today: &str, dir: &str, args: &[&str]) {
+    let mut reused: Vec<&str> = vec!["build", "--output-dir", dir];
+    reused.extend(args);
+    let run = repo.run_on(today, &reused);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let _ = std::fs::remove_dir_all(repo.path().join("site-clean"));
+    let mut clean: Vec<&str> = vec!["build", "--full", "--output-dir", "site-clean"];
+    clean.extend(args);
+    let run = repo.run_on(today, &clean);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let (ta, tb) = (
+        tree(&repo.path().join(dir)),
+        tree(&repo.path().join("site-clean")),
+    );
+    let differ: Vec<&String> = ta
+        .keys()
+        .chain(tb.keys())
+        .filter(|k| ta.get(*k) != tb.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "differ from a clean build: {differ:?}");
+}
+
+/// Issue 26: each input of a page's key that is not the document itself renders the page
+/// again when it changes: the title of a document it names, the date (what falls due), and an
+/// edition leaving out a document it names.
+#[test]
+fn a_page_is_rendered_again_when_what_it_shows_of_others_changes() {
+    let repo = crate::search::sample_repo();
+    let named = "knowledge/reviews/CR-2026-001-car-wash-network-follow-up.md";
+    // An agency note that names the follow-up, which does not name it back (so the title
+    // reaches the note's page only as a document it names, not as a backlink).
+    let note = "knowledge/agencies/AG-SALV.md";
+    let text = std::fs::read_to_string(repo.path().join(note)).expect("read");
+    repo.write(
+        note,
+        text.replacen(
+            "fictional: true\n",
+            "fictional: true\nrelated: [CR-2026-001]\n",
+            1,
+        ),
+    );
+    repo.commit("the note names the follow-up");
+    let page = |dir: &str| {
+        std::fs::read_to_string(repo.path().join(dir).join("agencies/AG-SALV/index.html"))
+            .expect("page")
+    };
+    assert_equals_clean(&repo, "2026-12-08", "site-a", &[]);
+    assert_equals_clean(
+        &repo,
+        "2026-12-08",
+        "site-o",
+        &["--max-marking", "OFFICIAL"],
+    );
+    assert!(page("site-o").contains("CR-2026-001"));
+
+    // The title of a document the page names.
+    let text = std::fs::read_to_string(repo.path().join(named)).expect("read");
+    repo.write(
+        named,
+        text.replace(
+            "Operation Kestrel Lane follow-up:",
+            "Kestrel Lane, the follow-up:",
+        ),
+    );
+    repo.commit("retitle the follow-up");
+    assert_equals_clean(&repo, "2026-12-08", "site-a", &[]);
+    assert!(page("site-a").contains("Kestrel Lane, the follow-up:"));
+
+    // The date: what is overdue and what falls due move.
+    assert_equals_clean(&repo, "2026-12-31", "site-a", &[]);
+
+    // The document it names goes above the OFFICIAL edition's ceiling.
+    let text = std::fs::read_to_string(repo.path().join(named)).expect("read");
+    repo.write(
+        named,
+        text.replacen("marking: OFFICIAL\n", "marking: OFFICIAL-SENSITIVE\n", 1),
+    );
+    repo.commit("raise the follow-up's marking");
+    assert_equals_clean(
+        &repo,
+        "2026-12-08",
+        "site-o",
+        &["--max-marking", "OFFICIAL"],
+    );
+    assert!(!page("site-o").contains("CR-2026-001"));
+}
