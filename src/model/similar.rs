@@ -276,89 +276,113 @@ fn since(coded: &[Coded<'_>], n: usize, kept: Option<&Kept>) -> (Vec<Vec<usize>>
 
 /// For each document, whether its kept list is still its list (see `similar_since`).
 fn reusable(coded: &[Coded<'_>], codes: &Codes, kept: &Kept) -> Vec<bool> {
-    let no = vec![false; coded.len()];
-    // Codes now, by name.
-    let number: HashMap<&str, usize> = codes
-        .names
-        .iter()
-        .enumerate()
-        .map(|(i, name)| (name.as_str(), i))
-        .collect();
     if codes
         .names
         .iter()
         .zip(&codes.weight_of)
         .any(|(name, w)| kept.weights.get(name).is_some_and(|old| old != w))
     {
-        return no;
+        return vec![false; coded.len()];
     }
-    // Documents whose codes changed (added ones included), and the codes they gained or lost.
-    let mut moved: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut changed: Vec<Vec<&str>> = Vec::new();
-    let mut same = vec![true; coded.len()];
-    let now: std::collections::HashSet<&str> = coded.iter().map(|d| d.id).collect();
-    for (i, d) in coded.iter().enumerate() {
-        let mine: Vec<&str> = d.features.iter().map(|(k, _)| k.as_str()).collect();
-        let before: Vec<&str> = kept
-            .codes
-            .get(d.id)
-            .map(|c| c.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        if !kept.codes.contains_key(d.id) || mine != before {
-            same[i] = false;
-            moved.extend(symmetric(&mine, &before));
-            changed.push(mine.into_iter().chain(before).collect());
-        }
-    }
-    for (id, before) in &kept.codes {
-        if !now.contains(id.as_str()) {
-            moved.extend(before.iter().map(String::as_str));
-            changed.push(before.iter().map(String::as_str).collect());
-        }
-    }
-    // The length of each code's documents before, from the kept codes.
-    let mut before_len: HashMap<&str, usize> = HashMap::new();
-    for c in kept.codes.values().flatten() {
-        *before_len.entry(c.as_str()).or_default() += 1;
-    }
-    let before = Codes {
-        names: codes.names.clone(),
-        weight_of: codes.weight_of.clone(),
-        per_doc: codes.per_doc.clone(),
-        postings: codes
-            .names
-            .iter()
-            .map(|name| vec![0; before_len.get(name.as_str()).copied().unwrap_or(0)])
-            .collect(),
-    };
-    let changed: Vec<std::collections::HashSet<usize>> = changed
-        .iter()
-        .map(|c| c.iter().filter_map(|k| number.get(k).copied()).collect())
-        .collect();
-    let moved: std::collections::HashSet<usize> = moved
-        .iter()
-        .filter_map(|k| number.get(k).copied())
-        .collect();
+    let moves = Moves::since(coded, codes, kept);
+    let before = codes.with_lengths_of(kept);
     (0..coded.len())
         .into_par_iter()
         .map(|d| {
-            if !same[d] || !kept.lists.contains_key(coded[d].id) {
+            if !moves.same[d] || !kept.lists.contains_key(coded[d].id) {
                 return false;
             }
             let mine = &codes.per_doc[d];
-            if mine.iter().any(|c| before.postings[*c].is_empty()) {
-                return false; // a code it has is new: it is a changed document, or should be
-            }
             let chosen = codes.chosen(d);
-            if chosen != before.chosen(d) || chosen.iter().any(|c| moved.contains(c)) {
+            if chosen != before.chosen(d) || chosen.iter().any(|c| moves.codes.contains(c)) {
                 return false;
             }
             // Its candidates are the same documents; a changed one among them may score
             // differently if it gained or lost a code this document has.
-            let touched = mine.iter().any(|c| moved.contains(c));
-            !(touched && changed.iter().any(|c| chosen.iter().any(|k| c.contains(k))))
+            let touched = mine.iter().any(|c| moves.codes.contains(c));
+            !(touched
+                && moves
+                    .changed
+                    .iter()
+                    .any(|c| chosen.iter().any(|k| c.contains(k))))
         })
         .collect()
+}
+
+/// What changed since the kept lists, in the numbers of `Codes`.
+struct Moves {
+    /// For each document, whether its codes are as they were.
+    same: Vec<bool>,
+    /// The codes documents gained or lost (added and removed documents: all of theirs).
+    codes: std::collections::HashSet<usize>,
+    /// The codes, before and after, of each document that changed, came or went.
+    changed: Vec<std::collections::HashSet<usize>>,
+}
+
+impl Moves {
+    fn since(coded: &[Coded<'_>], codes: &Codes, kept: &Kept) -> Moves {
+        let number: HashMap<&str, usize> = codes
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), i))
+            .collect();
+        let numbers = |keys: &mut dyn Iterator<Item = &str>| -> std::collections::HashSet<usize> {
+            keys.filter_map(|k| number.get(k).copied()).collect()
+        };
+        let mut moves = Moves {
+            same: vec![true; coded.len()],
+            codes: std::collections::HashSet::new(),
+            changed: Vec::new(),
+        };
+        let now: std::collections::HashSet<&str> = coded.iter().map(|d| d.id).collect();
+        for (i, d) in coded.iter().enumerate() {
+            let mine: Vec<&str> = d.features.iter().map(|(k, _)| k.as_str()).collect();
+            let before: Vec<&str> = kept
+                .codes
+                .get(d.id)
+                .map(|c| c.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            if !kept.codes.contains_key(d.id) || mine != before {
+                moves.same[i] = false;
+                moves
+                    .codes
+                    .extend(numbers(&mut symmetric(&mine, &before).into_iter()));
+                moves
+                    .changed
+                    .push(numbers(&mut mine.into_iter().chain(before)));
+            }
+        }
+        for (id, before) in &kept.codes {
+            if !now.contains(id.as_str()) {
+                let gone = numbers(&mut before.iter().map(String::as_str));
+                moves.codes.extend(gone.iter().copied());
+                moves.changed.push(gone);
+            }
+        }
+        moves
+    }
+}
+
+impl Codes {
+    /// These codes with each one's number of documents as the kept codes counted them (for
+    /// `chosen` as it was; the postings hold no documents).
+    fn with_lengths_of(&self, kept: &Kept) -> Codes {
+        let mut before_len: HashMap<&str, usize> = HashMap::new();
+        for c in kept.codes.values().flatten() {
+            *before_len.entry(c.as_str()).or_default() += 1;
+        }
+        Codes {
+            names: self.names.clone(),
+            weight_of: self.weight_of.clone(),
+            per_doc: self.per_doc.clone(),
+            postings: self
+                .names
+                .iter()
+                .map(|name| vec![0; before_len.get(name.as_str()).copied().unwrap_or(0)])
+                .collect(),
+        }
+    }
 }
 
 /// The codes in one sorted list and not the other.

@@ -339,6 +339,8 @@ impl Stager {
 }
 
 impl crate::render::Sink for Stager {
+    type Error = Error;
+
     fn known(&self) -> HashMap<String, String> {
         self.known
             .as_ref()
@@ -393,6 +395,17 @@ impl Staged {
     /// stopped half way is repaired by the next build, which rewrites whatever the manifest
     /// cannot vouch for.
     pub fn publish(mut self) -> Result<SiteReport> {
+        // The manifest in place vouches for the files as the last build left them; once a
+        // file is renamed it no longer does, so it goes first (the new one comes last). A
+        // publishing stopped half way leaves no manifest: the next build renders every page
+        // and compares every file byte for byte, rather than trust keys the files no longer
+        // match.
+        let manifest = self.dir.join(MANIFEST);
+        if let Err(e) = fs::remove_file(&manifest)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(io(&manifest)(e));
+        }
         let renames = std::mem::take(&mut self.renames);
         let mut left = renames.iter();
         for (partial, target) in left.by_ref() {
@@ -609,6 +622,40 @@ mod tests {
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), "a");
         // No partial files are left.
         assert!(files(&dir, "").iter().all(|f| !f.ends_with(".partial")));
+    }
+
+    #[test]
+    fn a_publishing_stopped_half_way_leaves_no_key_to_trust() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("public");
+        let paths = vec!["a/index.html".to_owned()];
+        let mut first = Stager::for_site(&dir).unwrap();
+        first
+            .put(
+                &site(&[("a/index.html", "A1"), ("b/index.html", "B1")]),
+                &[("a".into(), "k1".into())],
+            )
+            .unwrap();
+        first.finish().unwrap().publish().unwrap();
+        let mut again = Stager::for_site(&dir).unwrap();
+        assert!(again.keep("a", "k1", &paths), "an unchanged key is kept");
+        // The next build changes both pages; the second cannot be put in place (a folder with
+        // files stands where it goes), after the first was.
+        let mut second = Stager::for_site(&dir).unwrap();
+        second
+            .put(
+                &site(&[("a/index.html", "A2"), ("b/index.html", "B2")]),
+                &[("a".into(), "k2".into())],
+            )
+            .unwrap();
+        let staged = second.finish().unwrap();
+        fs::remove_file(dir.join("b/index.html")).unwrap();
+        fs::create_dir_all(dir.join("b/index.html/x")).unwrap();
+        assert!(staged.publish().is_err());
+        assert_eq!(fs::read_to_string(dir.join("a/index.html")).unwrap(), "A2");
+        // The keys of the first build no longer describe the files: none is trusted.
+        let mut next = Stager::for_site(&dir).unwrap();
+        assert!(!next.keep("a", "k1", &paths) && !next.keep("a", "k2", &paths));
     }
 
     #[test]

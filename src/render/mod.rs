@@ -115,6 +115,8 @@ pub struct PageDoc<'a> {
 /// Where pages go as they are rendered: a build stages them at once, so the rendered site is
 /// never held whole.
 pub trait Sink {
+    /// What a failure to take pages is (rendering failures convert into it).
+    type Error: From<RenderError>;
     /// The key each document's pages (by id) and each other page (by path) were rendered
     /// under by the build in place.
     fn known(&self) -> HashMap<String, String>;
@@ -123,11 +125,13 @@ pub trait Sink {
     /// need not be rendered again.
     fn keep(&mut self, name: &str, key: &str, paths: &[String]) -> bool;
     /// Pages rendered, with the key of each document or page among them.
-    fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<(), crate::error::Error>;
+    fn put(&mut self, pages: &Site, keys: &[(String, String)]) -> Result<(), Self::Error>;
 }
 
 /// A sink that keeps nothing and collects every page.
 impl Sink for Site {
+    type Error = RenderError;
+
     fn known(&self) -> HashMap<String, String> {
         HashMap::new()
     }
@@ -136,7 +140,7 @@ impl Sink for Site {
         false
     }
 
-    fn put(&mut self, pages: &Site, _: &[(String, String)]) -> Result<(), crate::error::Error> {
+    fn put(&mut self, pages: &Site, _: &[(String, String)]) -> Result<(), RenderError> {
         self.extend(pages.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(())
     }
@@ -327,7 +331,7 @@ pub fn escape_json_for_html(json: &str) -> String {
 }
 
 /// Renders every page of the site into `sink` (see `Sink`).
-pub fn render_site(input: &SiteInput<'_>, sink: &mut dyn Sink) -> Result<(), crate::error::Error> {
+pub fn render_site<S: Sink>(input: &SiteInput<'_>, sink: &mut S) -> Result<(), S::Error> {
     let env = templates::environment(&input.overrides)?;
     pages::render_all(&env, input, sink)?;
     let mut assets = Site::new();

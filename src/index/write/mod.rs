@@ -195,18 +195,18 @@ where
         make: &make,
     };
     let started = Instant::now();
-    let reason = if full {
-        Some("requested with --full".to_owned())
+    let current = if full {
+        Err("requested with --full".to_owned())
     } else {
-        needs_rebuild(dir, meta)
+        current(dir, meta)
     };
-    let mut report = match reason {
-        Some(why) => {
+    let mut report = match current {
+        Err(why) => {
             let mut r = rebuild(dir, &docs, meta)?;
             r.rebuilt = Some(why);
             r
         }
-        None => incremental(dir, &docs, meta)?,
+        Ok(opened) => incremental(opened, &docs, meta)?,
     };
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
@@ -247,24 +247,23 @@ pub(super) fn read_meta(index: &Index) -> Option<BuildMeta> {
     serde_json::from_str(&payload).ok()
 }
 
-fn needs_rebuild(dir: &Path, meta: &BuildMeta) -> Option<String> {
-    let (index, _) = match open_checked(dir) {
-        Ok(opened) => opened,
-        Err(why) => return Some(why.to_string()),
-    };
+/// The index at `dir`, opened and verified once, when a build can update it in place; else why
+/// it must be rebuilt.
+fn current(dir: &Path, meta: &BuildMeta) -> Result<(Index, Fields), String> {
+    let (index, fields) = open_checked(dir).map_err(|why| why.to_string())?;
     let Some(old) = read_meta(&index) else {
-        return Some(Damage::NoBuild.to_string());
+        return Err(Damage::NoBuild.to_string());
     };
     if old.schema != meta.schema {
-        return Some(format!("schema version {} → {}", old.schema, meta.schema));
+        return Err(format!("schema version {} → {}", old.schema, meta.schema));
     }
     if old.ceiling != meta.ceiling || old.drafts != meta.drafts {
-        return Some("built for another ceiling".to_owned());
+        return Err("built for another ceiling".to_owned());
     }
     if old.vocabulary != meta.vocabulary {
-        return Some("the vocabularies changed".to_owned());
+        return Err("the vocabularies changed".to_owned());
     }
-    None
+    Ok((index, fields))
 }
 
 /// The documents of a build, with the function that builds their indexed form.
@@ -302,8 +301,11 @@ fn rebuild(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, Inde
     })
 }
 
-fn incremental(dir: &Path, docs: &Docs<'_>, meta: &BuildMeta) -> Result<Report, IndexError> {
-    let (index, fields) = open_checked(dir)?;
+fn incremental(
+    (index, fields): (Index, Fields),
+    docs: &Docs<'_>,
+    meta: &BuildMeta,
+) -> Result<Report, IndexError> {
     let present = indexed_blobs(&index)?;
     let wanted: HashSet<&str> = docs.published.iter().map(|d| d.id.as_str()).collect();
     let mut report = Report::default();

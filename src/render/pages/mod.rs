@@ -192,11 +192,11 @@ impl<'a> Ctx<'a> {
 /// Renders every page into `sink`: each document's pages a part at a time (those the sink
 /// already holds under the same key are not rendered again), then the pages that list or
 /// count documents.
-pub(super) fn render_all(
+pub(super) fn render_all<S: Sink>(
     env: &Environment<'static>,
     input: &SiteInput<'_>,
-    sink: &mut dyn Sink,
-) -> Result<(), crate::error::Error> {
+    sink: &mut S,
+) -> Result<(), S::Error> {
     let by_id = input
         .docs
         .iter()
@@ -306,13 +306,13 @@ const PART: usize = 512;
 /// Each document's three files (its page, its history page, its JSON), rendered on every core
 /// a part at a time and handed to `sink`, unless the sink holds them under the same key;
 /// every path is added to `paths`.
-fn document_pages(
+fn document_pages<S: Sink>(
     ctx: &Ctx<'_>,
     targets: &[Targets],
     backlinks: &HashMap<&str, Vec<Link>>,
-    sink: &mut dyn Sink,
+    sink: &mut S,
     paths: &mut std::collections::BTreeSet<String>,
-) -> Result<(), crate::error::Error> {
+) -> Result<(), S::Error> {
     use rayon::prelude::*;
     let global = &ctx.global;
     let docs = &ctx.input.docs;
