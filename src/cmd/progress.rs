@@ -46,11 +46,15 @@ pub(super) struct Reporter {
     phase: Mutex<Option<Phase>>,
     streamed: Mutex<HashSet<Key>>,
     big: std::sync::atomic::AtomicBool,
-    /// Each phase's time, in order, for `--timings`; the phase going on and when it began.
-    timings: Mutex<(
-        Vec<(&'static str, Duration)>,
-        Option<(&'static str, Instant)>,
-    )>,
+    /// Each phase's time, for `--timings`.
+    timings: Mutex<Timings>,
+}
+
+/// The phases that ran and their times, in order, and the phase going on with when it began.
+#[derive(Default)]
+struct Timings {
+    done: Vec<(&'static str, Duration)>,
+    current: Option<(&'static str, Instant)>,
 }
 
 /// One diagnostic, as identity for "already printed".
@@ -85,13 +89,16 @@ impl Reporter {
             phase: Mutex::new(None),
             streamed: Mutex::new(HashSet::new()),
             big: std::sync::atomic::AtomicBool::new(false),
-            timings: Mutex::new((Vec::new(), None)),
+            timings: Mutex::new(Timings::default()),
         }
     }
 
     /// Each phase that ran and the time it took, in order (`build --timings`).
     pub(super) fn timings(&self) -> Vec<(&'static str, Duration)> {
-        self.timings.lock().map(|t| t.0.clone()).unwrap_or_default()
+        self.timings
+            .lock()
+            .map(|t| t.done.clone())
+            .unwrap_or_default()
     }
 
     /// Whether summary lines (counts, reports) are printed.
@@ -127,7 +134,7 @@ impl Progress for Reporter {
     fn start(&self, what: &'static str, total: u64) {
         self.finish();
         if let Ok(mut t) = self.timings.lock() {
-            t.1 = Some((what, Instant::now()));
+            t.current = Some((what, Instant::now()));
         }
         if total >= BIG {
             self.big.store(true, Ordering::Relaxed);
@@ -207,9 +214,9 @@ impl Progress for Reporter {
 
     fn finish(&self) {
         if let Ok(mut t) = self.timings.lock()
-            && let Some((what, began)) = t.1.take()
+            && let Some((what, began)) = t.current.take()
         {
-            t.0.push((what, began.elapsed()));
+            t.done.push((what, began.elapsed()));
         }
         let taken = self.phase.lock().ok().and_then(|mut p| p.take());
         if let Some(p) = taken {

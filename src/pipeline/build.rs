@@ -191,7 +191,13 @@ pub(crate) fn build_with(
         repo,
         config,
         opts,
-        (&checked, &docs, &ids, &statistics, &withheld),
+        Edition {
+            checked: &checked,
+            docs: &docs,
+            keys: &ids,
+            statistics: &statistics,
+            withheld: &withheld,
+        },
         progress,
         today,
     )?;
@@ -247,21 +253,33 @@ pub fn output_dir(root: &Path, config: &Config, ceiling: Marking) -> PathBuf {
     }
 }
 
+/// What a build publishes: the check, each published document with its body, each one's key
+/// (in the same order), their statistics, and what the edition leaves out.
+#[derive(Clone, Copy)]
+struct Edition<'a> {
+    checked: &'a Checked,
+    docs: &'a [(Published, &'a Document, &'a str)],
+    keys: &'a [Published],
+    statistics: &'a Statistics,
+    withheld: &'a Withheld,
+}
+
 /// Renders the site of the published documents and stages it beside the one in place.
 fn stage_site(
     repo: &Repo,
     config: &Config,
     opts: &BuildOptions,
-    (checked, docs, keys, statistics, withheld): (
-        &Checked,
-        &[(Published, &Document, &str)],
-        &[Published],
-        &Statistics,
-        &Withheld,
-    ),
+    edition: Edition<'_>,
     progress: &dyn Progress,
     today: Date,
 ) -> Result<(output::Staged, bool)> {
+    let Edition {
+        checked,
+        docs,
+        keys,
+        statistics,
+        withheld,
+    } = edition;
     // A working tree has no commit of its own: its history is HEAD's (none in a repository
     // with no commits yet), its templates those on disk.
     let commit = match &checked.commit {

@@ -322,7 +322,7 @@ fn document_pages<S: Sink>(
         .map(|(p, body)| {
             page_key(
                 ctx,
-                &global,
+                global,
                 p,
                 body,
                 backlinks.get(p.doc.common.id.as_str()),
