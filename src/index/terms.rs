@@ -17,7 +17,13 @@ pub(super) fn each_column(
     name: &'static str,
     mut each: impl FnMut(&str, &str, bool),
 ) -> Result<(), IndexError> {
-    let reader = index.reader().map_err(IndexError::tantivy)?;
+    // Read once, so no reload policy: the default one starts a thread that reads `meta.json`
+    // every half second for as long as the index is open (a server's whole life).
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(IndexError::tantivy)?;
     let searcher = reader.searcher();
     let (mut id, mut value) = (String::new(), String::new());
     for segment in searcher.segment_readers() {

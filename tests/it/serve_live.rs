@@ -1142,3 +1142,27 @@ fn generate(out: &std::path::Path, docs: usize) {
         .expect("run the generator (`cargo test` builds the examples)");
     assert!(status.success());
 }
+
+/// Issue 26: an idle server does no work of its own beyond its poll for commits. Reading the
+/// index's columns once used to start tantivy's watch of `meta.json`, a thread that reread it
+/// every half second for the server's whole life, and the server's memory grew while idle.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_idle_server_runs_no_watcher_thread() {
+    let repo = repo_with(60, TestRepo::fixture("base"));
+    repo.commit("base");
+    let mut server = Server::start(&repo, &[]);
+    assert_eq!(server.get("/api/search?q=visit").status, 200);
+    let pid = server.child.id();
+    let names: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("the server's threads")
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("comm")).ok())
+        .map(|n| n.trim().to_owned())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(
+        !names.iter().any(|n| n.starts_with("thread-tantivy")),
+        "{names:?}"
+    );
+}
