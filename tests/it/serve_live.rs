@@ -1151,7 +1151,7 @@ fn generate(out: &std::path::Path, docs: usize) {
 fn an_idle_server_runs_no_watcher_thread() {
     let repo = repo_with(60, TestRepo::fixture("base"));
     repo.commit("base");
-    let mut server = Server::start(&repo, &[]);
+    let server = Server::start(&repo, &[]);
     assert_eq!(server.get("/api/search?q=visit").status, 200);
     let pid = server.child.id();
     let names: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
