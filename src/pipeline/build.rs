@@ -197,6 +197,7 @@ pub(crate) fn build_with(
             keys: &ids,
             statistics: &statistics,
             withheld: &withheld,
+            vocabulary: &meta.vocabulary,
         },
         progress,
         today,
@@ -262,6 +263,8 @@ struct Edition<'a> {
     keys: &'a [Published],
     statistics: &'a Statistics,
     withheld: &'a Withheld,
+    /// The vocabulary's fingerprint (`vocabulary_fingerprint`).
+    vocabulary: &'a str,
 }
 
 /// Renders the site of the published documents and stages it beside the one in place.
@@ -279,6 +282,7 @@ fn stage_site(
         keys,
         statistics,
         withheld,
+        vocabulary,
     } = edition;
     // A working tree has no commit of its own: its history is HEAD's (none in a repository
     // with no commits yet), its templates those on disk.
@@ -340,7 +344,7 @@ fn stage_site(
             &checked.corpus.vocabulary,
             opts,
             today,
-            (&store, &edition),
+            (&store, &edition, vocabulary),
         ),
         overrides: match (&commit, opts.worktree) {
             (_, true) => repo.read_worktree_templates("templates")?,
@@ -353,7 +357,7 @@ fn stage_site(
         fingerprint: String::new(),
     };
     let input = SiteInput {
-        fingerprint: fingerprint(&checked.corpus, &input.overrides),
+        fingerprint: fingerprint(vocabulary, &input.overrides),
         ..input
     };
     progress.finish();
@@ -528,7 +532,7 @@ fn changes(
     vocab: &crate::model::Vocabulary,
     opts: &BuildOptions,
     today: Date,
-    (store, edition): (&Store, &str),
+    (store, edition, vocabulary): (&Store, &str, &str),
 ) -> Vec<Change> {
     // What each (commit, path) entry said, kept by the last build of this edition: a version
     // of a document at a commit never changes, so only the vocabulary and the date (which
@@ -541,13 +545,13 @@ fn changes(
         entries: std::collections::BTreeMap<String, Option<(String, String)>>,
     }
     let name = format!("whats-new-{edition}.json");
-    let (vocabulary, day) = (vocab_key(vocab), today.to_string());
+    let day = today.to_string();
     let kept = store
         .read::<Said>(&name)
         .filter(|s| s.vocabulary == vocabulary && s.today == day)
         .unwrap_or_default();
     let mut said = Said {
-        vocabulary,
+        vocabulary: vocabulary.to_owned(),
         today: day,
         entries: std::collections::BTreeMap::new(),
     };
@@ -714,16 +718,12 @@ fn published<'c>(
 
 /// What every page shows whatever the documents, as a key (`SiteInput::fingerprint`): this
 /// build of Casebook (its version and executable), the vocabulary and the templates.
-fn fingerprint(corpus: &Corpus, overrides: &[(String, String)]) -> String {
+fn fingerprint(vocabulary: &str, overrides: &[(String, String)]) -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| format!("{} {:?}", m.len(), m.modified().ok()))
         .unwrap_or_default();
-    let mut text = format!(
-        "{} {exe}\n{}\n",
-        env!("CARGO_PKG_VERSION"),
-        vocabulary_fingerprint(corpus)
-    );
+    let mut text = format!("{} {exe}\n{vocabulary}\n", env!("CARGO_PKG_VERSION"));
     for (name, source) in overrides {
         text.push_str(&format!("{name}\n{source}\n"));
     }
@@ -732,14 +732,9 @@ fn fingerprint(corpus: &Corpus, overrides: &[(String, String)]) -> String {
 
 /// A content hash of every vocabulary term (the indexed text includes labels and power words).
 fn vocabulary_fingerprint(corpus: &Corpus) -> String {
-    vocab_key(&corpus.vocabulary)
-}
-
-/// A content hash of every term of `vocab`.
-fn vocab_key(vocab: &crate::model::Vocabulary) -> String {
     let mut text = String::new();
     for name in crate::model::VocabName::ALL {
-        for t in vocab.terms(name) {
+        for t in corpus.vocabulary.terms(name) {
             text.push_str(&format!("{name:?}\t{t:?}\n"));
         }
     }
